@@ -1,0 +1,508 @@
+package dev.zdm.core.backfill;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.ddl.DdlExecutor;
+import dev.zdm.core.migration.MigrationListener;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.state.StateStore;
+import dev.zdm.core.sync.SyncTrigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies existing rows in keyset batches over the primary key, one {@code UPDATE} per batch.
+ * <p>
+ * Each batch computes the new value from the row as it is when the batch writes it, so a concurrent write
+ * is never overwritten by a stale value; rows already correct (written through the sync trigger) are
+ * skipped. The key space is split into ranges leased with {@code FOR UPDATE SKIP LOCKED}, so instances
+ * share the work and a dead instance's range is taken over once its lease expires. The cursor of a range
+ * advances in the same transaction as its batch: a crash loses at most the batch in flight, which is
+ * rolled back.
+ */
+public final class BackfillEngine {
+
+	private static final Logger logger = LoggerFactory.getLogger(BackfillEngine.class);
+
+	private static final long KEYS_PER_RANGE = 100_000;
+
+	private static final int VERIFY_BATCH = 10_000;
+
+	private final DataSource dataSource;
+
+	private final StateStore state;
+
+	private final BackfillSettings settings;
+
+	private final MigrationListener listener;
+
+	private final String owner;
+
+	public BackfillEngine(DataSource dataSource, StateStore state, BackfillSettings settings, MigrationListener listener,
+			String owner) {
+		this.dataSource = dataSource;
+		this.state = state;
+		this.settings = settings;
+		this.listener = listener;
+		this.owner = owner;
+	}
+
+	private String ranges() {
+		return this.state.table("zdm_backfill_range");
+	}
+
+	/**
+	 * Splits the table's key space into ranges for operation {@code operation}, in the caller's transaction,
+	 * unless that was already done.
+	 */
+	public void plan(Connection connection, String migrationId, int operation, BackfillTarget target)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT 1 FROM " + ranges() + " WHERE migration_id = ? AND operation_index = ? LIMIT 1")) {
+			statement.setString(1, migrationId);
+			statement.setInt(2, operation);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (rs.next()) {
+					return;
+				}
+			}
+		}
+		List<String[]> bounds = bounds(connection, target);
+		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + ranges()
+				+ " (migration_id, operation_index, range_id, lower_key, upper_key, cursor_key) VALUES (?, ?, ?, ?, ?, ?)")) {
+			for (int i = 0; i < bounds.size(); i++) {
+				String[] lower = (i == 0) ? null : bounds.get(i - 1);
+				String[] upper = bounds.get(i);
+				insert.setString(1, migrationId);
+				insert.setInt(2, operation);
+				insert.setInt(3, i + 1);
+				insert.setArray(4, array(connection, lower));
+				insert.setArray(5, array(connection, upper));
+				insert.setArray(6, array(connection, lower));
+				insert.addBatch();
+			}
+			insert.executeBatch();
+		}
+	}
+
+	/** Inclusive upper bounds of the ranges; the last is {@code null} (unbounded). */
+	private List<String[]> bounds(Connection connection, BackfillTarget target) throws SQLException {
+		List<String[]> bounds = new ArrayList<>();
+		List<ColumnInfo> key = target.key();
+		if (key.size() == 1 && List.of("smallint", "integer", "bigint").contains(key.get(0).type())
+				&& this.settings.maxRanges() > 1) {
+			String column = quoted(key.get(0));
+			try (PreparedStatement statement = connection.prepareStatement(
+					"SELECT min(" + column + "), max(" + column + ") FROM " + target.table().quoted());
+					ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				long min = rs.getLong(1);
+				boolean empty = rs.wasNull();
+				long max = rs.getLong(2);
+				if (!empty) {
+					long width = max - min + 1;
+					long count = Math.max(1, Math.min(this.settings.maxRanges(), (width + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE));
+					long step = (width + count - 1) / count;
+					for (long i = 1; i < count; i++) {
+						bounds.add(new String[] { Long.toString(min + i * step - 1) });
+					}
+				}
+			}
+		}
+		bounds.add(null);
+		return bounds;
+	}
+
+	/** Rows and ranges done so far for a migration. */
+	public BackfillProgress progress(String migrationId, Map<Integer, BackfillTarget> targets) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			int ranges = 0;
+			int done = 0;
+			long rows = 0;
+			try (PreparedStatement statement = connection.prepareStatement("SELECT count(*), count(*) FILTER (WHERE done), "
+					+ "coalesce(sum(rows_done), 0) FROM " + ranges() + " WHERE migration_id = ?")) {
+				statement.setString(1, migrationId);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+					ranges = rs.getInt(1);
+					done = rs.getInt(2);
+					rows = rs.getLong(3);
+				}
+			}
+			long total = 0;
+			for (BackfillTarget target : targets.values()) {
+				try (PreparedStatement statement = connection
+					.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+					statement.setString(1, target.table().quoted());
+					try (ResultSet rs = statement.executeQuery()) {
+						total += rs.next() ? rs.getLong(1) : 0;
+					}
+				}
+			}
+			return new BackfillProgress(ranges, done, rows, Math.max(total, rows));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read backfill progress: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Works on the migration's ranges until every one is done, by this instance or others; returns the rows
+	 * this call wrote.
+	 */
+	public long run(String migrationId, Map<Integer, BackfillTarget> targets) {
+		long rows = 0;
+		int batchSize = this.settings.initialBatchSize();
+		while (true) {
+			Claim claim = claim(migrationId);
+			if (claim != null) {
+				BackfillTarget target = targets.get(claim.operation());
+				if (target == null) {
+					throw new IllegalStateException("Migration " + migrationId + " has a backfill range for operation "
+							+ claim.operation() + ", which has nothing to backfill");
+				}
+				try {
+					RangeResult result = work(migrationId, claim, target, batchSize);
+					rows += result.rows();
+					batchSize = result.batchSize();
+				}
+				catch (LeaseLostException ex) {
+					logger.info("Backfill of {}: {}", migrationId, ex.getMessage());
+				}
+				continue;
+			}
+			if (remaining(migrationId) == 0) {
+				return rows;
+			}
+			// Other instances hold the remaining ranges: wait for them to finish or for their leases to expire.
+			sleep(Duration.ofMillis(Math.min(1000, Math.max(50, this.settings.leaseDuration().toMillis() / 4))));
+		}
+	}
+
+	private record Claim(int operation, int range, String[] upper, String[] cursor) {
+	}
+
+	private record RangeResult(long rows, int batchSize) {
+	}
+
+	private Claim claim(String migrationId) {
+		String sql = "UPDATE " + ranges() + " SET lease_owner = ?, lease_until = clock_timestamp() + make_interval(secs => ?) "
+				+ "WHERE (migration_id, operation_index, range_id) IN (SELECT migration_id, operation_index, range_id FROM "
+				+ ranges() + " WHERE migration_id = ? AND NOT done AND (lease_until IS NULL OR lease_until < clock_timestamp()"
+				+ " OR lease_owner = ?) ORDER BY operation_index, range_id LIMIT 1 FOR UPDATE SKIP LOCKED) "
+				+ "RETURNING operation_index, range_id, upper_key, cursor_key";
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement(sql)) {
+			connection.setAutoCommit(true);
+			statement.setString(1, this.owner);
+			statement.setDouble(2, this.settings.leaseDuration().toMillis() / 1000.0);
+			statement.setString(3, migrationId);
+			statement.setString(4, this.owner);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return null;
+				}
+				return new Claim(rs.getInt(1), rs.getInt(2), strings(rs.getArray(3)), strings(rs.getArray(4)));
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not claim a backfill range of " + migrationId + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private boolean holdsLease(String migrationId, Claim claim) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + ranges()
+						+ " WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ?")) {
+			statement.setString(1, migrationId);
+			statement.setInt(2, claim.operation());
+			statement.setInt(3, claim.range());
+			statement.setString(4, this.owner);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next();
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not read backfill ranges of " + migrationId + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private long remaining(String migrationId) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT count(*) FROM " + ranges() + " WHERE migration_id = ? AND NOT done")) {
+			statement.setString(1, migrationId);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getLong(1);
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not read backfill ranges of " + migrationId + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, int initialBatchSize) {
+		String[] cursor = claim.cursor();
+		int batchSize = initialBatchSize;
+		long rows = 0;
+		logger.info("Backfill of {} operation {}: working on range {} from {}", migrationId, claim.operation(),
+				claim.range(), (cursor != null) ? String.join(",", cursor) : "the start");
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			while (true) {
+				long started = System.nanoTime();
+				Batch batch;
+				try {
+					batch = batch(connection, migrationId, claim, target, cursor, batchSize);
+					connection.commit();
+				}
+				catch (SQLException ex) {
+					connection.rollback();
+					if (!holdsLease(migrationId, claim)) {
+						// A rollback withdrew the range (and may have dropped the column): stop quietly.
+						throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
+								+ " was withdrawn while a batch ran (" + ex.getMessage() + ")");
+					}
+					if (!DdlExecutor.isLockFailure(ex)) {
+						throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
+								+ " failed: " + ex.getMessage(), ex);
+					}
+					// The application holds some of these rows: back off with a smaller batch.
+					batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
+					logger.info("Backfill of {}: batch waited too long for a row lock; retrying with {} rows", migrationId,
+							batchSize);
+					sleep(this.settings.lockTimeout());
+					continue;
+				}
+				catch (LeaseLostException ex) {
+					connection.rollback();
+					throw ex;
+				}
+				Duration time = Duration.ofNanos(System.nanoTime() - started);
+				rows += batch.updated();
+				this.listener.batchCompleted(migrationId, claim.operation(), batch.scanned(), batch.updated(), time);
+				if (batch.last() == null) {
+					return new RangeResult(rows, batchSize);
+				}
+				cursor = batch.last();
+				batchSize = adapt(batchSize, time);
+				if (!this.settings.pause().isZero()) {
+					sleep(this.settings.pause());
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Backfill of " + migrationId + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private int adapt(int batchSize, Duration time) {
+		long target = this.settings.targetBatchTime().toNanos();
+		long actual = Math.max(1, time.toNanos());
+		long next;
+		if (actual < target / 2) {
+			next = (long) batchSize * 2;
+		}
+		else if (actual > target) {
+			next = batchSize * target / actual;
+		}
+		else {
+			next = batchSize;
+		}
+		return (int) Math.max(this.settings.minBatchSize(), Math.min(this.settings.maxBatchSize(), next));
+	}
+
+	private record Batch(int scanned, int updated, String[] last) {
+	}
+
+	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
+			int batchSize) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT set_config(?, ?, true), set_config('lock_timeout', ?, true)")) {
+			statement.setString(1, SyncTrigger.BACKFILL_SETTING);
+			statement.setString(2, target.bypassTrigger().name());
+			statement.setString(3, Long.toString(this.settings.lockTimeout().toMillis()));
+			statement.execute();
+		}
+		List<ColumnInfo> key = target.key();
+		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String aliases = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i).collect(Collectors.joining(", "));
+		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
+			.collect(Collectors.joining(", "));
+		String selectKeys = IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + " AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", "));
+		String join = IntStream.range(0, key.size())
+			.mapToObj((i) -> "_zdm_t." + quoted(key.get(i)) + " = _zdm_batch._zdm_k" + (i + 1))
+			.collect(Collectors.joining(" AND "));
+		String lastKey = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + "::text")
+			.collect(Collectors.joining(", "));
+		List<String> where = new ArrayList<>();
+		if (cursor != null) {
+			where.add("(" + keys + ") > (" + typedKey(key) + ")");
+		}
+		if (claim.upper() != null) {
+			where.add("(" + keys + ") <= (" + typedKey(key) + ")");
+		}
+		String sql = "WITH _zdm_batch AS (SELECT " + selectKeys + " FROM " + target.table().quoted()
+				+ (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + keys + " LIMIT ?), "
+				+ "_zdm_updated AS (UPDATE " + target.table().quoted() + " AS _zdm_t SET " + target.assignment()
+				+ " FROM _zdm_batch WHERE " + join + " AND (" + target.mismatch() + ") RETURNING 1) "
+				+ "SELECT (SELECT count(*) FROM _zdm_batch), (SELECT count(*) FROM _zdm_updated), "
+				+ "(SELECT ARRAY[" + lastKey + "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1)";
+		int scanned;
+		int updated;
+		String[] last;
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			int next = bind(statement, 1, cursor);
+			next = bind(statement, next, claim.upper());
+			statement.setInt(next, batchSize);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				scanned = rs.getInt(1);
+				updated = rs.getInt(2);
+				last = strings(rs.getArray(3));
+			}
+		}
+		boolean done = scanned < batchSize;
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
+				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
+				+ "lease_until = clock_timestamp() + make_interval(secs => ?) "
+				+ "WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ? AND NOT done")) {
+			statement.setArray(1, array(connection, last));
+			statement.setLong(2, updated);
+			statement.setBoolean(3, done);
+			statement.setDouble(4, this.settings.leaseDuration().toMillis() / 1000.0);
+			statement.setString(5, migrationId);
+			statement.setInt(6, claim.operation());
+			statement.setInt(7, claim.range());
+			statement.setString(8, this.owner);
+			if (statement.executeUpdate() != 1) {
+				throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
+						+ " is no longer leased to " + this.owner);
+			}
+		}
+		return new Batch(scanned, updated, done ? null : last);
+	}
+
+	/**
+	 * Counts the rows of a table that still differ from what the backfill would write, in keyset batches
+	 * so that no single statement holds a snapshot for the whole table.
+	 */
+	public long countMismatches(BackfillTarget target) {
+		List<ColumnInfo> key = target.key();
+		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String selectKeys = IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + " AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", "));
+		String lastKey = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + "::text")
+			.collect(Collectors.joining(", "));
+		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
+			.collect(Collectors.joining(", "));
+		String first = "WITH _zdm_batch AS (SELECT " + selectKeys + ", (" + target.mismatch() + ") AS _zdm_bad FROM "
+				+ target.table().quoted() + " %s ORDER BY " + keys + " LIMIT " + VERIFY_BATCH + ") "
+				+ "SELECT (SELECT count(*) FROM _zdm_batch WHERE _zdm_bad), (SELECT ARRAY[" + lastKey
+				+ "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1)";
+		long mismatches = 0;
+		String[] cursor = null;
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(true);
+			do {
+				String sql = String.format(first,
+						(cursor != null) ? "WHERE (" + keys + ") > (" + typedKey(key) + ")" : "");
+				try (PreparedStatement statement = connection.prepareStatement(sql)) {
+					bind(statement, 1, cursor);
+					try (ResultSet rs = statement.executeQuery()) {
+						rs.next();
+						mismatches += rs.getLong(1);
+						cursor = strings(rs.getArray(2));
+					}
+				}
+			}
+			while (cursor != null);
+			return mismatches;
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not verify " + target.table() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Marks every range of a migration to be done again, in the caller's transaction. */
+	public void reset(Connection connection, String migrationId) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
+				+ " SET cursor_key = lower_key, rows_done = 0, done = false, lease_owner = NULL, lease_until = NULL"
+				+ " WHERE migration_id = ?")) {
+			statement.setString(1, migrationId);
+			statement.executeUpdate();
+		}
+	}
+
+	/** Deletes the ranges of a migration, in the caller's transaction. */
+	public void delete(Connection connection, String migrationId) throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("DELETE FROM " + ranges() + " WHERE migration_id = ?")) {
+			statement.setString(1, migrationId);
+			statement.executeUpdate();
+		}
+	}
+
+	/** {@code CAST(? AS type1), ...}: a key bound as text, one parameter per column. */
+	private static String typedKey(List<ColumnInfo> key) {
+		return key.stream().map((column) -> "CAST(? AS " + column.type() + ")").collect(Collectors.joining(", "));
+	}
+
+	private static int bind(PreparedStatement statement, int index, String[] key) throws SQLException {
+		int next = index;
+		if (key != null) {
+			for (String value : key) {
+				statement.setString(next++, value);
+			}
+		}
+		return next;
+	}
+
+	private static String quoted(ColumnInfo column) {
+		return Identifier.of(column.name()).quoted();
+	}
+
+	private static Array array(Connection connection, String[] values) throws SQLException {
+		return (values != null) ? connection.createArrayOf("text", values) : null;
+	}
+
+	private static String[] strings(Array array) throws SQLException {
+		if (array == null) {
+			return null;
+		}
+		Object[] values = (Object[]) array.getArray();
+		String[] strings = new String[values.length];
+		for (int i = 0; i < values.length; i++) {
+			strings[i] = (String) values[i];
+		}
+		return strings;
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new BackfillException("Backfill interrupted", ex);
+		}
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.zdm.core.backfill;
+
+import java.util.List;
+
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
+
+/**
+ * What one operation's backfill writes.
+ *
+ * @param table the table
+ * @param key the primary key columns the batches walk, in key order
+ * @param assignment the {@code SET} clause ({@code "email_address" = "email"})
+ * @param mismatch a predicate true for a row that still needs the assignment; batches skip the others,
+ * and verification counts them
+ * @param bypassTrigger the sync trigger the backfill's own updates must not fire
+ */
+public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, String assignment, String mismatch,
+		Identifier bypassTrigger) {
+}

@@ -1,0 +1,110 @@
+package dev.zdm.core.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.zdm.core.sql.QualifiedName;
+
+/**
+ * Reads what zdm needs to know from PostgreSQL's catalog. Unqualified names resolve through the
+ * connection's {@code search_path}, as the application's own queries do.
+ */
+public final class CatalogReader {
+
+	private final Connection connection;
+
+	public CatalogReader(Connection connection) {
+		this.connection = connection;
+	}
+
+	/** The table called {@code name}, if it exists and is an ordinary or partitioned table. */
+	public Optional<TableInfo> table(QualifiedName name) throws SQLException {
+		long oid;
+		String schema;
+		String relname;
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.oid, n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE c.oid = to_regclass(?) AND c.relkind IN ('r', 'p')""")) {
+			statement.setString(1, name.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return Optional.empty();
+				}
+				oid = rs.getLong(1);
+				schema = rs.getString(2);
+				relname = rs.getString(3);
+			}
+		}
+		List<ColumnInfo> columns = columns(oid);
+		List<ColumnInfo> primaryKey = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT a.attname FROM pg_index i
+				CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord)
+				JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+				WHERE i.indrelid = ? AND i.indisprimary ORDER BY k.ord""")) {
+			statement.setLong(1, oid);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					String column = rs.getString(1);
+					columns.stream().filter((c) -> c.name().equals(column)).findFirst().ifPresent(primaryKey::add);
+				}
+			}
+		}
+		return Optional.of(new TableInfo(oid, schema, relname, List.copyOf(columns), List.copyOf(primaryKey)));
+	}
+
+	private List<ColumnInfo> columns(long tableOid) throws SQLException {
+		List<ColumnInfo> columns = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT a.attname, a.attnum, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+				       pg_get_expr(d.adbin, d.adrelid), a.attidentity <> '', a.attgenerated <> ''
+				FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+				WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum""")) {
+			statement.setLong(1, tableOid);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					columns.add(new ColumnInfo(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getBoolean(4),
+							rs.getString(5), rs.getBoolean(6), rs.getBoolean(7)));
+				}
+			}
+		}
+		return columns;
+	}
+
+	/**
+	 * The objects that depend on a column and would be dropped or broken with it: indexes, constraints
+	 * (including foreign keys of other tables that reference it), views, triggers, owned sequences and
+	 * policies. Its default and its {@code NOT NULL} are not listed: zdm carries those itself.
+	 */
+	public List<ColumnDependent> dependents(TableInfo table, ColumnInfo column) throws SQLException {
+		List<ColumnDependent> dependents = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT DISTINCT d.classid::regclass::text, d.objid, pg_describe_object(d.classid, d.objid, 0),
+				       (SELECT con.contype::text FROM pg_constraint con
+				        WHERE d.classid = 'pg_constraint'::regclass AND con.oid = d.objid)
+				FROM pg_depend d
+				WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid = ?
+				  AND d.deptype IN ('n', 'a')
+				  AND d.classid <> 'pg_attrdef'::regclass
+				ORDER BY 3""")) {
+			statement.setLong(1, table.oid());
+			statement.setInt(2, column.position());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					String contype = rs.getString(4);
+					if ("n".equals(contype)) {
+						continue;
+					}
+					dependents.add(new ColumnDependent(rs.getString(1), rs.getLong(2), rs.getString(3), contype));
+				}
+			}
+		}
+		return dependents;
+	}
+
+}

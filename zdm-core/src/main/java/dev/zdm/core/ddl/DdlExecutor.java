@@ -1,0 +1,202 @@
+package dev.zdm.core.ddl;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.migration.MigrationListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs DDL so that application queries never queue behind it for longer than the lock timeout: every
+ * attempt sets {@code lock_timeout} and {@code statement_timeout}, and an attempt whose lock is not granted
+ * (SQLSTATE 55P03) or that deadlocks (40P01) is rolled back and retried after a jittered exponential
+ * backoff.
+ */
+public final class DdlExecutor {
+
+	private static final Logger logger = LoggerFactory.getLogger(DdlExecutor.class);
+
+	private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+	private static final String DEADLOCK_DETECTED = "40P01";
+
+	private final DataSource dataSource;
+
+	private final DdlSettings settings;
+
+	private final MigrationListener listener;
+
+	public DdlExecutor(DataSource dataSource, DdlSettings settings, MigrationListener listener) {
+		this.dataSource = dataSource;
+		this.settings = settings;
+		this.listener = listener;
+	}
+
+	public DdlSettings settings() {
+		return this.settings;
+	}
+
+	/** Work done in one transaction on a connection zdm prepared. */
+	@FunctionalInterface
+	public interface TransactionWork {
+
+		void run(Connection connection) throws SQLException;
+
+	}
+
+	/**
+	 * Runs {@code work} in one transaction with the lock and statement timeouts set for it; the whole
+	 * transaction is retried when a lock is not granted.
+	 */
+	public void inTransaction(String description, TransactionWork work) {
+		run(description, this.settings.statementTimeout(), true, work);
+	}
+
+	/**
+	 * Runs {@code work} in one transaction like {@link #inTransaction}, without a statement timeout: for
+	 * statements that scan but take only locks that do not block reads and writes
+	 * ({@code VALIDATE CONSTRAINT}).
+	 */
+	public void inLongTransaction(String description, TransactionWork work) {
+		run(description, Duration.ZERO, true, work);
+	}
+
+	/**
+	 * Runs one statement outside a transaction ({@code CREATE INDEX CONCURRENTLY}), without a statement
+	 * timeout. When an attempt fails, {@code cleanup} (may be {@code null}) runs before the next one, to drop
+	 * what the failed attempt left behind (an invalid index).
+	 */
+	public void autocommit(String description, String sql, String cleanup) {
+		run(description, Duration.ZERO, false, (connection) -> {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(sql);
+			}
+			catch (SQLException ex) {
+				if (cleanup != null) {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute(cleanup);
+					}
+					catch (SQLException cleanupFailure) {
+						ex.addSuppressed(cleanupFailure);
+					}
+				}
+				throw ex;
+			}
+		});
+	}
+
+	private void run(String description, Duration statementTimeout, boolean transactional, TransactionWork work) {
+		for (int attempt = 1;; attempt++) {
+			long started = System.nanoTime();
+			try (Connection connection = this.dataSource.getConnection()) {
+				boolean autoCommit = connection.getAutoCommit();
+				try {
+					connection.setAutoCommit(!transactional);
+					setTimeouts(connection, statementTimeout, transactional);
+					work.run(connection);
+					if (transactional) {
+						connection.commit();
+					}
+					logger.info("{}: done in {} ms (attempt {})", description, (System.nanoTime() - started) / 1_000_000,
+							attempt);
+					return;
+				}
+				catch (SQLException ex) {
+					if (transactional) {
+						rollbackQuietly(connection, ex);
+					}
+					if (!isLockFailure(ex)) {
+						throw new DdlException(description + " failed: " + ex.getMessage(), ex);
+					}
+					if (attempt >= this.settings.maxAttempts()) {
+						throw new LockNotGrantedException(description + ": lock not granted within "
+								+ this.settings.lockTimeout().toMillis() + " ms in " + attempt
+								+ " attempts; the tables are busy: retry later or raise zdm.lock-timeout / max attempts", ex);
+					}
+					Duration delay = backoff(attempt);
+					logger.warn("{}: attempt {} of {} did not get its lock within {} ms ({}); retrying in {} ms",
+							description, attempt, this.settings.maxAttempts(), this.settings.lockTimeout().toMillis(),
+							ex.getMessage(), delay.toMillis());
+					this.listener.lockRetry(description, attempt, delay);
+					sleep(delay);
+				}
+				finally {
+					resetSession(connection, autoCommit, transactional);
+				}
+			}
+			catch (SQLException ex) {
+				throw new DdlException(description + ": could not get a connection: " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private void setTimeouts(Connection connection, Duration statementTimeout, boolean transactional)
+			throws SQLException {
+		String scope = transactional ? "SET LOCAL " : "SET ";
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(scope + "lock_timeout = " + this.settings.lockTimeout().toMillis());
+			statement.execute(scope + "statement_timeout = " + statementTimeout.toMillis());
+		}
+	}
+
+	private void resetSession(Connection connection, boolean autoCommit, boolean transactional) {
+		try {
+			if (!transactional) {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("RESET lock_timeout");
+					statement.execute("RESET statement_timeout");
+				}
+			}
+			connection.setAutoCommit(autoCommit);
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not reset session settings", ex);
+		}
+	}
+
+	/** Whether {@code ex} (or an exception it wraps) is a lock that was not granted or a deadlock. */
+	public static boolean isLockFailure(SQLException ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			if (t instanceof SQLException sql
+					&& (LOCK_NOT_AVAILABLE.equals(sql.getSQLState()) || DEADLOCK_DETECTED.equals(sql.getSQLState()))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	Duration backoff(int attempt) {
+		long initial = this.settings.initialBackoff().toMillis();
+		long max = this.settings.maxBackoff().toMillis();
+		long exponential = (attempt >= 31) ? max : Math.min(max, initial << (attempt - 1));
+		// Equal jitter: half fixed, half random, so that competing instances spread out but still back off.
+		long half = exponential / 2;
+		return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+	}
+
+	private static void rollbackQuietly(Connection connection, SQLException cause) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			cause.addSuppressed(ex);
+		}
+	}
+
+	private static void sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DdlException("Interrupted while waiting to retry", ex);
+		}
+	}
+
+}

@@ -1,0 +1,496 @@
+package dev.zdm.core.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.backfill.BackfillEngine;
+import dev.zdm.core.backfill.BackfillProgress;
+import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.ddl.DdlExecutor;
+import dev.zdm.core.operation.ColumnCopy;
+import dev.zdm.core.operation.OperationSteps;
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.PlanException;
+import dev.zdm.core.plan.PlanProblem;
+import dev.zdm.core.state.MigrationEvent;
+import dev.zdm.core.state.MigrationRecord;
+import dev.zdm.core.state.StateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives migrations through their phases:
+ * {@code PENDING → EXPANDING → EXPANDED → BACKFILLING → BACKFILLED → SWITCHED → CONTRACTING → COMPLETED},
+ * or {@code ROLLING_BACK → ROLLED_BACK} from any phase before {@code CONTRACTING}.
+ * <p>
+ * The phase lives in PostgreSQL, so any instance can pick a migration up. Transitions of one migration are
+ * serialised across instances with an advisory lock. Each operation's DDL for a phase commits in one
+ * transaction together with the record that it was done, so a phase interrupted by a crash is finished by
+ * calling the same method again. Backfills run outside the lock so that several instances share them.
+ */
+public final class Orchestrator {
+
+	private static final Logger logger = LoggerFactory.getLogger(Orchestrator.class);
+
+	private final DataSource dataSource;
+
+	private final ZdmSettings settings;
+
+	private final StateStore state;
+
+	private final DdlExecutor ddl;
+
+	private final BackfillEngine backfill;
+
+	private final PlanValidator validator;
+
+	private final Map<String, Plan> plans = new ConcurrentHashMap<>();
+
+	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
+		this.dataSource = dataSource;
+		this.settings = settings;
+		this.state = new StateStore(dataSource, settings.schema());
+		this.ddl = new DdlExecutor(dataSource, settings.ddl(), settings.listener());
+		this.backfill = new BackfillEngine(dataSource, this.state, settings.backfill(), settings.listener(),
+				settings.instanceId());
+		this.validator = new PlanValidator(dataSource, settings.schema());
+	}
+
+	/** Creates or upgrades zdm's state schema. */
+	public void install() {
+		this.state.install();
+	}
+
+	public ZdmSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * Registers {@code plan} with this instance and, if the migration is new, validates it against the
+	 * catalog and records it as {@link Phase#PENDING}. A plan whose checksum differs from the one the
+	 * migration was started with is refused, unless the migration was rolled back, in which case it is
+	 * started afresh.
+	 * @throws PlanException if the plan does not fit the database, or was changed after start
+	 */
+	public MigrationStatus start(Plan plan) {
+		Optional<MigrationRecord> existing = this.state.find(plan.id());
+		if (existing.isPresent()) {
+			MigrationRecord record = existing.get();
+			if (!record.checksum().equals(plan.checksum())) {
+				if (record.phase() != Phase.ROLLED_BACK) {
+					throw new PlanException(plan.id(), List.of(new PlanProblem(plan.source(), 0, 0, 0, null,
+							"was changed after migration " + plan.id() + " started (it is " + record.phase()
+									+ "; started from " + record.source() + "). Restore the original plan, or roll the "
+									+ "migration back first, or give the changed plan a new id.")));
+				}
+				this.validator.validate(plan, true);
+				restart(plan, record);
+			}
+			this.plans.put(plan.id(), plan);
+			return status(plan.id());
+		}
+		this.validator.validate(plan, true);
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			this.state.insert(connection, plan.id(), plan.checksum(), plan.description(), plan.source(),
+					this.settings.instanceId());
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new MigrationException("Could not register migration " + plan.id() + ": " + ex.getMessage(), ex);
+		}
+		this.plans.put(plan.id(), plan);
+		logger.info("Migration {} registered ({} operations, from {})", plan.id(), plan.operations().size(),
+				plan.source());
+		return status(plan.id());
+	}
+
+	private void restart(Plan plan, MigrationRecord record) {
+		withLock(plan.id(), (connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.state.table("zdm_migration")
+					+ " SET checksum = ?, description = ?, source = ?, phase = ?, error = NULL, updated_at = now() "
+					+ "WHERE id = ? AND phase = ?")) {
+				statement.setString(1, plan.checksum());
+				statement.setString(2, plan.description());
+				statement.setString(3, plan.source());
+				statement.setString(4, Phase.PENDING.name());
+				statement.setString(5, plan.id());
+				statement.setString(6, Phase.ROLLED_BACK.name());
+				statement.executeUpdate();
+			}
+			this.state.clearSteps(connection, plan.id());
+			this.state.event(connection, plan.id(), "restart", record.phase(), Phase.PENDING,
+					this.settings.instanceId(), "plan changed after rollback; now from " + plan.source());
+		});
+	}
+
+	/** The plans registered with this instance, by id. */
+	public Map<String, Plan> plans() {
+		return Map.copyOf(this.plans);
+	}
+
+	/** The state of one migration. */
+	public MigrationStatus status(String id) {
+		MigrationRecord record = this.state.find(id)
+			.orElseThrow(() -> new MigrationException("No migration " + id + " was started"));
+		return status(record);
+	}
+
+	/** The state of every migration zdm knows, oldest first. */
+	public List<MigrationStatus> statuses() {
+		return this.state.findAll().stream().map(this::status).toList();
+	}
+
+	private MigrationStatus status(MigrationRecord record) {
+		BackfillProgress progress = null;
+		Plan plan = this.plans.get(record.id());
+		if (plan != null && record.phase().ordinal() >= Phase.BACKFILLING.ordinal()
+				&& record.phase().ordinal() <= Phase.CONTRACTING.ordinal()) {
+			progress = this.backfill.progress(record.id(), backfillTargetsOrEmpty(plan));
+		}
+		return new MigrationStatus(record.id(), record.description(), record.phase(), record.error(), progress,
+				record.updatedAt());
+	}
+
+	/** A migration's audit log. */
+	public List<MigrationEvent> events(String id) {
+		return this.state.events(id);
+	}
+
+	/**
+	 * Runs the next phase of a migration: expand from {@code PENDING}, backfill and verify from
+	 * {@code EXPANDED}, switch from {@code BACKFILLED}, contract from {@code SWITCHED}; an interrupted phase
+	 * is finished. Returns the status after it.
+	 */
+	public MigrationStatus advance(String id) {
+		Plan plan = plan(id);
+		Phase phase = status(id).phase();
+		try {
+			switch (phase) {
+				case PENDING, EXPANDING -> expand(plan);
+				case EXPANDED, BACKFILLING -> backfill(plan);
+				case BACKFILLED -> switchOver(plan);
+				case SWITCHED, CONTRACTING -> contract(plan);
+				case COMPLETED, ROLLED_BACK -> throw new MigrationException("Migration " + id + " is " + phase
+						+ ": there is nothing to advance");
+				case ROLLING_BACK -> throw new MigrationException("Migration " + id
+						+ " is rolling back: call rollback again to finish it");
+			}
+		}
+		catch (MigrationException | PlanException ex) {
+			if (!(ex instanceof MigrationBusyException) && !phase.isFinal() && phase != Phase.ROLLING_BACK) {
+				this.state.recordError(id, "advance", this.settings.instanceId(), ex.getMessage());
+			}
+			throw ex;
+		}
+		catch (RuntimeException ex) {
+			this.state.recordError(id, "advance", this.settings.instanceId(), ex.getMessage());
+			throw ex;
+		}
+		return status(id);
+	}
+
+	/** Advances a migration until it reaches {@code target} (or fails). */
+	public MigrationStatus advanceTo(String id, Phase target) {
+		MigrationStatus status = status(id);
+		while (status.phase().ordinal() < target.ordinal() && !status.phase().isFinal()
+				&& status.phase() != Phase.ROLLING_BACK) {
+			status = advance(id);
+		}
+		return status;
+	}
+
+	/**
+	 * Undoes a migration from any phase before {@code CONTRACTING}: drops everything zdm added, leaving the
+	 * original columns with every write made meanwhile.
+	 */
+	public MigrationStatus rollback(String id) {
+		Plan plan = plan(id);
+		try {
+			withLock(id, (lockConnection) -> {
+				Phase phase = status(id).phase();
+				if (phase == Phase.ROLLED_BACK) {
+					return;
+				}
+				if (!phase.canRollBack()) {
+					throw new MigrationException("Migration " + id + " is " + phase
+							+ ": rollback is possible only before contract starts");
+				}
+				transition(id, phase, Phase.ROLLING_BACK, "rollback");
+				List<Operation> operations = plan.operations();
+				for (int i = operations.size(); i >= 1; i--) {
+					int index = i;
+					runStep(plan, "rollback:" + index, "rollback " + describe(plan, index),
+							(connection) -> steps(connection, plan, index).rollback(connection));
+				}
+				this.ddl.inTransaction("finish rollback of " + id, (connection) -> {
+					this.backfill.delete(connection, id);
+					this.state.transition(connection, id, Phase.ROLLING_BACK, Phase.ROLLED_BACK, "rollback",
+							this.settings.instanceId());
+				});
+				this.settings.listener().phaseChanged(id, Phase.ROLLING_BACK, Phase.ROLLED_BACK);
+			});
+		}
+		catch (RuntimeException ex) {
+			if (!(ex instanceof MigrationBusyException)) {
+				this.state.recordError(id, "rollback", this.settings.instanceId(), ex.getMessage());
+			}
+			throw ex;
+		}
+		return status(id);
+	}
+
+	private void expand(Plan plan) {
+		withLock(plan.id(), (lockConnection) -> {
+			Phase phase = status(plan.id()).phase();
+			if (phase != Phase.PENDING && phase != Phase.EXPANDING) {
+				return;
+			}
+			this.validator.validate(plan, phase == Phase.PENDING);
+			transition(plan.id(), phase, Phase.EXPANDING, "advance");
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				int index = i;
+				runStep(plan, "expand:" + index, "expand " + describe(plan, index),
+						(connection) -> steps(connection, plan, index).expand(connection));
+			}
+			transition(plan.id(), Phase.EXPANDING, Phase.EXPANDED, "advance");
+		});
+	}
+
+	private void backfill(Plan plan) {
+		String id = plan.id();
+		Map<Integer, BackfillTarget> targets = backfillTargets(plan);
+		withLock(id, (lockConnection) -> {
+			Phase phase = status(id).phase();
+			if (phase != Phase.EXPANDED && phase != Phase.BACKFILLING) {
+				return;
+			}
+			this.ddl.inTransaction("plan backfill of " + id, (connection) -> {
+				for (Map.Entry<Integer, BackfillTarget> entry : targets.entrySet()) {
+					this.backfill.plan(connection, id, entry.getKey(), entry.getValue());
+				}
+				this.state.transition(connection, id, phase, Phase.BACKFILLING, "advance", this.settings.instanceId());
+			});
+			if (phase != Phase.BACKFILLING) {
+				this.settings.listener().phaseChanged(id, phase, Phase.BACKFILLING);
+			}
+		});
+		if (status(id).phase() != Phase.BACKFILLING) {
+			return;
+		}
+		long started = System.nanoTime();
+		long rows = this.backfill.run(id, targets);
+		logger.info("Backfill of {}: this instance wrote {} rows in {} ms", id, rows,
+				(System.nanoTime() - started) / 1_000_000);
+		withLock(id, Duration.ofMinutes(10), (lockConnection) -> {
+			if (status(id).phase() != Phase.BACKFILLING) {
+				return;
+			}
+			long mismatches = 0;
+			for (BackfillTarget target : targets.values()) {
+				mismatches += this.backfill.countMismatches(target);
+			}
+			if (mismatches > 0) {
+				this.ddl.inTransaction("reset backfill of " + id, (connection) -> this.backfill.reset(connection, id));
+				throw new MigrationException("Verification of " + id + " found " + mismatches
+						+ " rows whose new value differs from 'up' of the old; the backfill was reset: advance again to "
+						+ "rerun it. If it keeps failing, check that 'up' and 'down' are deterministic inverses.");
+			}
+			logger.info("Backfill of {} verified: 0 rows differ", id);
+			transition(id, Phase.BACKFILLING, Phase.BACKFILLED, "advance");
+		});
+	}
+
+	private void switchOver(Plan plan) {
+		withLock(plan.id(), (lockConnection) -> {
+			if (status(plan.id()).phase() != Phase.BACKFILLED) {
+				return;
+			}
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				int index = i;
+				runStep(plan, "switch:" + index, "switch " + describe(plan, index),
+						(connection) -> steps(connection, plan, index).switchOver(connection));
+			}
+			transition(plan.id(), Phase.BACKFILLED, Phase.SWITCHED, "advance");
+		});
+	}
+
+	private void contract(Plan plan) {
+		withLock(plan.id(), (lockConnection) -> {
+			Phase phase = status(plan.id()).phase();
+			if (phase != Phase.SWITCHED && phase != Phase.CONTRACTING) {
+				return;
+			}
+			transition(plan.id(), phase, Phase.CONTRACTING, "advance");
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				int index = i;
+				String step = "contract:" + index;
+				if (isStepDone(plan.id(), step)) {
+					continue;
+				}
+				OperationSteps steps = withConnection((connection) -> steps(connection, plan, index));
+				steps.prepareContract(this.ddl);
+				runStep(plan, step, "contract " + describe(plan, index), steps::contract);
+			}
+			this.ddl.inTransaction("finish contract of " + plan.id(), (connection) -> {
+				this.backfill.delete(connection, plan.id());
+				this.state.transition(connection, plan.id(), Phase.CONTRACTING, Phase.COMPLETED, "advance",
+						this.settings.instanceId());
+			});
+			this.settings.listener().phaseChanged(plan.id(), Phase.CONTRACTING, Phase.COMPLETED);
+		});
+	}
+
+	private Plan plan(String id) {
+		Plan plan = this.plans.get(id);
+		if (plan == null) {
+			throw new MigrationException("Plan " + id + " is not loaded on this instance: start it (or add its file to "
+					+ "the plan locations) first");
+		}
+		return plan;
+	}
+
+	private Map<Integer, BackfillTarget> backfillTargets(Plan plan) {
+		return withConnection((connection) -> {
+			Map<Integer, BackfillTarget> targets = new LinkedHashMap<>();
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				int index = i;
+				steps(connection, plan, index).backfill().ifPresent((target) -> targets.put(index, target));
+			}
+			return targets;
+		});
+	}
+
+	private Map<Integer, BackfillTarget> backfillTargetsOrEmpty(Plan plan) {
+		try {
+			return backfillTargets(plan);
+		}
+		catch (RuntimeException ex) {
+			return Map.of();
+		}
+	}
+
+	private OperationSteps steps(Connection connection, Plan plan, int index) throws SQLException {
+		Operation operation = plan.operations().get(index - 1);
+		TableInfo table = new CatalogReader(connection).table(operation.table())
+			.orElseThrow(() -> new MigrationException("Table " + operation.table() + " of " + describe(plan, index)
+					+ " no longer exists"));
+		return ColumnCopy.resolve(plan.id(), index, operation, table, this.settings.schema());
+	}
+
+	private static String describe(Plan plan, int index) {
+		return plan.id() + " operation " + index + " (" + plan.operations().get(index - 1).kind() + ")";
+	}
+
+	/** Runs one operation's DDL for a phase with the record that it is done, in one transaction, once. */
+	private void runStep(Plan plan, String step, String description, DdlExecutor.TransactionWork work) {
+		this.ddl.inTransaction(description, (connection) -> {
+			if (this.state.isStepDone(connection, plan.id(), step)) {
+				return;
+			}
+			work.run(connection);
+			this.state.stepDone(connection, plan.id(), step);
+		});
+	}
+
+	private boolean isStepDone(String id, String step) {
+		return withConnection((connection) -> this.state.isStepDone(connection, id, step));
+	}
+
+	private void transition(String id, Phase from, Phase to, String action) {
+		if (from == to) {
+			return;
+		}
+		this.ddl.inTransaction(id + ": " + from + " -> " + to,
+				(connection) -> this.state.transition(connection, id, from, to, action, this.settings.instanceId()));
+		logger.info("Migration {}: {} -> {}", id, from, to);
+		this.settings.listener().phaseChanged(id, from, to);
+	}
+
+	@FunctionalInterface
+	private interface ConnectionWork<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+	private <T> T withConnection(ConnectionWork<T> work) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return work.run(connection);
+		}
+		catch (SQLException ex) {
+			throw new MigrationException(ex.getMessage(), ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface LockedWork {
+
+		void run(Connection lockConnection) throws SQLException;
+
+	}
+
+	private void withLock(String id, LockedWork work) {
+		withLock(id, Duration.ZERO, work);
+	}
+
+	/**
+	 * Runs {@code work} holding the migration's advisory lock on a connection of its own, waiting up to
+	 * {@code wait} for another instance to release it.
+	 */
+	private void withLock(String id, Duration wait, LockedWork work) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(true);
+			while (!tryLock(connection, id, true)) {
+				if (System.nanoTime() >= deadline) {
+					throw new MigrationBusyException("Migration " + id
+							+ " is being changed by another instance right now; try again when it is done");
+				}
+				try {
+					Thread.sleep(200);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new MigrationException("Interrupted while waiting for migration " + id, ex);
+				}
+			}
+			try {
+				work.run(connection);
+			}
+			finally {
+				tryLock(connection, id, false);
+			}
+		}
+		catch (SQLException ex) {
+			throw new MigrationException("Migration " + id + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private boolean tryLock(Connection connection, String id, boolean lock) throws SQLException {
+		String function = lock ? "pg_try_advisory_lock" : "pg_advisory_unlock";
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + function + "(hashtext(?), hashtext(?))")) {
+			statement.setString(1, "zdm:" + this.settings.schema().name());
+			statement.setString(2, id);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+}

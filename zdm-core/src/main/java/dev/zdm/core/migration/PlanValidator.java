@@ -1,0 +1,206 @@
+package dev.zdm.core.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.ColumnDependent;
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.operation.ColumnCopy;
+import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.PlanException;
+import dev.zdm.core.plan.PlanProblem;
+import dev.zdm.core.sql.Identifier;
+
+/**
+ * Checks a plan against the live catalog before any DDL runs: tables, columns and keys exist as named,
+ * new names are free, and PostgreSQL itself type-checks every SQL fragment (with {@code EXPLAIN}, in a
+ * read-only transaction that is rolled back). Every problem is reported at once.
+ */
+final class PlanValidator {
+
+	private final DataSource dataSource;
+
+	private final Identifier stateSchema;
+
+	PlanValidator(DataSource dataSource, Identifier stateSchema) {
+		this.dataSource = dataSource;
+		this.stateSchema = stateSchema;
+	}
+
+	/**
+	 * Validates {@code plan}; {@code beforeExpand} also requires the names the plan adds to be free (after
+	 * expand they exist: zdm made them).
+	 */
+	void validate(Plan plan, boolean beforeExpand) {
+		List<PlanProblem> problems = new ArrayList<>();
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			connection.setReadOnly(true);
+			try {
+				CatalogReader catalog = new CatalogReader(connection);
+				Set<String> touched = new HashSet<>();
+				for (int i = 0; i < plan.operations().size(); i++) {
+					Operation operation = plan.operations().get(i);
+					Check check = new Check(plan, i + 1, operation, problems);
+					validate(connection, catalog, operation, check, touched, beforeExpand);
+				}
+			}
+			finally {
+				connection.rollback();
+				connection.setReadOnly(false);
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read the catalog to validate plan " + plan.id() + ": "
+					+ ex.getMessage(), ex);
+		}
+		if (!problems.isEmpty()) {
+			throw new PlanException(plan.id(), problems);
+		}
+	}
+
+	private void validate(Connection connection, CatalogReader catalog, Operation operation, Check check,
+			Set<String> touched, boolean beforeExpand) throws SQLException {
+		Optional<TableInfo> found = catalog.table(operation.table());
+		if (found.isEmpty()) {
+			check.fail("table \"" + operation.table() + "\" does not exist" + knownTables(connection, this.stateSchema)
+					+ ". Fix the table name (schema-qualify it if it is not on the search_path).");
+			return;
+		}
+		TableInfo table = found.get();
+		Identifier oldName = ColumnCopy.oldColumnName(operation);
+		Identifier newName = ColumnCopy.newColumnName(operation);
+		if (table.primaryKey().isEmpty()) {
+			check.fail("table " + table.qualifiedName() + " has no primary key; zdm backfills in batches over the "
+					+ "primary key. Add one first.");
+		}
+		Optional<ColumnInfo> column = table.column(oldName.name());
+		if (column.isEmpty()) {
+			check.fail("table " + table.qualifiedName() + " has no column \"" + oldName + "\". Known columns: "
+					+ table.columnNames() + ".");
+			return;
+		}
+		ColumnInfo old = column.get();
+		if (!touched.add(table.oid() + "." + old.name()) || !touched.add(table.oid() + "." + newName.name())) {
+			check.fail("column \"" + oldName + "\" or \"" + newName + "\" of " + table.qualifiedName()
+					+ " is already changed by an earlier operation of this plan: combine them into one operation or "
+					+ "split them into two migrations.");
+		}
+		if (old.identity() || old.generated()) {
+			check.fail("column \"" + oldName + "\" is " + (old.identity() ? "an identity" : "a generated")
+					+ " column, which zdm cannot copy yet.");
+		}
+		if (beforeExpand && table.column(newName.name()).isPresent()) {
+			check.fail("table " + table.qualifiedName() + " already has a column \"" + newName + "\"; choose another name"
+					+ ((operation instanceof ChangeColumnType) ? " with 'rename'." : "."));
+		}
+		if (newName.name().length() > Identifier.MAX_BYTES) {
+			check.fail("the temporary column name \"" + newName + "\" is too long; give the column a final name with 'rename'.");
+		}
+		List<ColumnDependent> dependents = catalog.dependents(table, old);
+		if (!dependents.isEmpty()) {
+			check.fail("column \"" + oldName + "\" is used by " + dependents.stream()
+				.map(ColumnDependent::description)
+				.collect(Collectors.joining(", "))
+					+ "; zdm does not carry indexes, constraints, views, triggers or sequences across to the new column "
+					+ "yet. Drop them before this migration and recreate them on \"" + newName + "\" after it.");
+		}
+		if (operation instanceof ChangeColumnType change) {
+			validateChangeType(connection, table, old, change, check);
+		}
+	}
+
+	private void validateChangeType(Connection connection, TableInfo table, ColumnInfo old, ChangeColumnType change,
+			Check check) throws SQLException {
+		if (!explain(connection, "SELECT CAST(NULL AS " + change.type() + ")", check, "'type' " + change.type()
+				+ " is not a type PostgreSQL knows")) {
+			return;
+		}
+		explain(connection, "SELECT CAST((" + change.up() + ") AS " + change.type() + ") FROM " + table.qualifiedName().quoted(),
+				check, "'up' does not give a " + change.type() + " from the old row (columns: " + table.columnNames()
+						+ ")");
+		String others = table.columns().stream()
+			.filter((c) -> !c.name().equals(old.name()) && !c.name().equals(ColumnCopy.newColumnName(change).name()))
+			.map((c) -> Identifier.of(c.name()).quoted())
+			.collect(Collectors.joining(", "));
+		String newRow = "SELECT " + (others.isEmpty() ? "" : others + ", ") + "CAST(NULL AS " + change.type() + ") AS "
+				+ change.finalName().quoted() + " FROM " + table.qualifiedName().quoted();
+		explain(connection, "SELECT CAST((" + change.down() + ") AS " + old.type() + ") FROM (" + newRow + ") AS _zdm_row",
+				check, "'down' does not give a " + old.type() + " (the old type) from the new row, where the new column is \""
+						+ change.finalName() + "\"");
+		if (change.defaultExpression() != null) {
+			explain(connection, "SELECT CAST((" + change.defaultExpression() + ") AS " + change.type() + ")", check,
+					"'default' is not a " + change.type());
+		}
+		else if (old.defaultExpression() != null) {
+			check.fail("column \"" + old.name() + "\" has the default " + old.defaultExpression()
+					+ ", which cannot be carried across a type change: give the new column's default with 'default'.");
+		}
+	}
+
+	private boolean explain(Connection connection, String sql, Check check, String what) throws SQLException {
+		Savepoint savepoint = connection.setSavepoint();
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("EXPLAIN " + sql);
+			connection.releaseSavepoint(savepoint);
+			return true;
+		}
+		catch (SQLException ex) {
+			connection.rollback(savepoint);
+			check.fail(what + ": " + firstLine(ex.getMessage()));
+			return false;
+		}
+	}
+
+	private static String firstLine(String message) {
+		int newline = (message != null) ? message.indexOf('\n') : -1;
+		return (newline >= 0) ? message.substring(0, newline) : message;
+	}
+
+	private static String knownTables(Connection connection, Identifier stateSchema) throws SQLException {
+		List<String> names = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement("""
+				SELECT CASE WHEN n.nspname = ANY (current_schemas(false)) THEN c.relname ELSE n.nspname || '.' || c.relname END
+				FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+				  AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname <> ?
+				ORDER BY 1 LIMIT 21""")) {
+			statement.setString(1, stateSchema.name());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					names.add(rs.getString(1));
+				}
+			}
+		}
+		if (names.isEmpty()) {
+			return " (the database has no tables)";
+		}
+		String list = String.join(", ", names.subList(0, Math.min(20, names.size())));
+		return ". Known tables: " + list + ((names.size() > 20) ? ", ..." : "");
+	}
+
+	private record Check(Plan plan, int index, Operation operation, List<PlanProblem> problems) {
+
+		void fail(String message) {
+			this.problems.add(new PlanProblem(this.plan.source(), 0, 0, this.index, this.operation.kind(), message));
+		}
+
+	}
+
+}

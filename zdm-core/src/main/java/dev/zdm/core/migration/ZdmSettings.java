@@ -1,0 +1,62 @@
+package dev.zdm.core.migration;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.util.UUID;
+
+import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.ddl.DdlSettings;
+import dev.zdm.core.sql.Identifier;
+
+/**
+ * Everything an {@link Orchestrator} is configured with.
+ *
+ * @param schema the schema of zdm's state tables and trigger functions
+ * @param ddl how DDL is run
+ * @param backfill how backfills run
+ * @param instanceId this instance's name in leases and the audit log
+ * @param listener hears phase changes, lock retries and batches
+ */
+public record ZdmSettings(Identifier schema, DdlSettings ddl, BackfillSettings backfill, String instanceId,
+		MigrationListener listener) {
+
+	/** Schema {@code zdm}, default DDL and backfill settings, a generated instance id, no listener. */
+	public static ZdmSettings defaults() {
+		return new ZdmSettings(Identifier.of("zdm"), DdlSettings.defaults(), BackfillSettings.defaults(),
+				defaultInstanceId(), MigrationListener.NONE);
+	}
+
+	/** {@code host:pid:random}, unique per process. */
+	public static String defaultInstanceId() {
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			host = "unknown";
+		}
+		return host + ":" + ManagementFactory.getRuntimeMXBean().getPid() + ":"
+				+ UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	public ZdmSettings withSchema(String schema) {
+		return new ZdmSettings(Identifier.of(schema), this.ddl, this.backfill, this.instanceId, this.listener);
+	}
+
+	public ZdmSettings withDdl(DdlSettings ddl) {
+		return new ZdmSettings(this.schema, ddl, this.backfill, this.instanceId, this.listener);
+	}
+
+	public ZdmSettings withBackfill(BackfillSettings backfill) {
+		return new ZdmSettings(this.schema, this.ddl, backfill, this.instanceId, this.listener);
+	}
+
+	public ZdmSettings withInstanceId(String instanceId) {
+		return new ZdmSettings(this.schema, this.ddl, this.backfill, instanceId, this.listener);
+	}
+
+	public ZdmSettings withListener(MigrationListener listener) {
+		return new ZdmSettings(this.schema, this.ddl, this.backfill, this.instanceId, listener);
+	}
+
+}

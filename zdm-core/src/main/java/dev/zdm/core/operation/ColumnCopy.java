@@ -1,0 +1,216 @@
+package dev.zdm.core.operation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.ddl.DdlExecutor;
+import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.sync.SyncTrigger;
+import dev.zdm.core.sync.SyncTrigger.Authority;
+
+/**
+ * {@code renameColumn} and {@code changeColumnType}: both add a second column next to the old one, keep
+ * the two in step with a {@link SyncTrigger}, copy existing rows, then drop the old column.
+ * <p>
+ * A rename creates the new column under its final name. A type change without {@code rename} cannot show
+ * two columns under one name, so its new column lives under a temporary name ({@code <column>__zdm})
+ * until contract, which drops the old column and renames the new one in the same transaction.
+ */
+public final class ColumnCopy implements OperationSteps {
+
+	/** Suffix of the temporary name of a type change's new column. */
+	public static final String TEMPORARY_SUFFIX = "__zdm";
+
+	private final QualifiedName table;
+
+	private final List<ColumnInfo> key;
+
+	private final ColumnInfo oldColumn;
+
+	private final Identifier newColumn;
+
+	private final Identifier finalName;
+
+	private final String newType;
+
+	private final String newDefault;
+
+	private final String upOverTable;
+
+	private final SyncTrigger trigger;
+
+	private final Identifier notNullCheck;
+
+	private ColumnCopy(QualifiedName table, List<ColumnInfo> key, ColumnInfo oldColumn, Identifier newColumn,
+			Identifier finalName, String newType, String newDefault, String upOverTable, SyncTrigger trigger,
+			Identifier notNullCheck) {
+		this.table = table;
+		this.key = key;
+		this.oldColumn = oldColumn;
+		this.newColumn = newColumn;
+		this.finalName = finalName;
+		this.newType = newType;
+		this.newDefault = newDefault;
+		this.upOverTable = upOverTable;
+		this.trigger = trigger;
+		this.notNullCheck = notNullCheck;
+	}
+
+	/** The name of the column an operation adds during the migration. */
+	public static Identifier newColumnName(Operation operation) {
+		if (operation instanceof RenameColumn rename) {
+			return rename.to();
+		}
+		ChangeColumnType change = (ChangeColumnType) operation;
+		return (change.rename() != null) ? change.rename() : Identifier.of(change.column().name() + TEMPORARY_SUFFIX);
+	}
+
+	/** The name of the column an operation replaces. */
+	public static Identifier oldColumnName(Operation operation) {
+		return (operation instanceof RenameColumn rename) ? rename.from() : ((ChangeColumnType) operation).column();
+	}
+
+	/** The base name of the objects zdm creates for operation {@code index} of migration {@code migrationId}. */
+	public static String objectName(String migrationId, int index) {
+		return "zdm_" + migrationId.replace('-', '_') + "_" + index;
+	}
+
+	/**
+	 * Resolves an operation against the table as it is now: the old column must still exist.
+	 * @param migrationId the migration
+	 * @param index the operation's 1-based index in its plan
+	 * @param operation a {@link RenameColumn} or {@link ChangeColumnType}
+	 * @param table the table, read from the catalog
+	 * @param functionSchema the schema of zdm's trigger functions
+	 */
+	public static ColumnCopy resolve(String migrationId, int index, Operation operation, TableInfo table,
+			Identifier functionSchema) {
+		Identifier oldName = oldColumnName(operation);
+		ColumnInfo old = table.column(oldName.name())
+			.orElseThrow(() -> new IllegalStateException("Table " + table.qualifiedName() + " has no column " + oldName));
+		Identifier newName = newColumnName(operation);
+		String base = objectName(migrationId, index);
+		Identifier finalName;
+		String newType;
+		String newDefault;
+		String up;
+		String down;
+		if (operation instanceof ChangeColumnType change) {
+			finalName = change.finalName();
+			newType = change.type();
+			newDefault = change.defaultExpression();
+			up = change.up();
+			down = change.down();
+		}
+		else {
+			finalName = newName;
+			newType = old.type();
+			newDefault = old.defaultExpression();
+			up = oldName.quoted();
+			down = newName.quoted();
+		}
+		String upSelect = table.columns().stream()
+			.filter((column) -> !column.name().equals(newName.name()))
+			.map((column) -> "NEW." + Identifier.of(column.name()).quoted() + " AS " + Identifier.of(column.name()).quoted())
+			.collect(Collectors.joining(", "));
+		String downSelect = table.columns().stream()
+			.filter((column) -> !column.name().equals(oldName.name()) && !column.name().equals(newName.name()))
+			.map((column) -> "NEW." + Identifier.of(column.name()).quoted() + " AS " + Identifier.of(column.name()).quoted())
+			.collect(Collectors.joining(", "));
+		downSelect = (downSelect.isEmpty() ? "" : downSelect + ", ") + "NEW." + newName.quoted() + " AS "
+				+ finalName.quoted();
+		boolean identity = operation instanceof RenameColumn;
+		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.rowExpression(up, newType, upSelect);
+		String downInTrigger = identity ? "NEW." + newName.quoted()
+				: SyncTrigger.rowExpression(down, old.type(), downSelect);
+		QualifiedName qualified = table.qualifiedName();
+		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
+				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger);
+		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
+		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, upOverTable,
+				trigger, Identifier.of(base + "_nn"));
+	}
+
+	@Override
+	public void expand(Connection connection) throws SQLException {
+		execute(connection, "ALTER TABLE " + this.table.quoted() + " ADD COLUMN IF NOT EXISTS " + this.newColumn.quoted()
+				+ " " + this.newType);
+		if (this.newDefault != null) {
+			// Set apart from ADD COLUMN so existing rows keep NULL (to be backfilled) and the table is not rewritten.
+			execute(connection, "ALTER TABLE " + this.table.quoted() + " ALTER COLUMN " + this.newColumn.quoted()
+					+ " SET DEFAULT " + this.newDefault);
+		}
+		execute(connection, this.trigger.createFunction(Authority.OLD));
+		execute(connection, this.trigger.createTrigger());
+	}
+
+	@Override
+	public Optional<BackfillTarget> backfill() {
+		return Optional.of(new BackfillTarget(this.table, this.key, this.newColumn.quoted() + " = " + this.upOverTable,
+				this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable, this.trigger.triggerName()));
+	}
+
+	@Override
+	public void switchOver(Connection connection) throws SQLException {
+		execute(connection, this.trigger.createFunction(Authority.NEW));
+		if (this.oldColumn.notNull()) {
+			execute(connection, "ALTER TABLE " + this.table.quoted() + " DROP CONSTRAINT IF EXISTS "
+					+ this.notNullCheck.quoted());
+			execute(connection, "ALTER TABLE " + this.table.quoted() + " ADD CONSTRAINT " + this.notNullCheck.quoted()
+					+ " CHECK (" + this.newColumn.quoted() + " IS NOT NULL) NOT VALID");
+		}
+	}
+
+	@Override
+	public void prepareContract(DdlExecutor executor) {
+		if (this.oldColumn.notNull()) {
+			// SHARE UPDATE EXCLUSIVE: the scan does not block reads or writes. The validated check lets
+			// SET NOT NULL in the contract transaction skip its own scan under ACCESS EXCLUSIVE.
+			executor.inLongTransaction("validate " + this.notNullCheck + " on " + this.table,
+					(connection) -> execute(connection, "ALTER TABLE " + this.table.quoted() + " VALIDATE CONSTRAINT "
+							+ this.notNullCheck.quoted()));
+		}
+	}
+
+	@Override
+	public void contract(Connection connection) throws SQLException {
+		execute(connection, this.trigger.dropTrigger());
+		String alter = "ALTER TABLE " + this.table.quoted() + " ";
+		if (this.oldColumn.notNull()) {
+			execute(connection, alter + "ALTER COLUMN " + this.newColumn.quoted() + " SET NOT NULL");
+			execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
+		}
+		execute(connection, alter + "DROP COLUMN " + Identifier.of(this.oldColumn.name()).quoted());
+		if (!this.newColumn.equals(this.finalName)) {
+			execute(connection, alter + "RENAME COLUMN " + this.newColumn.quoted() + " TO " + this.finalName.quoted());
+		}
+		execute(connection, this.trigger.dropFunction());
+	}
+
+	@Override
+	public void rollback(Connection connection) throws SQLException {
+		execute(connection, this.trigger.dropTrigger());
+		execute(connection, this.trigger.dropFunction());
+		String alter = "ALTER TABLE " + this.table.quoted() + " ";
+		execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
+		execute(connection, alter + "DROP COLUMN IF EXISTS " + this.newColumn.quoted());
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.zdm.core.plan;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
+
+/**
+ * A declared migration: an id, a description and the operations it performs, loaded from a YAML file by
+ * {@link PlanLoader} or built in Java with {@link #builder(String)}.
+ *
+ * @param id the unique key of the migration ({@code [a-z0-9-]}, at most {@value #MAX_ID_LENGTH} characters)
+ * @param description what the migration does, for people
+ * @param operations the operations, in order
+ * @param source where the plan came from (a file, or {@code java})
+ */
+public record Plan(String id, String description, List<Operation> operations, String source) {
+
+	/** Ids appear inside generated object names, which PostgreSQL limits to 63 bytes. */
+	public static final int MAX_ID_LENGTH = 40;
+
+	private static final Pattern ID = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+
+	public Plan {
+		String problem = idProblem(id);
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
+		Objects.requireNonNull(operations, "operations");
+		if (operations.isEmpty()) {
+			throw new IllegalArgumentException("plan " + id + " has no operations");
+		}
+		operations = List.copyOf(operations);
+		description = (description != null) ? description : "";
+		source = (source != null) ? source : "java";
+	}
+
+	/** Why {@code id} is not a valid migration id, or {@code null}. */
+	public static String idProblem(String id) {
+		if (id == null || id.isEmpty()) {
+			return "a migration id is required";
+		}
+		if (id.length() > MAX_ID_LENGTH) {
+			return "id \"" + id + "\" is longer than " + MAX_ID_LENGTH + " characters";
+		}
+		if (!ID.matcher(id).matches()) {
+			return "id \"" + id + "\" must be lower-case letters and digits separated by single '-' (e.g. rename-users-email)";
+		}
+		return null;
+	}
+
+	/**
+	 * SHA-256 of the plan's id and operations (not its description, comments or layout). A started
+	 * migration refuses a plan whose checksum changed.
+	 */
+	public String checksum() {
+		StringBuilder text = new StringBuilder(this.id);
+		for (Operation operation : this.operations) {
+			text.append('\n').append(operation.canonical());
+		}
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			return HexFormat.of().formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** A plan built in Java. */
+	public static Builder builder(String id) {
+		return new Builder(id);
+	}
+
+	/** Builds a {@link Plan} in Java; names are validated as in a plan file. */
+	public static final class Builder {
+
+		private final String id;
+
+		private String description;
+
+		private final List<Operation> operations = new ArrayList<>();
+
+		private Builder(String id) {
+			this.id = id;
+		}
+
+		public Builder description(String description) {
+			this.description = description;
+			return this;
+		}
+
+		public Builder renameColumn(String table, String from, String to) {
+			return operation(new RenameColumn(QualifiedName.parse(table), Identifier.of(from), Identifier.of(to)));
+		}
+
+		public Builder changeColumnType(String table, String column, String type, String up, String down) {
+			return changeColumnType(table, column, type, up, down, null);
+		}
+
+		public Builder changeColumnType(String table, String column, String type, String up, String down,
+				String rename) {
+			return operation(new ChangeColumnType(QualifiedName.parse(table), Identifier.of(column), type, up, down,
+					(rename != null) ? Identifier.of(rename) : null, null));
+		}
+
+		public Builder operation(Operation operation) {
+			this.operations.add(operation);
+			return this;
+		}
+
+		public Plan build() {
+			return new Plan(this.id, this.description, this.operations, "java");
+		}
+
+	}
+
+}
