@@ -234,7 +234,10 @@ public final class Orchestrator {
 				for (int i = operations.size(); i >= 1; i--) {
 					int index = i;
 					runStep(plan, "rollback:" + index, "rollback " + describe(plan, index),
-							(connection) -> steps(connection, plan, index).rollback(connection));
+							(connection) -> {
+								steps(connection, plan, index).rollback(connection);
+								return null;
+							});
 				}
 				this.ddl.inTransaction("finish rollback of " + id, (connection) -> {
 					this.backfill.delete(connection, id);
@@ -322,7 +325,10 @@ public final class Orchestrator {
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				runStep(plan, "switch:" + index, "switch " + describe(plan, index),
-						(connection) -> steps(connection, plan, index).switchOver(connection));
+						(connection) -> {
+							steps(connection, plan, index).switchOver(connection);
+							return null;
+						});
 			}
 			transition(plan.id(), Phase.BACKFILLED, Phase.SWITCHED, "advance");
 		});
@@ -343,7 +349,10 @@ public final class Orchestrator {
 				}
 				OperationSteps steps = withConnection((connection) -> steps(connection, plan, index));
 				steps.prepareContract(this.ddl);
-				runStep(plan, step, "contract " + describe(plan, index), steps::contract);
+				runStep(plan, step, "contract " + describe(plan, index), (connection) -> {
+					steps.contract(connection);
+					return null;
+				});
 			}
 			this.ddl.inTransaction("finish contract of " + plan.id(), (connection) -> {
 				this.backfill.delete(connection, plan.id());
@@ -388,7 +397,8 @@ public final class Orchestrator {
 		TableInfo table = new CatalogReader(connection).table(operation.table())
 			.orElseThrow(() -> new MigrationException("Table " + operation.table() + " of " + describe(plan, index)
 					+ " no longer exists"));
-		return ColumnCopy.resolve(plan.id(), index, operation, table, this.settings.schema());
+		return ColumnCopy.resolve(plan.id(), index, operation, table, this.settings.schema(),
+				this.state.stepDetail(connection, plan.id(), "expand:" + index));
 	}
 
 	private static String describe(Plan plan, int index) {
@@ -396,14 +406,22 @@ public final class Orchestrator {
 	}
 
 	/** Runs one operation's DDL for a phase with the record that it is done, in one transaction, once. */
-	private void runStep(Plan plan, String step, String description, DdlExecutor.TransactionWork work) {
+	private void runStep(Plan plan, String step, String description, StepWork work) {
 		this.ddl.inTransaction(description, (connection) -> {
 			if (this.state.isStepDone(connection, plan.id(), step)) {
 				return;
 			}
-			work.run(connection);
-			this.state.stepDone(connection, plan.id(), step);
+			String detail = work.run(connection);
+			this.state.stepDone(connection, plan.id(), step, detail);
 		});
+	}
+
+	/** One operation's DDL for a phase; returns what it records for later phases, or {@code null}. */
+	@FunctionalInterface
+	private interface StepWork {
+
+		String run(Connection connection) throws SQLException;
+
 	}
 
 	private boolean isStepDone(String id, String step) {

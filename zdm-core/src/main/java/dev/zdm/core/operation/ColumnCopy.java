@@ -46,6 +46,8 @@ public final class ColumnCopy implements OperationSteps {
 
 	private final String newDefault;
 
+	private final String oldDefault;
+
 	private final String upOverTable;
 
 	private final SyncTrigger trigger;
@@ -53,8 +55,8 @@ public final class ColumnCopy implements OperationSteps {
 	private final Identifier notNullCheck;
 
 	private ColumnCopy(QualifiedName table, List<ColumnInfo> key, ColumnInfo oldColumn, Identifier newColumn,
-			Identifier finalName, String newType, String newDefault, String upOverTable, SyncTrigger trigger,
-			Identifier notNullCheck) {
+			Identifier finalName, String newType, String newDefault, String oldDefault, String upOverTable,
+			SyncTrigger trigger, Identifier notNullCheck) {
 		this.table = table;
 		this.key = key;
 		this.oldColumn = oldColumn;
@@ -62,6 +64,7 @@ public final class ColumnCopy implements OperationSteps {
 		this.finalName = finalName;
 		this.newType = newType;
 		this.newDefault = newDefault;
+		this.oldDefault = oldDefault;
 		this.upOverTable = upOverTable;
 		this.trigger = trigger;
 		this.notNullCheck = notNullCheck;
@@ -93,14 +96,17 @@ public final class ColumnCopy implements OperationSteps {
 	 * @param operation a {@link RenameColumn} or {@link ChangeColumnType}
 	 * @param table the table, read from the catalog
 	 * @param functionSchema the schema of zdm's trigger functions
+	 * @param expandMemo what {@link #expand} returned, once it ran
 	 */
 	public static ColumnCopy resolve(String migrationId, int index, Operation operation, TableInfo table,
-			Identifier functionSchema) {
+			Identifier functionSchema, Optional<String> expandMemo) {
 		Identifier oldName = oldColumnName(operation);
 		ColumnInfo old = table.column(oldName.name())
 			.orElseThrow(() -> new IllegalStateException("Table " + table.qualifiedName() + " has no column " + oldName));
 		Identifier newName = newColumnName(operation);
 		String base = objectName(migrationId, index);
+		// Expand moves the old column's default into the trigger; the memo remembers it.
+		String oldDefault = expandMemo.map(ColumnCopy::decodeDefault).orElse(old.defaultExpression());
 		Identifier finalName;
 		String newType;
 		String newDefault;
@@ -116,7 +122,7 @@ public final class ColumnCopy implements OperationSteps {
 		else {
 			finalName = newName;
 			newType = old.type();
-			newDefault = old.defaultExpression();
+			newDefault = oldDefault;
 			up = oldName.quoted();
 			down = newName.quoted();
 		}
@@ -136,23 +142,32 @@ public final class ColumnCopy implements OperationSteps {
 				: SyncTrigger.rowExpression(down, old.type(), downSelect);
 		QualifiedName qualified = table.qualifiedName();
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
-				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger);
+				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault);
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
-		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, upOverTable,
-				trigger, Identifier.of(base + "_nn"));
+		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, oldDefault,
+				upOverTable, trigger, Identifier.of(base + "_nn"));
+	}
+
+	private static String encodeDefault(String expression) {
+		return (expression != null) ? "default:" + expression : "no-default";
+	}
+
+	private static String decodeDefault(String memo) {
+		return memo.startsWith("default:") ? memo.substring("default:".length()) : null;
 	}
 
 	@Override
-	public void expand(Connection connection) throws SQLException {
+	public String expand(Connection connection) throws SQLException {
+		// No default on the new column: existing rows stay NULL until backfilled, without a table rewrite.
 		execute(connection, "ALTER TABLE " + this.table.quoted() + " ADD COLUMN IF NOT EXISTS " + this.newColumn.quoted()
 				+ " " + this.newType);
-		if (this.newDefault != null) {
-			// Set apart from ADD COLUMN so existing rows keep NULL (to be backfilled) and the table is not rewritten.
-			execute(connection, "ALTER TABLE " + this.table.quoted() + " ALTER COLUMN " + this.newColumn.quoted()
-					+ " SET DEFAULT " + this.newDefault);
+		if (this.oldDefault != null) {
+			execute(connection, "ALTER TABLE " + this.table.quoted() + " ALTER COLUMN "
+					+ Identifier.of(this.oldColumn.name()).quoted() + " DROP DEFAULT");
 		}
 		execute(connection, this.trigger.createFunction(Authority.OLD));
 		execute(connection, this.trigger.createTrigger());
+		return encodeDefault(this.oldDefault);
 	}
 
 	@Override
@@ -192,6 +207,9 @@ public final class ColumnCopy implements OperationSteps {
 			execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
 		}
 		execute(connection, alter + "DROP COLUMN " + Identifier.of(this.oldColumn.name()).quoted());
+		if (this.newDefault != null) {
+			execute(connection, alter + "ALTER COLUMN " + this.newColumn.quoted() + " SET DEFAULT " + this.newDefault);
+		}
 		if (!this.newColumn.equals(this.finalName)) {
 			execute(connection, alter + "RENAME COLUMN " + this.newColumn.quoted() + " TO " + this.finalName.quoted());
 		}
@@ -205,6 +223,10 @@ public final class ColumnCopy implements OperationSteps {
 		String alter = "ALTER TABLE " + this.table.quoted() + " ";
 		execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
 		execute(connection, alter + "DROP COLUMN IF EXISTS " + this.newColumn.quoted());
+		if (this.oldDefault != null) {
+			execute(connection, alter + "ALTER COLUMN " + Identifier.of(this.oldColumn.name()).quoted() + " SET DEFAULT "
+					+ this.oldDefault);
+		}
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {

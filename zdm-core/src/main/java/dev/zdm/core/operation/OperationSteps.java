@@ -14,8 +14,11 @@ import dev.zdm.core.ddl.DdlExecutor;
  */
 public interface OperationSteps {
 
-	/** Additive, non-blocking DDL. */
-	void expand(Connection connection) throws SQLException;
+	/**
+	 * Additive, non-blocking DDL. Returns what later phases and rollback need to know of the shape before
+	 * expand (stored with the step, given back to the operation's resolver), or {@code null}.
+	 */
+	String expand(Connection connection) throws SQLException;
 
 	/** The rows to copy, if the operation has any. */
 	Optional<BackfillTarget> backfill();

@@ -224,13 +224,29 @@ public final class StateStore {
 		}
 	}
 
-	/** Marks a step done in the caller's transaction, so that it commits with the step's own changes. */
-	public void stepDone(Connection connection, String id, String step) throws SQLException {
+	/**
+	 * Marks a step done in the caller's transaction, so that it commits with the step's own changes, with
+	 * what the step recorded for later phases ({@code detail}, may be {@code null}).
+	 */
+	public void stepDone(Connection connection, String id, String step, String detail) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table("zdm_step")
-				+ " (migration_id, step) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+				+ " (migration_id, step, detail) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
 			statement.setString(1, id);
 			statement.setString(2, step);
+			statement.setString(3, detail);
 			statement.executeUpdate();
+		}
+	}
+
+	/** What a completed step recorded; empty if the step has not run. */
+	public Optional<String> stepDetail(Connection connection, String id, String step) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT coalesce(detail, '') FROM " + table("zdm_step") + " WHERE migration_id = ? AND step = ?")) {
+			statement.setString(1, id);
+			statement.setString(2, step);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+			}
 		}
 	}
 

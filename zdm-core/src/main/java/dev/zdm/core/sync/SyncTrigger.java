@@ -6,7 +6,8 @@ import dev.zdm.core.sql.QualifiedName;
 /**
  * The SQL of a trigger that keeps two columns of one table in step while old and new code run side by side.
  * <p>
- * On {@code INSERT} a side left {@code NULL} is computed from the other. On {@code UPDATE} the side that
+ * On {@code INSERT} a side left {@code NULL} is computed from the other (and when both are, the old
+ * column's default applies). On {@code UPDATE} the side that
  * changed is propagated to the side that did not. When a writer sets both, the authoritative side wins:
  * the old column until switch, the new one after.
  * <p>
@@ -21,9 +22,12 @@ import dev.zdm.core.sql.QualifiedName;
  * @param newColumn the new column
  * @param upExpression SQL computing the new value inside the trigger (see {@link #rowExpression})
  * @param downExpression SQL computing the old value inside the trigger
+ * @param oldDefault the old column's default, applied by the trigger when an insert sets neither side, or
+ * {@code null}. While the migration runs, neither column has a default of its own: a default would make
+ * a side that the writer left out look written, and the trigger could not tell which side to keep.
  */
 public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
-		Identifier newColumn, String upExpression, String downExpression) {
+		Identifier newColumn, String upExpression, String downExpression, String oldDefault) {
 
 	/** Which side wins when a writer sets both. */
 	public enum Authority {
@@ -56,6 +60,9 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		return "CREATE OR REPLACE FUNCTION " + this.function.quoted() + "() RETURNS trigger LANGUAGE plpgsql AS $zdm_sync$\n"
 				+ "BEGIN\n"
 				+ "  IF TG_OP = 'INSERT' THEN\n"
+				+ ((this.oldDefault != null)
+						? "    IF " + o + " IS NULL AND " + n + " IS NULL THEN " + o + " := " + this.oldDefault + "; END IF;\n"
+						: "")
 				+ "    IF " + n + " IS NULL AND " + o + " IS NOT NULL THEN " + toNew + "\n"
 				+ "    ELSIF " + o + " IS NULL AND " + n + " IS NOT NULL THEN " + toOld + "\n"
 				+ "    ELSIF " + o + " IS NOT NULL THEN " + winner + "\n"
