@@ -33,6 +33,20 @@ public enum Phase {
 		return ordinal() <= SWITCHED.ordinal() || this == ROLLING_BACK;
 	}
 
+	/**
+	 * The phase that advancing from this one reaches ({@code EXPANDED} from {@code PENDING}), or {@code null}
+	 * when advancing is not possible.
+	 */
+	public Phase advancesTo() {
+		return switch (this) {
+			case PENDING, EXPANDING -> EXPANDED;
+			case EXPANDED, BACKFILLING -> BACKFILLED;
+			case BACKFILLED -> SWITCHED;
+			case SWITCHED, CONTRACTING -> COMPLETED;
+			case COMPLETED, ROLLING_BACK, ROLLED_BACK -> null;
+		};
+	}
+
 	/** Whether the migration has ended, either way. */
 	public boolean isFinal() {
 		return this == COMPLETED || this == ROLLED_BACK;

@@ -1,0 +1,88 @@
+package dev.zdm.spring.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.ddl.DdlSettings;
+import dev.zdm.core.migration.MigrationListener;
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.spring.actuate.ZdmEndpoint;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.support.ResourcePatternResolver;
+
+/**
+ * Auto-configuration of zdm: an {@link Orchestrator} over the application's {@link DataSource}, the plans
+ * of {@code zdm.locations}, the runner that registers and auto-advances them, and the {@code zdm}
+ * actuator endpoint.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
+		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
+@ConditionalOnClass(Orchestrator.class)
+@ConditionalOnBean(DataSource.class)
+@ConditionalOnProperty(prefix = "zdm", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ZdmProperties.class)
+public final class ZdmAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZdmSettings zdmSettings(ZdmProperties properties, ObjectProvider<MigrationListener> listeners) {
+		ZdmProperties.Backfill backfill = properties.getBackfill();
+		MigrationListener listener = listeners.getIfAvailable(() -> MigrationListener.NONE);
+		return new ZdmSettings(Identifier.of(properties.getSchema()),
+				new DdlSettings(properties.getLockTimeout(), properties.getStatementTimeout(), properties.getMaxAttempts(),
+						DdlSettings.defaults().initialBackoff(), DdlSettings.defaults().maxBackoff()),
+				new BackfillSettings(backfill.getBatchSize(), backfill.getMinBatchSize(), backfill.getMaxBatchSize(),
+						backfill.getTargetBatchTime(), backfill.getLeaseDuration(), properties.getLockTimeout(),
+						backfill.getMaxRanges(), backfill.getPause()),
+				(properties.getInstanceId() != null) ? properties.getInstanceId() : ZdmSettings.defaultInstanceId(),
+				listener);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Orchestrator zdmOrchestrator(DataSource dataSource, ZdmSettings settings) {
+		return new Orchestrator(dataSource, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZdmPlans zdmPlans(ResourcePatternResolver resolver, ZdmProperties properties) {
+		return ZdmPlans.load(resolver, properties.getLocations());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
+	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties) {
+		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Endpoint.class)
+	static class ZdmEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		ZdmEndpoint zdmEndpoint(Orchestrator orchestrator, ZdmMigrationRunner runner) {
+			return new ZdmEndpoint(orchestrator, runner::submit);
+		}
+
+	}
+
+}

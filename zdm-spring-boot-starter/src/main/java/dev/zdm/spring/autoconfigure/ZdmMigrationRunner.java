@@ -1,0 +1,97 @@
+package dev.zdm.spring.autoconfigure;
+
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.zdm.core.migration.MigrationStatus;
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.core.plan.Plan;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Installs zdm's state schema and registers the plans when the context starts (a plan that does not fit
+ * the database fails start-up, before any DDL), then advances migrations through the phases of
+ * {@code zdm.auto-advance} in the background once the application is ready. Long-running phases requested
+ * through the actuator endpoint run here too.
+ */
+public class ZdmMigrationRunner implements InitializingBean, ApplicationListener<ApplicationReadyEvent>, DisposableBean {
+
+	private static final Logger logger = LoggerFactory.getLogger(ZdmMigrationRunner.class);
+
+	private final Orchestrator orchestrator;
+
+	private final ZdmPlans plans;
+
+	private final Set<Phase> autoAdvance;
+
+	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
+		Thread thread = new Thread(runnable, "zdm-migrations");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	public ZdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, Set<Phase> autoAdvance) {
+		this.orchestrator = orchestrator;
+		this.plans = plans;
+		this.autoAdvance = Set.copyOf(autoAdvance);
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		this.orchestrator.install();
+		for (Plan plan : this.plans.plans()) {
+			MigrationStatus status = this.orchestrator.start(plan);
+			logger.info("zdm: migration {} is {}", plan.id(), status.phase());
+		}
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationReadyEvent event) {
+		if (!this.autoAdvance.isEmpty()) {
+			for (Plan plan : this.plans.plans()) {
+				this.executor.submit(() -> autoAdvance(plan.id()));
+			}
+		}
+	}
+
+	private void autoAdvance(String id) {
+		try {
+			Phase phase = this.orchestrator.status(id).phase();
+			while (phase.advancesTo() != null && this.autoAdvance.contains(phase.advancesTo())) {
+				phase = this.orchestrator.advance(id).phase();
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("zdm: migration {} stopped: {}", id, ex.getMessage());
+		}
+	}
+
+	/** Runs {@code task} on zdm's background thread. */
+	public Future<?> submit(Runnable task) {
+		return this.executor.submit(() -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				logger.error("zdm: {}", ex.getMessage());
+			}
+		});
+	}
+
+	@Override
+	public void destroy() throws InterruptedException {
+		this.executor.shutdownNow();
+		this.executor.awaitTermination(10, TimeUnit.SECONDS);
+	}
+
+}

@@ -1,0 +1,118 @@
+package dev.zdm.spring.autoconfigure;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.core.plan.PlanException;
+import dev.zdm.core.testing.PostgresExtension;
+import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.spring.actuate.ZdmEndpoint;
+import dev.zdm.spring.actuate.ZdmEndpoint.MigrationDescriptor;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(PostgresExtension.class)
+class ZdmAutoConfigurationTests {
+
+	private final TestDatabase db;
+
+	private final ApplicationContextRunner runner;
+
+	ZdmAutoConfigurationTests(TestDatabase db) {
+		this.db = db;
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class))
+			.withBean(DataSource.class, db::dataSource)
+			.withPropertyValues("management.endpoints.access.default=UNRESTRICTED", "management.endpoints.web.exposure.include=*",
+					"management.endpoints.jmx.exposure.include=*");
+	}
+
+	@BeforeEach
+	void createTable() {
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP SCHEMA IF EXISTS zdm_state CASCADE",
+				"DROP TABLE IF EXISTS users",
+				"CREATE TABLE users (id bigint PRIMARY KEY, email text)",
+				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 500) g");
+	}
+
+	@Test
+	void registersThePlansOfItsLocationsAtStartUp() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.schema=zdm_state").run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(Orchestrator.class).hasSingleBean(ZdmEndpoint.class);
+			Orchestrator orchestrator = context.getBean(Orchestrator.class);
+			assertThat(orchestrator.status("rename-users-email").phase()).isEqualTo(Phase.PENDING);
+			assertThat(this.db.queryStrings("SELECT source FROM zdm_state.zdm_migration"))
+				.containsExactly("plans/ok/001-rename-users-email.yaml");
+		});
+	}
+
+	@Test
+	void endpointDrivesTheMigrationThroughEveryPhase() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok").run((context) -> {
+			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
+			assertThat(endpoint.migrations().migrations()).extracting(MigrationDescriptor::id)
+				.containsExactly("rename-users-email");
+			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
+			endpoint.act("rename-users-email", "advance");
+			await().until(() -> endpoint.migration("rename-users-email").phase() == Phase.BACKFILLED);
+			MigrationDescriptor backfilled = endpoint.migration("rename-users-email");
+			assertThat(backfilled.backfill().rowsDone()).isEqualTo(500);
+			assertThat(backfilled.gates()).containsEntry("switch", "open: backfill verified");
+			assertThat(backfilled.events()).extracting(ZdmEndpoint.EventDescriptor::toPhase)
+				.contains("EXPANDED", "BACKFILLING", "BACKFILLED");
+			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.SWITCHED);
+			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.COMPLETED);
+			assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE email_address = 'u' || id")).isEqualTo(500);
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "advance"))
+				.isInstanceOf(InvalidEndpointRequestException.class)
+				.hasMessageContaining("is COMPLETED: there is nothing to advance");
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "explode"))
+				.isInstanceOf(InvalidEndpointRequestException.class)
+				.hasMessageContaining("Unknown action 'explode'");
+		});
+	}
+
+	@Test
+	void aPlanThatDoesNotFitTheDatabaseFailsStartUpWithTheReport() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/bad").run((context) -> {
+			assertThat(context).hasFailed();
+			Throwable failure = context.getStartupFailure();
+			PlanException cause = findCause(failure);
+			FailureAnalysis analysis = new PlanExceptionFailureAnalyzer().analyze(failure);
+			assertThat(analysis.getDescription()).contains(
+					"plans/bad/001-typo.yaml: operation 1 (renameColumn): table public.users has no column \"emial\". Known columns: id, email.");
+			assertThat(cause.planId()).isEqualTo("typo");
+		});
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email_address'"))
+			.isZero();
+	}
+
+	@Test
+	void disabledLeavesTheDatabaseAlone() {
+		this.runner.withPropertyValues("zdm.enabled=false", "zdm.locations=classpath:plans/ok").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(Orchestrator.class);
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zdm'")).isZero();
+		});
+	}
+
+	private static PlanException findCause(Throwable failure) {
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			if (t instanceof PlanException plan) {
+				return plan;
+			}
+		}
+		throw new AssertionError("No PlanException in " + failure);
+	}
+
+}
