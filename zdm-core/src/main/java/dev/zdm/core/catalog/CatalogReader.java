@@ -77,6 +77,51 @@ public final class CatalogReader {
 	}
 
 	/**
+	 * The indexes that involve a column (as a key, in an expression or in a predicate), other than the
+	 * primary key's, with the unique constraints they back.
+	 */
+	public List<IndexInfo> indexesOn(TableInfo table, ColumnInfo column) throws SQLException {
+		List<IndexInfo> indexes = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT i.indexrelid, ic.relname, pg_get_indexdef(i.indexrelid), con.conname,
+				       coalesce(con.condeferrable, false), coalesce(con.condeferred, false)
+				FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+				LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid
+				     AND con.contype = 'u'
+				WHERE i.indrelid = ? AND NOT i.indisprimary
+				  AND (? = ANY (i.indkey::int2[])
+				       OR EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+				                  AND d.objid = i.indexrelid AND d.refobjid = i.indrelid AND d.refobjsubid = ?)
+				       OR (con.oid IS NOT NULL AND ? = ANY (con.conkey)))
+				ORDER BY ic.relname""")) {
+			statement.setLong(1, table.oid());
+			statement.setInt(2, column.position());
+			statement.setInt(3, column.position());
+			statement.setInt(4, column.position());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					indexes.add(new IndexInfo(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+							rs.getBoolean(5), rs.getBoolean(6)));
+				}
+			}
+		}
+		return indexes;
+	}
+
+	/** Whether an index of that name exists in the schema, and if so whether it is valid. */
+	public Optional<Boolean> indexValid(String schema, String name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+				JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?""")) {
+			statement.setString(1, schema);
+			statement.setString(2, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+			}
+		}
+	}
+
+	/**
 	 * The objects that depend on a column and would be dropped or broken with it: indexes, constraints
 	 * (including foreign keys of other tables that reference it), views, triggers, owned sequences and
 	 * policies. Its default and its {@code NOT NULL} are not listed: zdm carries those itself.

@@ -17,6 +17,8 @@ import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.IndexInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.operation.ColumnCopy;
@@ -324,7 +326,15 @@ public final class Orchestrator {
 			}
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				runStep(plan, "switch:" + index, "switch " + describe(plan, index),
+				String step = "switch:" + index;
+				if (isStepDone(plan.id(), step)) {
+					continue;
+				}
+				withConnection((connection) -> {
+					steps(connection, plan, index).prepareSwitch(this.ddl, connection);
+					return null;
+				});
+				runStep(plan, step, "switch " + describe(plan, index),
 						(connection) -> {
 							steps(connection, plan, index).switchOver(connection);
 							return null;
@@ -394,11 +404,25 @@ public final class Orchestrator {
 
 	private OperationSteps steps(Connection connection, Plan plan, int index) throws SQLException {
 		Operation operation = plan.operations().get(index - 1);
-		TableInfo table = new CatalogReader(connection).table(operation.table())
+		CatalogReader catalog = new CatalogReader(connection);
+		TableInfo table = catalog.table(operation.table())
 			.orElseThrow(() -> new MigrationException("Table " + operation.table() + " of " + describe(plan, index)
 					+ " no longer exists"));
+		List<IndexInfo> indexes = table.column(ColumnCopy.oldColumnName(operation).name())
+			.map((column) -> indexesOn(catalog, table, column))
+			.orElse(List.of());
 		return ColumnCopy.resolve(plan.id(), index, operation, table, this.settings.schema(),
-				this.state.stepDetail(connection, plan.id(), "expand:" + index));
+				this.state.stepDetail(connection, plan.id(), "expand:" + index), indexes);
+	}
+
+	private static List<IndexInfo> indexesOn(CatalogReader catalog, TableInfo table, ColumnInfo column) {
+		try {
+			return catalog.indexesOn(table, column);
+		}
+		catch (SQLException ex) {
+			throw new MigrationException("Could not read the indexes of " + table.qualifiedName() + ": " + ex.getMessage(),
+					ex);
+		}
 	}
 
 	private static String describe(Plan plan, int index) {

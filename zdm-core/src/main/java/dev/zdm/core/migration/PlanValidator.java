@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.IndexInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.operation.ColumnCopy;
 import dev.zdm.core.plan.ChangeColumnType;
@@ -26,6 +27,7 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.IndexDefinition;
 
 /**
  * Checks a plan against the live catalog before any DDL runs: tables, columns and keys exist as named,
@@ -113,13 +115,29 @@ final class PlanValidator {
 		if (newName.name().length() > Identifier.MAX_BYTES) {
 			check.fail("the temporary column name \"" + newName + "\" is too long; give the column a final name with 'rename'.");
 		}
-		List<ColumnDependent> dependents = catalog.dependents(table, old);
+		// Indexes and the unique constraints they back are rebuilt on the new column; nothing else is yet.
+		List<IndexInfo> indexes = catalog.indexesOn(table, old);
+		Set<Long> carried = new HashSet<>();
+		for (IndexInfo index : indexes) {
+			carried.add(index.oid());
+			try {
+				IndexDefinition.concurrentCopy(index.definition(), Identifier.of("zdm_check"), oldName, newName);
+			}
+			catch (IllegalArgumentException ex) {
+				check.fail("index " + index.name() + " on \"" + oldName + "\" cannot be rebuilt on the new column: "
+						+ ex.getMessage());
+			}
+		}
+		List<ColumnDependent> dependents = catalog.dependents(table, old).stream()
+			.filter((dependent) -> !("pg_class".equals(dependent.kind()) && carried.contains(dependent.oid())))
+			.filter((dependent) -> !"u".equals(dependent.constraintType()))
+			.toList();
 		if (!dependents.isEmpty()) {
 			check.fail("column \"" + oldName + "\" is used by " + dependents.stream()
 				.map(ColumnDependent::description)
 				.collect(Collectors.joining(", "))
-					+ "; zdm does not carry indexes, constraints, views, triggers or sequences across to the new column "
-					+ "yet. Drop them before this migration and recreate them on \"" + newName + "\" after it.");
+					+ "; zdm carries indexes and unique constraints across to the new column, but not these yet. "
+					+ "Drop them before this migration and recreate them on \"" + newName + "\" after it.");
 		}
 		if (operation instanceof ChangeColumnType change) {
 			validateChangeType(connection, table, old, change, check);

@@ -3,18 +3,22 @@ package dev.zdm.core.operation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.IndexInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.IndexDefinition;
 import dev.zdm.core.sql.QualifiedName;
 import dev.zdm.core.sync.SyncTrigger;
 import dev.zdm.core.sync.SyncTrigger.Authority;
@@ -54,9 +58,15 @@ public final class ColumnCopy implements OperationSteps {
 
 	private final Identifier notNullCheck;
 
+	private final List<CarriedIndex> indexes;
+
+	/** An index on the old column, rebuilt on the new one under a temporary name, renamed at contract. */
+	private record CarriedIndex(IndexInfo original, Identifier temporaryName, String create) {
+	}
+
 	private ColumnCopy(QualifiedName table, List<ColumnInfo> key, ColumnInfo oldColumn, Identifier newColumn,
 			Identifier finalName, String newType, String newDefault, String oldDefault, String upOverTable,
-			SyncTrigger trigger, Identifier notNullCheck) {
+			SyncTrigger trigger, Identifier notNullCheck, List<CarriedIndex> indexes) {
 		this.table = table;
 		this.key = key;
 		this.oldColumn = oldColumn;
@@ -68,6 +78,7 @@ public final class ColumnCopy implements OperationSteps {
 		this.upOverTable = upOverTable;
 		this.trigger = trigger;
 		this.notNullCheck = notNullCheck;
+		this.indexes = indexes;
 	}
 
 	/** The name of the column an operation adds during the migration. */
@@ -97,9 +108,11 @@ public final class ColumnCopy implements OperationSteps {
 	 * @param table the table, read from the catalog
 	 * @param functionSchema the schema of zdm's trigger functions
 	 * @param expandMemo what {@link #expand} returned, once it ran
+	 * @param oldIndexes the indexes on the old column, to rebuild on the new one
+	 * @throws IllegalArgumentException if one of the indexes cannot be rebuilt concurrently
 	 */
 	public static ColumnCopy resolve(String migrationId, int index, Operation operation, TableInfo table,
-			Identifier functionSchema, Optional<String> expandMemo) {
+			Identifier functionSchema, Optional<String> expandMemo, List<IndexInfo> oldIndexes) {
 		Identifier oldName = oldColumnName(operation);
 		ColumnInfo old = table.column(oldName.name())
 			.orElseThrow(() -> new IllegalStateException("Table " + table.qualifiedName() + " has no column " + oldName));
@@ -144,8 +157,14 @@ public final class ColumnCopy implements OperationSteps {
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
 				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault);
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
+		List<CarriedIndex> indexes = new ArrayList<>();
+		for (int k = 0; k < oldIndexes.size(); k++) {
+			Identifier temporary = Identifier.of(base + "_i" + (k + 1));
+			indexes.add(new CarriedIndex(oldIndexes.get(k), temporary,
+					IndexDefinition.concurrentCopy(oldIndexes.get(k).definition(), temporary, oldName, newName)));
+		}
 		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, oldDefault,
-				upOverTable, trigger, Identifier.of(base + "_nn"));
+				upOverTable, trigger, Identifier.of(base + "_nn"), List.copyOf(indexes));
 	}
 
 	private static String encodeDefault(String expression) {
@@ -174,6 +193,21 @@ public final class ColumnCopy implements OperationSteps {
 	public Optional<BackfillTarget> backfill() {
 		return Optional.of(new BackfillTarget(this.table, this.key, this.newColumn.quoted() + " = " + this.upOverTable,
 				this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable, this.trigger.triggerName()));
+	}
+
+	@Override
+	public void prepareSwitch(DdlExecutor executor, Connection connection) throws SQLException {
+		CatalogReader catalog = new CatalogReader(connection);
+		for (CarriedIndex index : this.indexes) {
+			Optional<Boolean> valid = catalog.indexValid(this.table.schema().name(), index.temporaryName().name());
+			String drop = "DROP INDEX CONCURRENTLY IF EXISTS " + indexName(index.temporaryName());
+			if (valid.isPresent() && !valid.get()) {
+				// Left by an interrupted build: IF NOT EXISTS would keep it, invalid, for ever.
+				executor.autocommit("drop invalid index " + index.temporaryName(), drop, null);
+			}
+			executor.autocommit("build " + index.temporaryName() + " on " + this.table + "." + this.newColumn
+					+ " (copy of " + index.original().name() + ")", index.create(), drop);
+		}
 	}
 
 	@Override
@@ -213,6 +247,20 @@ public final class ColumnCopy implements OperationSteps {
 		if (!this.newColumn.equals(this.finalName)) {
 			execute(connection, alter + "RENAME COLUMN " + this.newColumn.quoted() + " TO " + this.finalName.quoted());
 		}
+		// The old indexes went with the old column: their copies take their names.
+		for (CarriedIndex index : this.indexes) {
+			IndexInfo original = index.original();
+			if (original.constraint() != null) {
+				execute(connection, alter + "ADD CONSTRAINT " + Identifier.of(original.constraint()).quoted()
+						+ " UNIQUE USING INDEX " + index.temporaryName().quoted()
+						+ (original.deferrable() ? " DEFERRABLE" : "")
+						+ (original.initiallyDeferred() ? " INITIALLY DEFERRED" : ""));
+			}
+			else {
+				execute(connection, "ALTER INDEX " + indexName(index.temporaryName()) + " RENAME TO "
+						+ Identifier.of(original.name()).quoted());
+			}
+		}
 		execute(connection, this.trigger.dropFunction());
 	}
 
@@ -222,11 +270,18 @@ public final class ColumnCopy implements OperationSteps {
 		execute(connection, this.trigger.dropFunction());
 		String alter = "ALTER TABLE " + this.table.quoted() + " ";
 		execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
+		for (CarriedIndex index : this.indexes) {
+			execute(connection, "DROP INDEX IF EXISTS " + indexName(index.temporaryName()));
+		}
 		execute(connection, alter + "DROP COLUMN IF EXISTS " + this.newColumn.quoted());
 		if (this.oldDefault != null) {
 			execute(connection, alter + "ALTER COLUMN " + Identifier.of(this.oldColumn.name()).quoted() + " SET DEFAULT "
 					+ this.oldDefault);
 		}
+	}
+
+	private String indexName(Identifier name) {
+		return new QualifiedName(this.table.schema(), name).quoted();
 	}
 
 	private static void execute(Connection connection, String sql) throws SQLException {

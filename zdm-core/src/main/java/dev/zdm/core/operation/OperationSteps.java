@@ -23,6 +23,12 @@ public interface OperationSteps {
 	/** The rows to copy, if the operation has any. */
 	Optional<BackfillTarget> backfill();
 
+	/**
+	 * Steps before the switch transaction that cannot share it ({@code CREATE INDEX CONCURRENTLY});
+	 * {@code connection} reads the catalog.
+	 */
+	void prepareSwitch(DdlExecutor executor, Connection connection) throws SQLException;
+
 	/** Makes the new shape authoritative. */
 	void switchOver(Connection connection) throws SQLException;
 
