@@ -223,10 +223,12 @@ public final class BackfillEngine {
 		}
 	}
 
+	/** Whether the migration is still backfilling and the range still leased to this instance. */
 	private boolean holdsLease(String migrationId, Claim claim) {
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + ranges()
-						+ " WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ?")) {
+				PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + ranges() + " r JOIN "
+						+ this.state.table("zdm_migration") + " m ON m.id = r.migration_id AND m.phase = 'BACKFILLING'"
+						+ " WHERE r.migration_id = ? AND r.operation_index = ? AND r.range_id = ? AND r.lease_owner = ?")) {
 			statement.setString(1, migrationId);
 			statement.setInt(2, claim.operation());
 			statement.setInt(3, claim.range());
@@ -340,17 +342,7 @@ public final class BackfillEngine {
 		}
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
-		String aliases = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i).collect(Collectors.joining(", "));
-		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
-			.collect(Collectors.joining(", "));
-		String selectKeys = IntStream.range(0, key.size())
-			.mapToObj((i) -> quoted(key.get(i)) + " AS _zdm_k" + (i + 1))
-			.collect(Collectors.joining(", "));
-		String join = IntStream.range(0, key.size())
-			.mapToObj((i) -> "_zdm_t." + quoted(key.get(i)) + " = _zdm_batch._zdm_k" + (i + 1))
-			.collect(Collectors.joining(" AND "));
-		String lastKey = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + "::text")
-			.collect(Collectors.joining(", "));
+		String lastKey = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "));
 		List<String> where = new ArrayList<>();
 		if (cursor != null) {
 			where.add("(" + keys + ") > (" + typedKey(key) + ")");
@@ -358,27 +350,38 @@ public final class BackfillEngine {
 		if (claim.upper() != null) {
 			where.add("(" + keys + ") <= (" + typedKey(key) + ")");
 		}
-		String sql = "WITH _zdm_batch AS (SELECT " + selectKeys + " FROM " + target.table().quoted()
-				+ (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + keys + " LIMIT ?), "
-				+ "_zdm_updated AS (UPDATE " + target.table().quoted() + " AS _zdm_t SET " + target.assignment()
-				+ " FROM _zdm_batch WHERE " + join + " AND (" + target.mismatch() + ") RETURNING 1) "
-				+ "SELECT (SELECT count(*) FROM _zdm_batch), (SELECT count(*) FROM _zdm_updated), "
-				+ "(SELECT ARRAY[" + lastKey + "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1)";
-		int scanned;
-		int updated;
+		// The batch's last key, read from the index alone: only keys are read before the write, so no
+		// value can go stale between the two statements.
 		String[] last;
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + lastKey + "] FROM "
+				+ target.table().quoted() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+				+ " ORDER BY " + keys + " OFFSET ? LIMIT 1")) {
 			int next = bind(statement, 1, cursor);
 			next = bind(statement, next, claim.upper());
-			statement.setInt(next, batchSize);
+			statement.setInt(next, batchSize - 1);
 			try (ResultSet rs = statement.executeQuery()) {
-				rs.next();
-				scanned = rs.getInt(1);
-				updated = rs.getInt(2);
-				last = strings(rs.getArray(3));
+				last = rs.next() ? strings(rs.getArray(1)) : null;
 			}
 		}
-		boolean done = scanned < batchSize;
+		// One UPDATE over the key range, computing each new value from the row as it is when it is locked.
+		List<String> range = new ArrayList<>();
+		if (cursor != null) {
+			range.add("(" + keys + ") > (" + typedKey(key) + ")");
+		}
+		String[] upper = (last != null) ? last : claim.upper();
+		if (upper != null) {
+			range.add("(" + keys + ") <= (" + typedKey(key) + ")");
+		}
+		range.add("(" + target.mismatch() + ")");
+		int updated;
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
+				+ target.assignment() + " WHERE " + String.join(" AND ", range))) {
+			int next = bind(statement, 1, cursor);
+			bind(statement, next, upper);
+			updated = statement.executeUpdate();
+		}
+		int scanned = (last != null) ? batchSize : updated;
+		boolean done = last == null;
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
 				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
 				+ "lease_until = clock_timestamp() + make_interval(secs => ?) "

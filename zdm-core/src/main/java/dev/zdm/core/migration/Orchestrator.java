@@ -231,7 +231,16 @@ public final class Orchestrator {
 					throw new MigrationException("Migration " + id + " is " + phase
 							+ ": rollback is possible only before contract starts");
 				}
-				transition(id, phase, Phase.ROLLING_BACK, "rollback");
+				if (phase != Phase.ROLLING_BACK) {
+					// Withdrawing the ranges with the transition stops running backfills at their next batch.
+					this.ddl.inTransaction(id + ": " + phase + " -> " + Phase.ROLLING_BACK, (connection) -> {
+						this.backfill.delete(connection, id);
+						this.state.transition(connection, id, phase, Phase.ROLLING_BACK, "rollback",
+								this.settings.instanceId());
+					});
+					logger.info("Migration {}: {} -> {}", id, phase, Phase.ROLLING_BACK);
+					this.settings.listener().phaseChanged(id, phase, Phase.ROLLING_BACK);
+				}
 				List<Operation> operations = plan.operations();
 				for (int i = operations.size(); i >= 1; i--) {
 					int index = i;

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -86,6 +87,27 @@ class LockSafetyTests {
 				longestSelect.get() / 1_000_000, retries.get());
 		// Bound: one lock timeout of queueing, plus scheduling margin on a loaded 2-core machine.
 		assertThat(Duration.ofNanos(longestSelect.get())).isLessThan(LOCK_TIMEOUT.plusMillis(700));
+	}
+
+	@Test
+	void anotherInstanceIsToldTheMigrationIsBusyWhileOneAdvancesIt() throws Exception {
+		AtomicInteger retries = new AtomicInteger();
+		Orchestrator first = orchestrator(retries);
+		Orchestrator second = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults().withInstanceId("second"));
+		second.start(Plan.builder("rename-email").renameColumn("users", "email", "email_address").build());
+		CompletableFuture<Void> holder = holdLock("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", 2);
+		awaitLockHeld("AccessExclusiveLock");
+		CompletableFuture<MigrationStatus> expand = CompletableFuture.supplyAsync(() -> first.advance("rename-email"));
+		await().until(() -> retries.get() > 0);
+
+		assertThatThrownBy(() -> second.advance("rename-email")).isInstanceOf(MigrationBusyException.class)
+			.hasMessageContaining("is being changed by another instance right now");
+		assertThatThrownBy(() -> second.rollback("rename-email")).isInstanceOf(MigrationBusyException.class);
+
+		assertThat(expand.join().phase()).isEqualTo(Phase.EXPANDED);
+		holder.join();
+		assertThat(second.status("rename-email").error()).isNull();
+		assertThat(second.advance("rename-email").phase()).isEqualTo(Phase.BACKFILLED);
 	}
 
 	private Orchestrator orchestrator(AtomicInteger retries) {
