@@ -35,6 +35,9 @@ public final class StateStore {
 
 	static final String CHANGELOG = "dev/zdm/core/state/changelog.yaml";
 
+	/** The oldest PostgreSQL zdm runs on. */
+	public static final int MIN_POSTGRESQL_VERSION = 14;
+
 	private final DataSource dataSource;
 
 	private final Identifier schema;
@@ -58,6 +61,11 @@ public final class StateStore {
 	public void install() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(true);
+			int version = connection.getMetaData().getDatabaseMajorVersion();
+			if (version < MIN_POSTGRESQL_VERSION) {
+				throw new IllegalStateException("zdm needs PostgreSQL " + MIN_POSTGRESQL_VERSION + " or newer (it uses "
+						+ "CREATE OR REPLACE TRIGGER); this server is " + connection.getMetaData().getDatabaseProductVersion());
+			}
 			try (Statement statement = connection.createStatement()) {
 				statement.execute("CREATE SCHEMA IF NOT EXISTS " + this.schema.quoted());
 			}
