@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.operation.ColumnCopy;
 import dev.zdm.core.operation.OperationSteps;
+import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
@@ -235,6 +237,7 @@ public final class Orchestrator {
 					// Withdrawing the ranges with the transition stops running backfills at their next batch.
 					this.ddl.inTransaction(id + ": " + phase + " -> " + Phase.ROLLING_BACK, (connection) -> {
 						this.backfill.delete(connection, id);
+						VersionSchema.of(id).drop(connection);
 						this.state.transition(connection, id, phase, Phase.ROLLING_BACK, "rollback",
 								this.settings.instanceId());
 					});
@@ -280,6 +283,14 @@ public final class Orchestrator {
 				runStep(plan, "expand:" + index, "expand " + describe(plan, index),
 						(connection) -> steps(connection, plan, index).expand(connection));
 			}
+			runStep(plan, "expand:views", "create version schema " + VersionSchema.name(plan.id()), (connection) -> {
+				List<ColumnCopy> operations = new ArrayList<>();
+				for (int i = 1; i <= plan.operations().size(); i++) {
+					operations.add(steps(connection, plan, i));
+				}
+				VersionSchema.of(plan.id()).create(connection, operations);
+				return null;
+			});
 			transition(plan.id(), Phase.EXPANDING, Phase.EXPANDED, "advance");
 		});
 	}
@@ -375,6 +386,7 @@ public final class Orchestrator {
 			}
 			this.ddl.inTransaction("finish contract of " + plan.id(), (connection) -> {
 				this.backfill.delete(connection, plan.id());
+				VersionSchema.of(plan.id()).drop(connection);
 				this.state.transition(connection, plan.id(), Phase.CONTRACTING, Phase.COMPLETED, "advance",
 						this.settings.instanceId());
 			});
@@ -411,7 +423,7 @@ public final class Orchestrator {
 		}
 	}
 
-	private OperationSteps steps(Connection connection, Plan plan, int index) throws SQLException {
+	private ColumnCopy steps(Connection connection, Plan plan, int index) throws SQLException {
 		Operation operation = plan.operations().get(index - 1);
 		CatalogReader catalog = new CatalogReader(connection);
 		TableInfo table = catalog.table(operation.table())

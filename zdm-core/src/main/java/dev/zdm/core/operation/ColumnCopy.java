@@ -189,6 +189,26 @@ public final class ColumnCopy implements OperationSteps {
 		return encodeDefault(this.oldDefault);
 	}
 
+	/** The table, schema-qualified. */
+	public QualifiedName table() {
+		return this.table;
+	}
+
+	/** The column being replaced. */
+	public Identifier oldColumn() {
+		return Identifier.of(this.oldColumn.name());
+	}
+
+	/** The column replacing it, under its name during the migration. */
+	public Identifier newColumn() {
+		return this.newColumn;
+	}
+
+	/** The new column's name once the migration completes. */
+	public Identifier finalName() {
+		return this.finalName;
+	}
+
 	@Override
 	public Optional<BackfillTarget> backfill() {
 		return Optional.of(new BackfillTarget(this.table, this.key, this.newColumn.quoted() + " = " + this.upOverTable,

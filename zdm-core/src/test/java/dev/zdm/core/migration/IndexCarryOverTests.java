@@ -27,7 +27,7 @@ class IndexCarryOverTests {
 
 	@BeforeEach
 	void createTable() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users CASCADE",
 				"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL CONSTRAINT users_email_key UNIQUE, "
 						+ "deleted_at timestamptz, code int)",
 				"CREATE INDEX users_email_lower_idx ON users (lower(email))",

@@ -81,12 +81,13 @@ class LifecycleUnderLoadTests {
 		zdm.start(Plan.builder("products-price-cents").changeColumnType("products", "price", "integer",
 				"round(price * 100)::integer", "price / 100.0").build());
 		ConcurrentWriters.Shape shape = new ConcurrentWriters.Shape() {
+			// New code sees the final shape through the version schema's view: an integer "price".
 			public String insert(boolean newColumn) {
-				return "INSERT INTO products (id, " + column(newColumn) + ") VALUES (?, ?)";
+				return "INSERT INTO " + table(newColumn) + " (id, price) VALUES (?, ?)";
 			}
 
 			public String update(boolean newColumn) {
-				return "UPDATE products SET " + column(newColumn) + " = ? WHERE id = ?";
+				return "UPDATE " + table(newColumn) + " SET price = ? WHERE id = ?";
 			}
 
 			public Object value(long n, boolean newColumn) {
@@ -99,8 +100,8 @@ class LifecycleUnderLoadTests {
 						: ((BigDecimal) written).movePointRight(2).longValueExact();
 			}
 
-			private String column(boolean newColumn) {
-				return newColumn ? "price__zdm" : "price";
+			private String table(boolean newColumn) {
+				return newColumn ? "zdm_products_price_cents.products" : "products";
 			}
 		};
 		ConcurrentWriters writers = new ConcurrentWriters(db.dataSource(), shape, SESSIONS, ROWS).start();
@@ -111,8 +112,11 @@ class LifecycleUnderLoadTests {
 		assertThat(db.queryLong("SELECT count(*) FROM products WHERE price__zdm IS DISTINCT FROM round(price * 100)::integer"))
 			.isZero();
 		assertThat(db.queryLong("SELECT count(*) FROM products WHERE price IS DISTINCT FROM price__zdm / 100.0")).isZero();
+		assertThat(db.queryStrings("SELECT pg_get_viewdef('zdm_products_price_cents.products'::regclass)").get(0))
+			.contains("price__zdm AS price").doesNotContain("products.price,");
 		assertThat(zdm.advance("products-price-cents").phase()).isEqualTo(Phase.COMPLETED);
 
+		assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'zdm_products_price_cents'")).isZero();
 		assertThat(columns(db, "products")).containsExactly("id", "name", "price");
 		assertThat(db.queryStrings("SELECT format_type(atttypid, atttypmod) || ' ' || attnotnull FROM pg_attribute "
 				+ "WHERE attrelid = 'products'::regclass AND attname = 'price'")).containsExactly("integer true");
@@ -162,6 +166,7 @@ class LifecycleUnderLoadTests {
 	}
 
 	static void assertNoZdmObjectsLeft(TestDatabase db, String table) {
+		assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'zdm\\_%'")).isZero();
 		assertThat(db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND NOT tgisinternal", table))
 			.isZero();
 		assertThat(db.queryLong("SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "

@@ -36,7 +36,7 @@ class LockSafetyTests {
 
 	@BeforeEach
 	void createTable() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users CASCADE",
 				"CREATE TABLE users (id int PRIMARY KEY, email text)",
 				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 1000) g");
 	}

@@ -31,7 +31,7 @@ class PlanValidationTests {
 
 	@BeforeEach
 	void setUp() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, products, nokey",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, products, nokey CASCADE",
 				"CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE CHECK (email <> ''), name text)",
 				"CREATE TABLE products (id bigint PRIMARY KEY, price numeric(10,2) DEFAULT 0, sku text)",
 				"CREATE TABLE nokey (a int, b int)");

@@ -33,7 +33,7 @@ class RollbackTests {
 
 	@BeforeEach
 	void createTable() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS accounts",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS accounts CASCADE",
 				"CREATE TABLE accounts (id int PRIMARY KEY, balance numeric(12,2) NOT NULL DEFAULT 0, owner text)",
 				"INSERT INTO accounts SELECT g, g, 'o' || g FROM generate_series(1, " + ROWS + ") g");
 	}

@@ -7,10 +7,13 @@ import dev.zdm.core.ddl.DdlSettings;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.operation.VersionSchema;
+import dev.zdm.core.plan.Plan;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.spring.actuate.ZdmEndpoint;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -22,6 +25,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
@@ -56,7 +60,29 @@ public final class ZdmAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Orchestrator zdmOrchestrator(DataSource dataSource, ZdmSettings settings) {
-		return new Orchestrator(dataSource, settings);
+		// zdm reads the catalog through the tables themselves, never through a version schema's views.
+		DataSource target = (dataSource instanceof SchemaVersionDataSource versioned) ? versioned.getTargetDataSource()
+				: dataSource;
+		return new Orchestrator(target, settings);
+	}
+
+	@Bean
+	static BeanPostProcessor zdmSchemaVersionDataSourcePostProcessor(Environment environment) {
+		return new BeanPostProcessor() {
+			@Override
+			public Object postProcessAfterInitialization(Object bean, String beanName) {
+				String version = environment.getProperty("zdm.schema-version");
+				if (bean instanceof DataSource dataSource && !(bean instanceof SchemaVersionDataSource)
+						&& version != null && !version.isBlank()) {
+					String problem = Plan.idProblem(version);
+					if (problem != null) {
+						throw new IllegalArgumentException("zdm.schema-version: " + problem);
+					}
+					return new SchemaVersionDataSource(dataSource, VersionSchema.name(version));
+				}
+				return bean;
+			}
+		};
 	}
 
 	@Bean

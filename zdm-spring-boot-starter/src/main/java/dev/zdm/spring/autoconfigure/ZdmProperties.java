@@ -42,6 +42,14 @@ public class ZdmProperties {
 	 */
 	private Set<Phase> autoAdvance = EnumSet.of(Phase.EXPANDED, Phase.BACKFILLED);
 
+	/**
+	 * The migration whose final shape this version of the application is written for. Its connections then
+	 * put the migration's version schema ({@code zdm_<id>}) first on their {@code search_path}, where views
+	 * show the changed tables in their final shape from expand on. Leave unset in code written for the
+	 * shape before the migration.
+	 */
+	private String schemaVersion;
+
 	/** This instance's name in backfill leases and the audit log; generated from host and process if unset. */
 	private String instanceId;
 
@@ -101,6 +109,14 @@ public class ZdmProperties {
 
 	public void setAutoAdvance(Set<Phase> autoAdvance) {
 		this.autoAdvance = autoAdvance;
+	}
+
+	public String getSchemaVersion() {
+		return this.schemaVersion;
+	}
+
+	public void setSchemaVersion(String schemaVersion) {
+		this.schemaVersion = schemaVersion;
 	}
 
 	public String getInstanceId() {

@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +42,7 @@ class ZdmAutoConfigurationTests {
 	@BeforeEach
 	void createTable() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP SCHEMA IF EXISTS zdm_state CASCADE",
-				"DROP TABLE IF EXISTS users",
+				"DROP TABLE IF EXISTS users CASCADE",
 				"CREATE TABLE users (id bigint PRIMARY KEY, email text)",
 				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, 500) g");
 	}
@@ -96,6 +97,31 @@ class ZdmAutoConfigurationTests {
 		});
 		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email_address'"))
 			.isZero();
+	}
+
+	@Test
+	void schemaVersionShowsNewCodeTheFinalShapeWhileZdmKeepsReadingTheTables() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.schema-version=rename-users-email")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				DataSource dataSource = context.getBean(DataSource.class);
+				assertThat(dataSource).isInstanceOf(SchemaVersionDataSource.class);
+				Orchestrator orchestrator = context.getBean(Orchestrator.class);
+				assertThat(orchestrator.advance("rename-users-email").phase()).isEqualTo(Phase.EXPANDED);
+				JdbcTemplate newCode = new JdbcTemplate(dataSource);
+				assertThat(newCode.queryForObject("SHOW search_path", String.class))
+					.startsWith("\"zdm_rename_users_email\", ");
+				// New code sees only email_address; old code, on the table, still sees email.
+				newCode.update("UPDATE users SET email_address = 'new@x' WHERE id = 1");
+				assertThat(this.db.queryStrings("SELECT email FROM users WHERE id = 1")).containsExactly("new@x");
+				assertThat(newCode.queryForList("SELECT * FROM users WHERE id = 1").get(0))
+					.containsOnlyKeys("id", "email_address");
+				assertThat(orchestrator.advanceTo("rename-users-email", Phase.COMPLETED).phase())
+					.isEqualTo(Phase.COMPLETED);
+				// The version schema is gone: the same code now reaches the table itself.
+				assertThat(newCode.queryForObject("SELECT email_address FROM users WHERE id = 1", String.class))
+					.isEqualTo("new@x");
+			});
 	}
 
 	@Test
