@@ -57,6 +57,19 @@ final class PlanValidator {
 			try {
 				CatalogReader catalog = new CatalogReader(connection);
 				Set<String> touched = new HashSet<>();
+				java.util.Map<String, String> viewNames = new java.util.HashMap<>();
+				for (int i = 0; i < plan.operations().size(); i++) {
+					Operation operation = plan.operations().get(i);
+					Optional<TableInfo> table = catalog.table(operation.table());
+					if (table.isPresent()) {
+						// The version schema shows each table under its bare name.
+						String previous = viewNames.putIfAbsent(table.get().name(), table.get().qualifiedName().toString());
+						if (previous != null && !previous.equals(table.get().qualifiedName().toString())) {
+							new Check(plan, i + 1, operation, problems).fail("tables " + previous + " and "
+									+ table.get().qualifiedName() + " have the same name; change them in two migrations.");
+						}
+					}
+				}
 				for (int i = 0; i < plan.operations().size(); i++) {
 					Operation operation = plan.operations().get(i);
 					Check check = new Check(plan, i + 1, operation, problems);
