@@ -68,8 +68,8 @@ public final class DdlExecutor {
 	}
 
 	/**
-	 * Runs one statement outside a transaction ({@code CREATE INDEX CONCURRENTLY}), without a statement
-	 * timeout. When an attempt fails, {@code cleanup} (may be {@code null}) runs before the next one, to drop
+	 * Runs one statement outside a transaction ({@code CREATE INDEX CONCURRENTLY}), without a statement or
+	 * lock timeout: such statements take no lock that reads or writes wait for. When an attempt fails, {@code cleanup} (may be {@code null}) runs before the next one, to drop
 	 * what the failed attempt left behind (an invalid index).
 	 */
 	public void autocommit(String description, String sql, String cleanup) {
@@ -139,8 +139,11 @@ public final class DdlExecutor {
 	private void setTimeouts(Connection connection, Duration statementTimeout, boolean transactional)
 			throws SQLException {
 		String scope = transactional ? "SET LOCAL " : "SET ";
+		// CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, which no read or write waits for, then waits for older
+		// transactions to end: a lock timeout would only throw away a long build without sparing any query.
+		long lockTimeout = transactional ? this.settings.lockTimeout().toMillis() : 0;
 		try (Statement statement = connection.createStatement()) {
-			statement.execute(scope + "lock_timeout = " + this.settings.lockTimeout().toMillis());
+			statement.execute(scope + "lock_timeout = " + lockTimeout);
 			statement.execute(scope + "statement_timeout = " + statementTimeout.toMillis());
 		}
 	}
