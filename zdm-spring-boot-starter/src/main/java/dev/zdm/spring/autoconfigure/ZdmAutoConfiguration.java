@@ -11,6 +11,8 @@ import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.spring.actuate.ZdmEndpoint;
+import dev.zdm.spring.metrics.MicrometerMigrationListener;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -34,6 +36,7 @@ import org.springframework.core.io.support.ResourcePatternResolver;
  * actuator endpoint.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.liquibase.autoconfigure.LiquibaseAutoConfiguration",
 		"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration" })
 @ConditionalOnClass(Orchestrator.class)
@@ -46,7 +49,7 @@ public final class ZdmAutoConfiguration {
 	@ConditionalOnMissingBean
 	ZdmSettings zdmSettings(ZdmProperties properties, ObjectProvider<MigrationListener> listeners) {
 		ZdmProperties.Backfill backfill = properties.getBackfill();
-		MigrationListener listener = listeners.getIfAvailable(() -> MigrationListener.NONE);
+		MigrationListener listener = CompositeMigrationListener.of(listeners.orderedStream().toList());
 		return new ZdmSettings(Identifier.of(properties.getSchema()),
 				new DdlSettings(properties.getLockTimeout(), properties.getStatementTimeout(), properties.getMaxAttempts(),
 						DdlSettings.defaults().initialBackoff(), DdlSettings.defaults().maxBackoff()),
@@ -96,6 +99,19 @@ public final class ZdmAutoConfiguration {
 	@DependsOnDatabaseInitialization
 	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties) {
 		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class ZdmMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MicrometerMigrationListener zdmMicrometerMigrationListener(MeterRegistry registry) {
+			return new MicrometerMigrationListener(registry);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -18,6 +18,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.jdbc.core.JdbcTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -121,6 +123,24 @@ class ZdmAutoConfigurationTests {
 				// The version schema is gone: the same code now reaches the table itself.
 				assertThat(newCode.queryForObject("SELECT email_address FROM users WHERE id = 1", String.class))
 					.isEqualTo("new@x");
+			});
+	}
+
+	@Test
+	void publishesMetricsToTheMeterRegistry() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Orchestrator orchestrator = context.getBean(Orchestrator.class);
+				orchestrator.advanceTo("rename-users-email", Phase.BACKFILLED);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get("zdm.migration.phase").tag("migration", "rename-users-email").gauge().value())
+					.isEqualTo(Phase.BACKFILLED.ordinal());
+				assertThat(registry.get("zdm.backfill.rows").tag("migration", "rename-users-email").counter().count())
+					.isEqualTo(500);
+				assertThat(registry.get("zdm.backfill.batch.time").timer().count()).isPositive();
+				assertThat(registry.get("zdm.migration.transitions").tag("to", "EXPANDED").counter().count()).isEqualTo(1);
 			});
 	}
 
