@@ -3,6 +3,8 @@ package dev.zdm.core.migration;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +46,8 @@ class LockSafetyTests {
 	@Test
 	void expandRetriesWhileAnotherSessionHoldsAccessExclusiveAndSucceedsAfterRelease() throws Exception {
 		AtomicInteger retries = new AtomicInteger();
-		Orchestrator zdm = orchestrator(retries);
+		List<long[]> attempts = new CopyOnWriteArrayList<>();
+		Orchestrator zdm = orchestrator(retries, (delay) -> attempts.add(new long[] { System.nanoTime(), delay.toNanos() }));
 		CompletableFuture<Void> holder = holdLock("LOCK TABLE users IN ACCESS EXCLUSIVE MODE", 3);
 		awaitLockHeld("AccessExclusiveLock");
 
@@ -55,6 +58,12 @@ class LockSafetyTests {
 		holder.join();
 		assertThat(retries.get()).isGreaterThanOrEqualTo(2);
 		assertThat(took).isGreaterThan(Duration.ofSeconds(2));
+		// Each attempt after the first waited for the lock at most the lock timeout (plus scheduling margin):
+		// the time between two failures is one backoff delay and one attempt.
+		for (int i = 1; i < attempts.size(); i++) {
+			long waited = attempts.get(i)[0] - attempts.get(i - 1)[0] - attempts.get(i - 1)[1];
+			assertThat(Duration.ofNanos(waited)).isLessThan(LOCK_TIMEOUT.plusMillis(250));
+		}
 		assertThat(zdm.events("rename-email")).anyMatch((event) -> "EXPANDED".equals(event.toPhase()));
 		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).contains("email_address");
 	}
@@ -111,9 +120,15 @@ class LockSafetyTests {
 	}
 
 	private Orchestrator orchestrator(AtomicInteger retries) {
+		return orchestrator(retries, (delay) -> {
+		});
+	}
+
+	private Orchestrator orchestrator(AtomicInteger retries, java.util.function.Consumer<Duration> onRetry) {
 		MigrationListener listener = new MigrationListener() {
 			@Override
 			public void lockRetry(String description, int attempt, Duration delay) {
+				onRetry.accept(delay);
 				retries.incrementAndGet();
 			}
 		};
