@@ -1,0 +1,103 @@
+package dev.zdm.core.lint;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A sequence of lint units that share what they learn of the schema: a migration linted after the one
+ * that created a table knows the table's column types, but does not treat the table as new. Not
+ * thread-safe.
+ */
+public final class LintRun {
+
+	private final LintOptions options;
+
+	private final KnownSchema schema = new KnownSchema();
+
+	private final Set<String> lintedChangeSets = new HashSet<>();
+
+	LintRun(LintOptions options) {
+		this.options = options;
+	}
+
+	/** Lints a SQL script as one unit. */
+	public List<Finding> lintSql(String source, String sql) {
+		LintUnit unit = newUnit(source);
+		List<SqlStatement> statements = SqlScriptSplitter.split(sql);
+		if (this.options.scriptsRunInTransaction()) {
+			unit.beginImplicitTransaction();
+		}
+		unit.lint(statements, null);
+		return List.copyOf(unit.findings());
+	}
+
+	/**
+	 * Lints a file: a plain SQL script, a Liquibase formatted SQL changelog, or an XML/YAML/JSON changelog.
+	 */
+	public List<Finding> lintFile(Path file) {
+		String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+		String display = file.toString();
+		if (name.endsWith(".sql")) {
+			String sql = read(file);
+			if (sql.stripLeading().toLowerCase(Locale.ROOT).startsWith("--liquibase formatted sql")) {
+				return lintChangelog(file);
+			}
+			return lintSql(display, sql);
+		}
+		return lintChangelog(file);
+	}
+
+	/** Lints the SQL Liquibase 4.33 generates for PostgreSQL for every changeset of a changelog. */
+	public List<Finding> lintChangelog(Path changelog) {
+		LintUnit unit = newUnit(changelog.toString());
+		new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read((changeSet) -> {
+			if (!this.lintedChangeSets.add(changeSet.key())) {
+				return;
+			}
+			if (changeSet.runInTransaction()) {
+				unit.beginImplicitTransaction();
+			}
+			unit.nonTransactionalBatch(!changeSet.runInTransaction());
+			unit.lint(changeSet.statements(), changeSet.reference());
+			if (changeSet.runInTransaction()) {
+				unit.endImplicitTransaction();
+			}
+			unit.nonTransactionalBatch(false);
+		});
+		return List.copyOf(unit.findings());
+	}
+
+	private LintUnit newUnit(String source) {
+		return new LintUnit(source, this.options, this.schema, BuiltInRules.all());
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.readString(file, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read " + file, ex);
+		}
+	}
+
+	static List<SqlStatement> atPosition(List<SqlStatement> statements, int line, int column) {
+		List<SqlStatement> placed = new ArrayList<>();
+		for (SqlStatement statement : statements) {
+			List<SqlToken> tokens = new ArrayList<>();
+			for (SqlToken token : statement.tokens()) {
+				tokens.add(new SqlToken(token.kind(), token.text(), token.value(), line, column));
+			}
+			placed.add(new SqlStatement(statement.text(), tokens, statement.comments()));
+		}
+		return placed;
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.zdm.core.lint;
+
+import java.util.List;
+
+import dev.zdm.core.lint.ParsedStatement.AlterAction;
+import dev.zdm.core.lint.ParsedStatement.Name;
+
+/**
+ * What a rule sees of one statement: the statement, what it parsed to, and the state of the lint unit at
+ * that point (objects created earlier in the unit, transaction, lock timeout, known schema).
+ */
+final class StatementContext {
+
+	private final SqlStatement statement;
+
+	private final ParsedStatement parsed;
+
+	private final LintUnit unit;
+
+	StatementContext(SqlStatement statement, ParsedStatement parsed, LintUnit unit) {
+		this.statement = statement;
+		this.parsed = parsed;
+		this.unit = unit;
+	}
+
+	SqlStatement statement() {
+		return this.statement;
+	}
+
+	ParsedStatement parsed() {
+		return this.parsed;
+	}
+
+	int targetVersion() {
+		return this.unit.options().postgresVersion();
+	}
+
+	KnownSchema schema() {
+		return this.unit.schema();
+	}
+
+	/** Whether the table was created earlier in this lint unit, so that no other session can be using it. */
+	boolean isNew(Name table) {
+		return table != null && this.unit.newTables().contains(table.key());
+	}
+
+	boolean isNewIndex(Name index) {
+		return index != null && this.unit.newIndexes().contains(index.key());
+	}
+
+	/** Whether the statement runs inside a transaction block (explicit, or the changeset's). */
+	boolean inTransaction() {
+		return this.unit.inTransaction();
+	}
+
+	boolean lockTimeoutSet() {
+		return this.unit.lockTimeoutSet();
+	}
+
+	/** Statements that took ACCESS EXCLUSIVE on an existing table earlier in the current transaction. */
+	int accessExclusiveBefore() {
+		return this.unit.accessExclusiveInTransaction();
+	}
+
+	boolean addedNotValidInTransaction(String constraint) {
+		return this.unit.notValidInTransaction().contains(constraint);
+	}
+
+	/** Whether the statement is part of a Liquibase changeset with {@code runInTransaction="false"}. */
+	boolean nonTransactionalBatch() {
+		return this.unit.nonTransactionalBatch();
+	}
+
+	/** The ALTER TABLE actions of the statement, or none. */
+	List<AlterAction> alterActions() {
+		return (this.parsed instanceof ParsedStatement.AlterTable alter) ? alter.actions() : List.of();
+	}
+
+	/** The table of an ALTER TABLE statement, or null. */
+	Name alteredTable() {
+		return (this.parsed instanceof ParsedStatement.AlterTable alter) ? alter.table() : null;
+	}
+
+	/** The strongest lock the statement takes on a table that existed before this unit, or null. */
+	LockMode strongestLockOnExisting() {
+		return LockLevels.strongestOnExisting(this);
+	}
+
+}
