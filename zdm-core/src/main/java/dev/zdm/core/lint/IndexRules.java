@@ -24,7 +24,9 @@ final class IndexRules {
 				"Use zdm's createIndex operation, or CREATE INDEX CONCURRENTLY outside a transaction (then check"
 						+ " pg_index.indisvalid; drop and retry an invalid index).",
 				(context, reporter) -> {
-					if (context.parsed() instanceof CreateIndex create && !create.concurrently()
+					// ON ONLY builds nothing: it creates an invalid index on the partitioned parent alone, the
+					// first step of building a partitioned index online.
+					if (context.parsed() instanceof CreateIndex create && !create.concurrently() && !create.only()
 							&& !context.isNew(create.table())) {
 						reporter.report(null, "table " + create.table(), "CREATE INDEX on existing table "
 								+ create.table() + " without CONCURRENTLY blocks writes during the build");
