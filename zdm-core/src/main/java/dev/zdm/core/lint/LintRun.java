@@ -55,24 +55,42 @@ public final class LintRun {
 		return lintChangelog(file);
 	}
 
-	/** Lints the SQL Liquibase 4.33 generates for PostgreSQL for every changeset of a changelog. */
+	/**
+	 * Lints the SQL Liquibase 4.33 generates for PostgreSQL for every changeset of a changelog. Each
+	 * changelog file (the given one and each it includes) is a unit of its own, in include order.
+	 */
 	public List<Finding> lintChangelog(Path changelog) {
-		LintUnit unit = newUnit(changelog.toString());
+		Path master = changelog.toAbsolutePath().normalize();
+		List<Finding> findings = new ArrayList<>();
+		LintUnit[] unit = new LintUnit[1];
+		Path[] unitFile = new Path[1];
 		new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read((changeSet) -> {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
 				return;
 			}
-			if (changeSet.runInTransaction()) {
-				unit.beginImplicitTransaction();
+			if (!changeSet.file().equals(unitFile[0])) {
+				if (unit[0] != null) {
+					findings.addAll(unit[0].findings());
+				}
+				unitFile[0] = changeSet.file();
+				Path display = changeSet.file().equals(master) ? changelog
+						: changelog.resolveSibling(master.getParent().relativize(changeSet.file())).normalize();
+				unit[0] = newUnit(display.toString());
 			}
-			unit.nonTransactionalBatch(!changeSet.runInTransaction());
-			unit.lint(changeSet.statements(), changeSet.reference());
 			if (changeSet.runInTransaction()) {
-				unit.endImplicitTransaction();
+				unit[0].beginImplicitTransaction();
 			}
-			unit.nonTransactionalBatch(false);
+			unit[0].nonTransactionalBatch(!changeSet.runInTransaction());
+			unit[0].lint(changeSet.statements(), changeSet.reference());
+			if (changeSet.runInTransaction()) {
+				unit[0].endImplicitTransaction();
+			}
+			unit[0].nonTransactionalBatch(false);
 		});
-		return List.copyOf(unit.findings());
+		if (unit[0] != null) {
+			findings.addAll(unit[0].findings());
+		}
+		return List.copyOf(findings);
 	}
 
 	private LintUnit newUnit(String source) {

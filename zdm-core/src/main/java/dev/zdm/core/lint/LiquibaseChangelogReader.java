@@ -40,7 +40,7 @@ import liquibase.statement.SqlStatement;
 final class LiquibaseChangelogReader {
 
 	/** One changeset's statements and where it is. */
-	record ChangeSetStatements(String key, String reference, boolean runInTransaction,
+	record ChangeSetStatements(Path file, String key, String reference, boolean runInTransaction,
 			List<dev.zdm.core.lint.SqlStatement> statements) {
 	}
 
@@ -125,8 +125,7 @@ final class LiquibaseChangelogReader {
 			statement.comments().addAll(changeSetComments);
 		}
 		String reference = changeSet.getId() + "::" + changeSet.getAuthor();
-		String display = root.relativize(file).toString();
-		return new ChangeSetStatements(display + "::" + reference, reference, changeSet.isRunInTransaction(),
+		return new ChangeSetStatements(file, file + "::" + reference, reference, changeSet.isRunInTransaction(),
 				statements);
 	}
 

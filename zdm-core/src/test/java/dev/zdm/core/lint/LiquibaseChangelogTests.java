@@ -1,0 +1,73 @@
+package dev.zdm.core.lint;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiquibaseChangelogTests {
+
+	@Test
+	void lintsXmlYamlAndFormattedSqlChangelogsWithFileChangesetAndLine() throws Exception {
+		Path dir = directory();
+		List<Finding> findings = new Linter().lintPaths(List.of(dir.resolve("001-create-orders.xml"),
+				dir.resolve("002-orders.yaml"), dir.resolve("003-orders.sql")));
+		assertThat(findings).extracting(this::summary).containsExactly(
+				"002-orders.yaml:2:3 ZDM001 add-status-index::bob",
+				"002-orders.yaml:2:3 ZDM022 add-status-index::bob",
+				"002-orders.yaml:12:3 ZDM007 status-not-null::bob",
+				"003-orders.sql:4:20 ZDM005 fk-customer::carol",
+				"003-orders.sql:4:1 ZDM022 fk-customer::carol",
+				"003-orders.sql:11:5 ZDM004 index-in-transaction::carol");
+	}
+
+	@Test
+	void masterChangelogReportsTheIncludedFiles() throws Exception {
+		Path dir = directory();
+		List<Finding> findings = new Linter().lintPaths(List.of(dir.resolve("master.xml")));
+		assertThat(findings).extracting(this::summary).containsExactly(
+				"002-orders.yaml:2:3 ZDM001 add-status-index::bob",
+				"002-orders.yaml:2:3 ZDM022 add-status-index::bob",
+				"002-orders.yaml:12:3 ZDM007 status-not-null::bob",
+				"003-orders.sql:4:20 ZDM005 fk-customer::carol",
+				"003-orders.sql:4:1 ZDM022 fk-customer::carol",
+				"003-orders.sql:11:5 ZDM004 index-in-transaction::carol");
+	}
+
+	@Test
+	void lintsWhatLiquibaseGeneratesForChangeTypes() throws Exception {
+		Path dir = directory();
+		List<Finding> findings = new Linter().lintPaths(List.of(dir.resolve("002-orders.yaml")));
+		Finding index = findings.get(0);
+		assertThat(index.statement()).containsIgnoringCase("CREATE INDEX idx_orders_status ON").contains("orders");
+		assertThat(index.location().file()).endsWith("002-orders.yaml");
+		assertThat(index.lock()).isEqualTo("SHARE on table orders");
+		assertThat(findings).extracting(Finding::ruleId).doesNotContain("ZDM015");
+	}
+
+	@Test
+	void aDirectoryIsLintedInFileNameOrderWithoutLintingIncludedChangesetsTwice() throws Exception {
+		List<Finding> findings = new Linter().lintPaths(List.of(directory()));
+		assertThat(findings).extracting(this::summary).containsExactly(
+				"002-orders.yaml:2:3 ZDM001 add-status-index::bob",
+				"002-orders.yaml:2:3 ZDM022 add-status-index::bob",
+				"002-orders.yaml:12:3 ZDM007 status-not-null::bob",
+				"003-orders.sql:4:20 ZDM005 fk-customer::carol",
+				"003-orders.sql:4:1 ZDM022 fk-customer::carol",
+				"003-orders.sql:11:5 ZDM004 index-in-transaction::carol");
+	}
+
+	private String summary(Finding finding) {
+		SourceLocation location = finding.location();
+		return Path.of(location.file()).getFileName() + ":" + location.line() + ":" + location.column() + " "
+				+ finding.ruleId() + " " + location.changeSet();
+	}
+
+	private static Path directory() throws URISyntaxException {
+		return Path.of(LiquibaseChangelogTests.class.getResource("/lint/liquibase/master.xml").toURI()).getParent();
+	}
+
+}
