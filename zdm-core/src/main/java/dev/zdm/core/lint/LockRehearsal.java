@@ -1,0 +1,205 @@
+package dev.zdm.core.lint;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+/**
+ * The linter's second opinion: runs each statement of a migration on a scratch copy of the schema (same DDL,
+ * no data) on a real PostgreSQL, inside a transaction, and reads which locks it took from {@code pg_locks} and
+ * whether it rewrote a table or index from {@code pg_class.relfilenode}, before rolling back.
+ *
+ * <p>
+ * The scratch copy is a schema of its own, {@code zdm_rehearsal_<random>}, put first on the
+ * {@code search_path} and dropped afterwards: the statements and the schema DDL must therefore use
+ * unqualified names. After each observation the statement is applied for good in the scratch schema, so the
+ * next statements see its effect. Statements that cannot run in a transaction ({@code CONCURRENTLY}) are run
+ * on their own and reported with a note instead of locks. Nothing touches the database's other schemas.
+ */
+public final class LockRehearsal {
+
+	private static final String RELATIONS = """
+			SELECT c.oid, c.relname, c.relkind, c.relfilenode FROM pg_class c
+			JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE n.nspname = ? AND c.relkind IN ('r', 'i', 'm', 'p', 'I')""";
+
+	private static final String LOCKS = """
+			SELECT l.relation, l.mode FROM pg_locks l
+			WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND l.granted""";
+
+	private final DataSource dataSource;
+
+	private final Linter linter;
+
+	/** Rehearses on the given database, linting with the given options. */
+	public LockRehearsal(DataSource dataSource, Linter linter) {
+		this.dataSource = dataSource;
+		this.linter = linter;
+	}
+
+	public LockRehearsal(DataSource dataSource) {
+		this(dataSource, new Linter());
+	}
+
+	/**
+	 * Rehearses a migration.
+	 * @param schemaDdl the DDL of the existing schema (earlier migrations), run first in the scratch schema
+	 * @param script the migration to rehearse, statement by statement
+	 * @return one entry per statement of the script (transaction control excluded), in order
+	 */
+	public List<RehearsedStatement> rehearse(String schemaDdl, String script) {
+		LintRun run = this.linter.newRun();
+		run.lintSql("schema", schemaDdl);
+		List<Finding> findings = run.lintSql("migration", script);
+		String schema = "zdm_rehearsal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+		try (Connection connection = this.dataSource.getConnection()) {
+			try {
+				prepare(connection, schema, schemaDdl);
+				List<RehearsedStatement> rehearsed = new ArrayList<>();
+				for (SqlStatement statement : SqlScriptSplitter.split(script)) {
+					ParsedStatement parsed = StatementParser.parse(statement);
+					if (parsed instanceof ParsedStatement.Transaction) {
+						continue;
+					}
+					List<Finding> own = findings.stream().filter((f) -> f.statement().equals(statement.text())).toList();
+					rehearsed.add(rehearse(connection, schema, statement, parsed, own));
+				}
+				return rehearsed;
+			}
+			finally {
+				connection.setAutoCommit(true);
+				try (Statement drop = connection.createStatement()) {
+					drop.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Rehearsal failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void prepare(Connection connection, String schema, String schemaDdl) throws SQLException {
+		connection.setAutoCommit(true);
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("CREATE SCHEMA " + schema);
+			statement.execute("SET search_path TO " + schema + ", public");
+			for (SqlStatement ddl : SqlScriptSplitter.split(schemaDdl)) {
+				try {
+					statement.execute(ddl.text());
+				}
+				catch (SQLException ex) {
+					throw new IllegalArgumentException("Schema DDL failed in the scratch schema at line " + ddl.line()
+							+ ": " + ex.getMessage() + " (statement: " + ddl.text() + ")", ex);
+				}
+			}
+		}
+	}
+
+	private RehearsedStatement rehearse(Connection connection, String schema, SqlStatement statement,
+			ParsedStatement parsed, List<Finding> findings) throws SQLException {
+		SourceLocation location = SourceLocation.of("migration", statement.line(), statement.column());
+		if (statement.tokens().stream().anyMatch((token) -> token.isWord("concurrently"))
+				|| (parsed instanceof ParsedStatement.AlterType type && type.action().equals("add value"))) {
+			String note = applied(connection, statement, "not rehearsed in a transaction (it cannot run in one)");
+			return new RehearsedStatement(statement.text(), location, findings, List.of(), List.of(), note);
+		}
+		connection.setAutoCommit(false);
+		try (Statement sql = connection.createStatement()) {
+			Map<Long, Relation> before = relations(connection, schema);
+			try {
+				sql.execute(statement.text());
+			}
+			catch (SQLException ex) {
+				connection.rollback();
+				connection.setAutoCommit(true);
+				return new RehearsedStatement(statement.text(), location, findings, List.of(), List.of(),
+						"failed: " + ex.getMessage());
+			}
+			List<ObservedLock> locks = locks(connection, before);
+			Map<Long, Relation> after = relations(connection, schema);
+			List<String> rewritten = new ArrayList<>();
+			Map<String, Relation> afterByName = new HashMap<>();
+			after.values().forEach((relation) -> afterByName.put(relation.name(), relation));
+			before.forEach((oid, relation) -> {
+				// An index on a retyped column is dropped and rebuilt under the same name with a new oid.
+				Relation now = after.containsKey(oid) ? after.get(oid) : afterByName.get(relation.name());
+				if (now != null && relation.filenode() != 0 && now.filenode() != relation.filenode()) {
+					rewritten.add(relation.name());
+				}
+			});
+			rewritten.sort(null);
+			connection.rollback();
+			connection.setAutoCommit(true);
+			String note = applied(connection, statement, null);
+			return new RehearsedStatement(statement.text(), location, findings, locks, rewritten, note);
+		}
+	}
+
+	/** Applies the statement for good so that the statements after it see its effect. */
+	private static String applied(Connection connection, SqlStatement statement, String note) throws SQLException {
+		connection.setAutoCommit(true);
+		try (Statement sql = connection.createStatement()) {
+			sql.execute(statement.text());
+			return note;
+		}
+		catch (SQLException ex) {
+			return ((note != null) ? note + "; " : "") + "failed: " + ex.getMessage();
+		}
+	}
+
+	private record Relation(String name, String kind, long filenode) {
+	}
+
+	private static Map<Long, Relation> relations(Connection connection, String schema) throws SQLException {
+		Map<Long, Relation> relations = new HashMap<>();
+		try (PreparedStatement query = connection.prepareStatement(RELATIONS)) {
+			query.setString(1, schema);
+			try (ResultSet rows = query.executeQuery()) {
+				while (rows.next()) {
+					relations.put(rows.getLong(1), new Relation(rows.getString(2), kind(rows.getString(3)), rows.getLong(4)));
+				}
+			}
+		}
+		return relations;
+	}
+
+	private static List<ObservedLock> locks(Connection connection, Map<Long, Relation> existing) throws SQLException {
+		Map<String, ObservedLock> strongest = new HashMap<>();
+		try (PreparedStatement query = connection.prepareStatement(LOCKS); ResultSet rows = query.executeQuery()) {
+			while (rows.next()) {
+				Relation relation = existing.get(rows.getLong(1));
+				LockMode mode = LockMode.fromPgLocks(rows.getString(2));
+				if (relation == null || mode == null) {
+					continue;
+				}
+				ObservedLock lock = new ObservedLock(relation.name(), relation.kind(), mode);
+				strongest.merge(relation.name(), lock, (a, b) -> (a.mode().compareTo(b.mode()) >= 0) ? a : b);
+			}
+		}
+		List<ObservedLock> locks = new ArrayList<>(strongest.values());
+		locks.sort(Comparator.comparing(ObservedLock::mode).reversed().thenComparing(ObservedLock::relation));
+		return locks;
+	}
+
+	private static String kind(String relkind) {
+		return switch (relkind) {
+			case "r" -> "table";
+			case "i" -> "index";
+			case "I" -> "partitioned index";
+			case "p" -> "partitioned table";
+			case "m" -> "materialized view";
+			default -> "relation";
+		};
+	}
+
+}
