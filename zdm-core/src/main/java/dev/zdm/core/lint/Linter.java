@@ -83,8 +83,11 @@ public final class Linter {
 		return new LintRun(this.options);
 	}
 
-	/** The lintable files under the given paths, directories walked in name order. */
-	static List<Path> expand(Collection<Path> paths) {
+	/**
+	 * The files {@link #lintPaths} lints for these paths: files as given, directories walked in name order
+	 * for SQL scripts and changelogs.
+	 */
+	public static List<Path> expand(Collection<Path> paths) {
 		List<Path> files = new ArrayList<>();
 		for (Path path : paths) {
 			if (Files.isDirectory(path)) {
