@@ -17,12 +17,15 @@ import dev.zdm.core.lint.ParsedStatement.Reference;
  * A recursive-descent reader for the PostgreSQL statements that matter to the lock and rewrite rules.
  *
  * <p>
- * It is deliberately not a full grammar: JSqlParser was evaluated against the rule corpus and rejects a
- * good part of the PostgreSQL DDL that migrations are made of ({@code DETACH PARTITION ... CONCURRENTLY},
- * {@code REINDEX ... CONCURRENTLY}, {@code ALTER TYPE ... RENAME VALUE}, {@code ADD CONSTRAINT ... NOT VALID}
- * on several forms, {@code NULLS NOT DISTINCT}, {@code BEGIN ATOMIC}). This reader instead recognises the
- * statement shapes the rules need and answers {@link ParsedStatement.Unparsed} for anything else, which
- * the linter reports instead of passing it silently.
+ * It is deliberately not a full grammar. JSqlParser 5.4 was evaluated against the 216 statements of the rule
+ * corpus and rejected 47 of them, among them exactly the forms the rules must tell apart: {@code REINDEX},
+ * {@code DROP INDEX CONCURRENTLY}, {@code VACUUM FULL}, {@code CLUSTER}, {@code LOCK TABLE},
+ * {@code ADD CONSTRAINT ... NOT VALID}, {@code ADD CHECK}, {@code UNIQUE/PRIMARY KEY USING INDEX},
+ * {@code EXCLUDE}, {@code NOT NULL} table constraints (PostgreSQL 18), {@code SET DATA TYPE}, {@code ::} casts
+ * in defaults, {@code E'...'} strings and {@code BEGIN}. A fallback for that many statements would be a second
+ * linter, so this reader recognises the statement shapes the rules need and answers
+ * {@link ParsedStatement.Unparsed} for anything else, which the linter reports instead of passing it
+ * silently.
  */
 final class StatementParser {
 
