@@ -390,6 +390,16 @@ CREATE INDEX idx_orders_customer ON orders (customer_id);
 -- expect: ZDM011, ZDM014
 ALTER TABLE orders ADD COLUMN ref uuid DEFAULT gen_random_uuid(), ADD COLUMN shop bigint NOT NULL;
 
+-- case: do-block-with-ddl-is-reported
+-- expect: ZDM000
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'idx_orders_status') THEN
+    CREATE INDEX idx_orders_status ON orders (status);
+  END IF;
+END
+$$;
+
 -- ===================================================================== safe
 
 -- case: create-index-concurrently
@@ -742,3 +752,12 @@ RESET ROLE;
 -- expect: none
 CREATE TABLE sorted (id bigint PRIMARY KEY);
 CLUSTER sorted USING sorted_pkey;
+
+-- case: do-block-without-ddl
+-- expect: none
+DO $$ BEGIN RAISE NOTICE 'migration 42 starts'; END $$;
+
+-- case: temporary-table-is-private-to-the-session
+-- expect: none
+CREATE TEMP TABLE import_batch (id bigint, payload text);
+CREATE INDEX ON import_batch (id);

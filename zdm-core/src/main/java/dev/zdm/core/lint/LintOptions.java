@@ -37,10 +37,12 @@ public record LintOptions(int postgresVersion, boolean scriptsRunInTransaction, 
 		return new LintOptions(DEFAULT_POSTGRES_VERSION, false, Map.of());
 	}
 
+	/** These options for another target major version (10 to 18). */
 	public LintOptions withPostgresVersion(int version) {
 		return new LintOptions(version, this.scriptsRunInTransaction, this.allowUnsafe);
 	}
 
+	/** These options with plain SQL scripts taken to run as one transaction each (or not). */
 	public LintOptions withScriptsRunInTransaction(boolean inTransaction) {
 		return new LintOptions(this.postgresVersion, inTransaction, this.allowUnsafe);
 	}

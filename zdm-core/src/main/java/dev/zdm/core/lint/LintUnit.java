@@ -230,7 +230,7 @@ final class LintUnit {
 		else if (parsed instanceof ParsedStatement.SetParameter set) {
 			trackSetting(set);
 		}
-		else if (parsed instanceof ParsedStatement.CreateTable create && !create.temporary()) {
+		else if (parsed instanceof ParsedStatement.CreateTable create) {
 			this.newTables.add(create.table().key());
 		}
 		else if (parsed instanceof ParsedStatement.CreateIndex create && create.index() != null) {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -28,8 +29,15 @@ import java.util.stream.Stream;
  */
 public final class Linter {
 
+	/**
+	 * File-name order with digit runs compared as numbers, so that {@code V10__x.sql} runs after
+	 * {@code V9__x.sql}, as Flyway and most tools order migrations.
+	 */
+	private static final Comparator<Path> MIGRATION_ORDER = (a, b) -> compareNatural(a.toString(), b.toString());
+
 	private final LintOptions options;
 
+	/** A linter with the given options. */
 	public Linter(LintOptions options) {
 		this.options = options;
 	}
@@ -92,7 +100,7 @@ public final class Linter {
 		for (Path path : paths) {
 			if (Files.isDirectory(path)) {
 				try (Stream<Path> walk = Files.walk(path)) {
-					walk.filter(Files::isRegularFile).filter(Linter::isCandidate).sorted().forEach(files::add);
+					walk.filter(Files::isRegularFile).filter(Linter::isCandidate).sorted(MIGRATION_ORDER).forEach(files::add);
 				}
 				catch (IOException ex) {
 					throw new UncheckedIOException("Could not list " + path, ex);
@@ -106,6 +114,38 @@ public final class Linter {
 			}
 		}
 		return files;
+	}
+
+	static int compareNatural(String a, String b) {
+		int i = 0;
+		int j = 0;
+		while (i < a.length() && j < b.length()) {
+			char x = a.charAt(i);
+			char y = b.charAt(j);
+			if (Character.isDigit(x) && Character.isDigit(y)) {
+				int endA = i;
+				while (endA < a.length() && Character.isDigit(a.charAt(endA))) {
+					endA++;
+				}
+				int endB = j;
+				while (endB < b.length() && Character.isDigit(b.charAt(endB))) {
+					endB++;
+				}
+				int compared = new java.math.BigInteger(a.substring(i, endA)).compareTo(new java.math.BigInteger(b.substring(j, endB)));
+				if (compared != 0) {
+					return compared;
+				}
+				i = endA;
+				j = endB;
+				continue;
+			}
+			if (x != y) {
+				return Character.compare(x, y);
+			}
+			i++;
+			j++;
+		}
+		return Integer.compare(a.length() - i, b.length() - j);
 	}
 
 	private static boolean isCandidate(Path file) {

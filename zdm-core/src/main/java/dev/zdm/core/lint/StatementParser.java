@@ -36,7 +36,7 @@ final class StatementParser {
 			"check", "exclude");
 
 	private static final Set<String> HARMLESS_HEADS = Set.of("insert", "select", "values", "copy", "comment", "grant",
-			"revoke", "do", "call", "notify", "listen", "unlisten", "savepoint", "release", "discard", "show", "explain",
+			"revoke", "call", "notify", "listen", "unlisten", "savepoint", "release", "discard", "show", "explain",
 			"analyze", "analyse", "security", "prepare", "execute", "deallocate", "checkpoint", "import", "reassign",
 			"fetch", "declare", "close", "move", "load", "table");
 
@@ -49,6 +49,9 @@ final class StatementParser {
 			"schema", "role", "user", "group", "default", "materialized", "extension", "database", "policy", "publication",
 			"subscription", "statistics", "operator", "aggregate", "collation", "event", "server", "foreign", "text",
 			"tablespace", "language", "large", "routine", "system", "trigger", "rule", "conversion");
+
+	private static final java.util.regex.Pattern DYNAMIC_DDL = java.util.regex.Pattern.compile(
+			"(?i)\\b(alter|create|drop|reindex|vacuum|cluster|truncate|lock|update|delete|refresh)\\s");
 
 	private final TokenCursor cursor;
 
@@ -140,10 +143,26 @@ final class StatementParser {
 			boolean concurrently = c.accept("concurrently");
 			return new ParsedStatement.RefreshMaterializedView(c.name(), concurrently);
 		}
+		if (c.accept("do")) {
+			return doBlock();
+		}
 		if (HARMLESS_HEADS.contains(head.value())) {
 			return new ParsedStatement.Harmless(head.value());
 		}
 		return new ParsedStatement.Unparsed("statements starting with '" + head.text() + "' are not understood");
+	}
+
+	/**
+	 * An anonymous code block runs statements the linter cannot see into; one that contains DDL or data
+	 * changes is reported rather than passed as harmless.
+	 */
+	private ParsedStatement doBlock() {
+		for (SqlToken token : this.cursor.rest()) {
+			if (token.kind() == SqlToken.Kind.STRING && DYNAMIC_DDL.matcher(token.value()).find()) {
+				return new ParsedStatement.Unparsed("the DO block runs DDL or data changes the linter cannot analyse");
+			}
+		}
+		return new ParsedStatement.Harmless("do");
 	}
 
 	private static String modeOf(List<SqlToken> rest) {

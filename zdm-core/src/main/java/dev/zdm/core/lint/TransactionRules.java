@@ -67,7 +67,10 @@ final class TransactionRules {
 					if (!context.nonTransactionalBatch()) {
 						return;
 					}
-					if (parsed instanceof DropIndex drop && !drop.ifExists()) {
+					if (parsed instanceof CreateIndex create && !create.ifNotExists()) {
+						reporter.report(null, null, "CREATE INDEX without IF NOT EXISTS in a non-transactional changeset fails on retry");
+					}
+					else if (parsed instanceof DropIndex drop && !drop.ifExists()) {
 						reporter.report(null, null, "DROP INDEX without IF EXISTS in a non-transactional changeset fails on retry");
 					}
 					else if (parsed instanceof ParsedStatement.CreateTable create && !context.statement().text()

@@ -96,4 +96,15 @@ class LinterTests {
 			.extracting(Finding::ruleId).containsExactly("ZDM001");
 	}
 
+	@Test
+	void directoriesAreLintedInMigrationOrder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+		java.nio.file.Files.writeString(dir.resolve("V10__index.sql"), "SET lock_timeout = '1s'; CREATE INDEX ON notes (body);");
+		java.nio.file.Files.writeString(dir.resolve("V9__notes.sql"), "CREATE TABLE notes (id bigint PRIMARY KEY, body text);");
+		java.nio.file.Files.writeString(dir.resolve("README.xml"), "<notes/>");
+		assertThat(Linter.expand(List.of(dir))).extracting((path) -> path.getFileName().toString())
+			.containsExactly("V9__notes.sql", "V10__index.sql");
+		assertThat(new Linter().lintPaths(List.of(dir))).extracting((f) -> f.ruleId() + " " + java.nio.file.Path.of(f.location().file()).getFileName())
+			.containsExactly("ZDM001 V10__index.sql");
+	}
+
 }
