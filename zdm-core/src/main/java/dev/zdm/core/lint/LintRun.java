@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import javax.sql.DataSource;
+
 /**
  * A sequence of lint units that share what they learn of the schema: a migration linted after the one
  * that created a table knows the table's column types, but does not treat the table as new. Not
@@ -60,12 +62,31 @@ public final class LintRun {
 	 * changelog file (the given one and each it includes) is a unit of its own, in include order.
 	 */
 	public List<Finding> lintChangelog(Path changelog) {
+		return lintChangelog(changelog, AppliedChangeSets.NONE);
+	}
+
+	/**
+	 * Lints only the changesets of a changelog that the database has not run yet, as recorded in its
+	 * Liquibase {@code databasechangelog} table (none when the table does not exist). Applied changesets
+	 * still teach the linter the schema: the tables they created count as existing.
+	 */
+	public List<Finding> lintPendingChangesets(Path changelog, DataSource dataSource) {
+		return lintChangelog(changelog, AppliedChangeSets.read(dataSource));
+	}
+
+	private List<Finding> lintChangelog(Path changelog, AppliedChangeSets applied) {
 		Path master = changelog.toAbsolutePath().normalize();
 		List<Finding> findings = new ArrayList<>();
 		LintUnit[] unit = new LintUnit[1];
 		Path[] unitFile = new Path[1];
 		new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read((changeSet) -> {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
+				return;
+			}
+			if (applied.contains(changeSet.id(), changeSet.author(), changeSet.logicalPath())) {
+				// Learn the schema it built, in a unit of its own so its tables do not count as new.
+				LintUnit history = newUnit(changeSet.logicalPath());
+				history.lint(changeSet.statements(), changeSet.reference());
 				return;
 			}
 			if (!changeSet.file().equals(unitFile[0])) {

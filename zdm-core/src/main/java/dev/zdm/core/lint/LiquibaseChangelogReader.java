@@ -40,8 +40,8 @@ import liquibase.statement.SqlStatement;
 final class LiquibaseChangelogReader {
 
 	/** One changeset's statements and where it is. */
-	record ChangeSetStatements(Path file, String key, String reference, boolean runInTransaction,
-			List<dev.zdm.core.lint.SqlStatement> statements) {
+	record ChangeSetStatements(Path file, String logicalPath, String id, String author, String key, String reference,
+			boolean runInTransaction, List<dev.zdm.core.lint.SqlStatement> statements) {
 	}
 
 	private final Path changelog;
@@ -125,8 +125,8 @@ final class LiquibaseChangelogReader {
 			statement.comments().addAll(changeSetComments);
 		}
 		String reference = changeSet.getId() + "::" + changeSet.getAuthor();
-		return new ChangeSetStatements(file, file + "::" + reference, reference, changeSet.isRunInTransaction(),
-				statements);
+		return new ChangeSetStatements(file, changeSet.getFilePath(), changeSet.getId(), changeSet.getAuthor(),
+				file + "::" + reference, reference, changeSet.isRunInTransaction(), statements);
 	}
 
 	/** Raw SQL at its real place in the changelog when it can be found there, else at the changeset. */

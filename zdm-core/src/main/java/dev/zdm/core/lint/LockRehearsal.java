@@ -58,9 +58,20 @@ public final class LockRehearsal {
 	 * @return one entry per statement of the script (transaction control excluded), in order
 	 */
 	public List<RehearsedStatement> rehearse(String schemaDdl, String script) {
+		return rehearse(schemaDdl, "migration", script);
+	}
+
+	/**
+	 * Rehearses a migration, reporting its statements under the given source name (its file).
+	 * @param schemaDdl the DDL of the existing schema (earlier migrations), run first in the scratch schema
+	 * @param source the name findings and results are reported under
+	 * @param script the migration to rehearse, statement by statement
+	 * @return one entry per statement of the script (transaction control excluded), in order
+	 */
+	public List<RehearsedStatement> rehearse(String schemaDdl, String source, String script) {
 		LintRun run = this.linter.newRun();
 		run.lintSql("schema", schemaDdl);
-		List<Finding> findings = run.lintSql("migration", script);
+		List<Finding> findings = run.lintSql(source, script);
 		String schema = "zdm_rehearsal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		try (Connection connection = this.dataSource.getConnection()) {
 			try {
@@ -72,7 +83,8 @@ public final class LockRehearsal {
 						continue;
 					}
 					List<Finding> own = findings.stream().filter((f) -> f.statement().equals(statement.text())).toList();
-					rehearsed.add(rehearse(connection, schema, statement, parsed, own));
+					rehearsed.add(rehearse(connection, schema, SourceLocation.of(source, statement.line(),
+							statement.column()), statement, parsed, own));
 				}
 				return rehearsed;
 			}
@@ -105,9 +117,8 @@ public final class LockRehearsal {
 		}
 	}
 
-	private RehearsedStatement rehearse(Connection connection, String schema, SqlStatement statement,
-			ParsedStatement parsed, List<Finding> findings) throws SQLException {
-		SourceLocation location = SourceLocation.of("migration", statement.line(), statement.column());
+	private RehearsedStatement rehearse(Connection connection, String schema, SourceLocation location,
+			SqlStatement statement, ParsedStatement parsed, List<Finding> findings) throws SQLException {
 		if (statement.tokens().stream().anyMatch((token) -> token.isWord("concurrently"))
 				|| (parsed instanceof ParsedStatement.AlterType type && type.action().equals("add value"))) {
 			String note = applied(connection, statement, "not rehearsed in a transaction (it cannot run in one)");
