@@ -219,6 +219,15 @@ ALTER TABLE users ADD COLUMN nickname text;
 ALTER TABLE orders ADD COLUMN note text;
 COMMIT;
 
+-- case: access-exclusive-on-a-second-table-after-the-first
+-- expect: ZDM002, ZDM021, ZDM021
+BEGIN;
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ADD COLUMN bio text;
+DROP INDEX idx_orders_status;
+TRUNCATE staging_import;
+COMMIT;
+
 -- case: missing-lock-timeout
 -- lock-timeout: unset
 -- expect: ZDM022
@@ -676,6 +685,18 @@ COMMIT;
 BEGIN;
 ALTER TABLE orders ADD COLUMN note text;
 COMMIT;
+
+-- case: several-changes-to-one-table-in-one-transaction
+-- expect: none
+BEGIN;
+ALTER TABLE users ADD COLUMN nickname text;
+ALTER TABLE users ALTER COLUMN nickname SET DEFAULT 'anonymous';
+COMMIT;
+
+-- case: index-a-materialized-view-created-in-the-same-migration
+-- expect: none
+CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id;
+CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);
 
 -- case: validate-after-commit
 -- expect: none

@@ -49,7 +49,7 @@ final class LintUnit {
 
 	private boolean localLockTimeout;
 
-	private int accessExclusiveInTransaction;
+	private final Set<String> accessExclusiveInTransaction = new java.util.LinkedHashSet<>();
 
 	private boolean lockTimeoutReported;
 
@@ -90,7 +90,8 @@ final class LintUnit {
 		return this.sessionLockTimeout || this.localLockTimeout;
 	}
 
-	int accessExclusiveInTransaction() {
+	/** The relations the current transaction holds ACCESS EXCLUSIVE on, in the order it took them. */
+	Set<String> accessExclusiveInTransaction() {
 		return this.accessExclusiveInTransaction;
 	}
 
@@ -215,7 +216,7 @@ final class LintUnit {
 		ParsedStatement parsed = context.parsed();
 		LockMode lock = context.strongestLockOnExisting();
 		if (lock == LockMode.ACCESS_EXCLUSIVE && inTransaction()) {
-			this.accessExclusiveInTransaction++;
+			this.accessExclusiveInTransaction.addAll(LockLevels.targets(parsed));
 		}
 		if (parsed instanceof ParsedStatement.Transaction transaction) {
 			if (transaction.boundary() == ParsedStatement.Transaction.Boundary.BEGIN) {
@@ -266,12 +267,12 @@ final class LintUnit {
 	}
 
 	private void transactionStarted() {
-		this.accessExclusiveInTransaction = 0;
+		this.accessExclusiveInTransaction.clear();
 		this.notValidInTransaction.clear();
 	}
 
 	private void transactionEnded() {
-		this.accessExclusiveInTransaction = 0;
+		this.accessExclusiveInTransaction.clear();
 		this.notValidInTransaction.clear();
 		this.localLockTimeout = false;
 	}

@@ -85,4 +85,40 @@ final class LockLevels {
 		return LockMode.ACCESS_EXCLUSIVE;
 	}
 
+	/** The relations a statement locks, by name: tables, or {@code index <name>} when the table is not named. */
+	static java.util.Set<String> targets(ParsedStatement parsed) {
+		java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+		if (parsed instanceof ParsedStatement.AlterTable alter) {
+			targets.add(alter.table().key());
+		}
+		else if (parsed instanceof ParsedStatement.CreateIndex create && create.table() != null) {
+			targets.add(create.table().key());
+		}
+		else if (parsed instanceof ParsedStatement.DropIndex drop) {
+			drop.indexes().forEach((index) -> targets.add("the table of index " + index.key()));
+		}
+		else if (parsed instanceof ParsedStatement.Reindex reindex && reindex.name() != null) {
+			targets.add(reindex.target() + " " + reindex.name().key());
+		}
+		else if (parsed instanceof ParsedStatement.DropTable drop) {
+			drop.tables().forEach((table) -> targets.add(table.key()));
+		}
+		else if (parsed instanceof ParsedStatement.Truncate truncate) {
+			truncate.tables().forEach((table) -> targets.add(table.key()));
+		}
+		else if (parsed instanceof ParsedStatement.LockTable lock) {
+			lock.tables().forEach((table) -> targets.add(table.key()));
+		}
+		else if (parsed instanceof ParsedStatement.Vacuum vacuum) {
+			vacuum.tables().forEach((table) -> targets.add(table.key()));
+		}
+		else if (parsed instanceof ParsedStatement.Cluster cluster && cluster.table() != null) {
+			targets.add(cluster.table().key());
+		}
+		else if (parsed instanceof ParsedStatement.RefreshMaterializedView refresh && refresh.view() != null) {
+			targets.add(refresh.view().key());
+		}
+		return targets;
+	}
+
 }

@@ -23,6 +23,7 @@ sealed interface ParsedStatement {
 
 	}
 
+	/** {@code CREATE TABLE}, and {@code CREATE MATERIALIZED VIEW} which creates a relation just as new. */
 	record CreateTable(Name table, List<ColumnDefinition> columns, List<ConstraintDefinition> constraints,
 			boolean partitionOf, boolean temporary) implements ParsedStatement {
 	}
@@ -89,7 +90,7 @@ sealed interface ParsedStatement {
 	record CreateTrigger(Name table) implements ParsedStatement {
 	}
 
-	/** {@code ALTER TABLE ... RENAME TO} spelled as its own statement kind by the parser's caller. */
+	/** A statement known to take no lock that matters (INSERT, GRANT, CREATE FUNCTION, ...). */
 	record Harmless(String kind) implements ParsedStatement {
 	}
 

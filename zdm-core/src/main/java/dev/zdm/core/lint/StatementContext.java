@@ -57,9 +57,14 @@ final class StatementContext {
 		return this.unit.lockTimeoutSet();
 	}
 
-	/** Statements that took ACCESS EXCLUSIVE on an existing table earlier in the current transaction. */
-	int accessExclusiveBefore() {
-		return this.unit.accessExclusiveInTransaction();
+	/**
+	 * Relations other than this statement's that the current transaction already holds ACCESS EXCLUSIVE on:
+	 * another lock on the same table adds no outage, a lock on another one does.
+	 */
+	java.util.Set<String> accessExclusiveOnOthers() {
+		java.util.Set<String> others = new java.util.LinkedHashSet<>(this.unit.accessExclusiveInTransaction());
+		others.removeAll(LockLevels.targets(this.parsed));
+		return others;
 	}
 
 	boolean addedNotValidInTransaction(String constraint) {

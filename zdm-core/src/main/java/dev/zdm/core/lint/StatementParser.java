@@ -246,6 +246,13 @@ final class StatementParser {
 		if (c.accept("table")) {
 			return createTable(temporary);
 		}
+		if (c.accept("materialized", "view")) {
+			// A new relation, as private to this migration as a new table: indexing it is not flagged.
+			c.accept("if", "not", "exists");
+			Name view = c.name();
+			return (view != null) ? new ParsedStatement.CreateTable(view, List.of(), List.of(), false, false)
+					: new ParsedStatement.Unparsed("CREATE MATERIALIZED VIEW without a name");
+		}
 		if (c.accept("domain")) {
 			Name domain = c.name();
 			return new ParsedStatement.CreateDomain(domain, c.remainingContainsWord("check"));

@@ -25,10 +25,12 @@ final class TransactionRules {
 				"One ACCESS EXCLUSIVE statement per transaction (one changeset, one migration), each with a"
 						+ " lock_timeout; zdm runs each DDL step in its own short transaction.",
 				(context, reporter) -> {
-					if (context.inTransaction() && context.accessExclusiveBefore() > 0
+					java.util.Set<String> others = context.accessExclusiveOnOthers();
+					if (context.inTransaction() && !others.isEmpty()
 							&& context.strongestLockOnExisting() == LockMode.ACCESS_EXCLUSIVE) {
-						reporter.report(null, null, "This ACCESS EXCLUSIVE statement runs in a transaction that already"
-								+ " holds " + context.accessExclusiveBefore() + " ACCESS EXCLUSIVE lock(s) until commit");
+						reporter.report(null, null, "This ACCESS EXCLUSIVE statement waits for its lock while the"
+								+ " transaction already holds ACCESS EXCLUSIVE on " + String.join(", ", others)
+								+ " until commit");
 					}
 				});
 	}
