@@ -102,6 +102,9 @@ public final class LintRun {
 				unit[0].beginImplicitTransaction();
 			}
 			unit[0].nonTransactionalBatch(!changeSet.runInTransaction());
+			for (String problem : changeSet.problems()) {
+				unit[0].unanalysed(changeSet.line(), changeSet.column(), problem, changeSet.reference());
+			}
 			unit[0].lint(changeSet.statements(), changeSet.reference());
 			if (changeSet.runInTransaction()) {
 				unit[0].endImplicitTransaction();

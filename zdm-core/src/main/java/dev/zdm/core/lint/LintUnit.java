@@ -119,6 +119,16 @@ final class LintUnit {
 		return this.nonTransactionalBatch;
 	}
 
+	/** Reports SQL that could not be analysed at all (a change Liquibase could not generate offline). */
+	void unanalysed(int line, int column, String message, String changeSet) {
+		if (this.options.allowUnsafe().containsKey(UNPARSED)) {
+			return;
+		}
+		BuiltInRule rule = this.rules.get(UNPARSED);
+		this.findings.add(new Finding(rule.id(), rule.severity(), message, rule.lock(), rule.whyItHurts(),
+				rule.safeAlternative(), rule.docs(), new SourceLocation(this.file, line, column, changeSet), ""));
+	}
+
 	/** Lints statements; {@code changeSet} names the Liquibase changeset they come from, or is null. */
 	void lint(List<SqlStatement> statements, String changeSet) {
 		for (SqlStatement statement : statements) {

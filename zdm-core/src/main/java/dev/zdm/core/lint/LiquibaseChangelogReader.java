@@ -41,7 +41,8 @@ final class LiquibaseChangelogReader {
 
 	/** One changeset's statements and where it is. */
 	record ChangeSetStatements(Path file, String logicalPath, String id, String author, String key, String reference,
-			boolean runInTransaction, List<dev.zdm.core.lint.SqlStatement> statements) {
+			boolean runInTransaction, List<dev.zdm.core.lint.SqlStatement> statements, int line, int column,
+			List<String> problems) {
 	}
 
 	private final Path changelog;
@@ -75,11 +76,11 @@ final class LiquibaseChangelogReader {
 			throw new IllegalArgumentException("Liquibase could not read changelog " + this.changelog + ": "
 					+ ex.getMessage(), ex);
 		}
+		catch (IllegalArgumentException ex) {
+			throw ex;
+		}
 		catch (Exception ex) {
-			if (ex instanceof RuntimeException runtime) {
-				throw runtime;
-			}
-			throw new IllegalStateException("Could not lint changelog " + this.changelog, ex);
+			throw new IllegalArgumentException("Could not lint changelog " + this.changelog + ": " + ex, ex);
 		}
 	}
 
@@ -106,19 +107,31 @@ final class LiquibaseChangelogReader {
 			changeSetComments.add(new SqlComment(changeSet.getComments().strip(), position[0], position[1]));
 		}
 		List<dev.zdm.core.lint.SqlStatement> statements = new ArrayList<>();
+		List<String> problems = new ArrayList<>();
+		if (changeSet.getChanges().isEmpty()) {
+			// Liquibase drops change types it does not know without a word; say so rather than pass it.
+			problems.add("Liquibase found no change it knows in changeset " + changeSet.getId()
+					+ " (unknown change type?): nothing was linted");
+		}
 		for (Change change : changeSet.getChanges()) {
-			if (change instanceof RawSQLChange raw && raw.getSql() != null) {
-				statements.addAll(rawStatements(text, Math.max(offset, 0), raw.getSql(), position));
-			}
-			else if (change instanceof SQLFileChange sqlFile && sqlFile.getSql() != null) {
-				statements.addAll(LintRun.atPosition(SqlScriptSplitter.split(sqlFile.getSql()), position[0], position[1]));
-			}
-			else {
-				for (SqlStatement statement : change.generateStatements(database)) {
-					for (Sql sql : SqlGeneratorFactory.getInstance().generateSql(statement, database)) {
-						statements.addAll(LintRun.atPosition(SqlScriptSplitter.split(sql.toSql()), position[0], position[1]));
+			try {
+				if (change instanceof RawSQLChange raw && raw.getSql() != null) {
+					statements.addAll(rawStatements(text, Math.max(offset, 0), raw.getSql(), position));
+				}
+				else if (change instanceof SQLFileChange sqlFile && sqlFile.getSql() != null) {
+					statements.addAll(LintRun.atPosition(SqlScriptSplitter.split(sqlFile.getSql()), position[0], position[1]));
+				}
+				else {
+					for (SqlStatement statement : change.generateStatements(database)) {
+						for (Sql sql : SqlGeneratorFactory.getInstance().generateSql(statement, database)) {
+							statements.addAll(LintRun.atPosition(SqlScriptSplitter.split(sql.toSql()), position[0], position[1]));
+						}
 					}
 				}
+			}
+			catch (RuntimeException ex) {
+				problems.add("Liquibase could not generate the SQL of change '" + change.getSerializedObjectName()
+						+ "' offline (" + ex.getMessage() + "): it was not linted");
 			}
 		}
 		for (dev.zdm.core.lint.SqlStatement statement : statements) {
@@ -126,7 +139,8 @@ final class LiquibaseChangelogReader {
 		}
 		String reference = changeSet.getId() + "::" + changeSet.getAuthor();
 		return new ChangeSetStatements(file, changeSet.getFilePath(), changeSet.getId(), changeSet.getAuthor(),
-				file + "::" + reference, reference, changeSet.isRunInTransaction(), statements);
+				file + "::" + reference, reference, changeSet.isRunInTransaction(), statements, position[0], position[1],
+				problems);
 	}
 
 	/** Raw SQL at its real place in the changelog when it can be found there, else at the changeset. */
@@ -155,7 +169,7 @@ final class LiquibaseChangelogReader {
 	/** Where the changeset starts in its file, found by its id in each changelog format, or -1. */
 	static int changeSetOffset(String text, ChangeSet changeSet) {
 		String id = Pattern.quote(changeSet.getId());
-		String author = Pattern.quote(changeSet.getAuthor());
+		String author = Pattern.quote(String.valueOf(changeSet.getAuthor()));
 		List<Pattern> patterns = List.of(
 				Pattern.compile("<changeSet\\b[^>]*\\bid\\s*=\\s*[\"']" + id + "[\"']"),
 				Pattern.compile("(?im)^\\s*--\\s*changeset\\s+" + author + ":" + id + "(\\s|$)"),

@@ -60,6 +60,34 @@ class LiquibaseChangelogTests {
 				"003-orders.sql:11:5 ZDM004 index-in-transaction::carol");
 	}
 
+	@Test
+	void lintsJsonChangelogs() throws Exception {
+		Path json = Path.of(getClass().getResource("/lint/liquibase-json/changelog.json").toURI());
+		List<Finding> findings = new Linter(LintOptions.defaults().allowing("ZDM022", "tested elsewhere"))
+			.lintPaths(List.of(json));
+		assertThat(findings).extracting(this::summary).containsExactly(
+				"changelog.json:4:7 ZDM011 payments-token::erin", "changelog.json:20:7 ZDM018 payments-drop-legacy::erin");
+		assertThat(findings.get(0).statement()).contains("ADD token UUID DEFAULT gen_random_uuid()");
+	}
+
+	@Test
+	void changesetWithAChangeLiquibaseDoesNotKnowIsReportedNotSkipped(@org.junit.jupiter.api.io.TempDir Path dir)
+			throws Exception {
+		Path unknown = java.nio.file.Files.writeString(dir.resolve("unknown.yaml"),
+				"databaseChangeLog:\n  - changeSet:\n      id: x\n      author: fay\n      changes:\n        - frobnicate: {}\n");
+		assertThat(new Linter().lintPaths(List.of(unknown))).extracting(this::summary, Finding::message)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("unknown.yaml:2:3 ZDM000 x::fay",
+					"Liquibase found no change it knows in changeset x (unknown change type?): nothing was linted"));
+	}
+
+	@Test
+	void unreadableChangelogIsAnErrorNamingTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+		Path invalid = java.nio.file.Files.writeString(dir.resolve("invalid.yaml"), "databaseChangeLog: [ {{ ");
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Linter().lintPaths(List.of(invalid)))
+			.withMessageContaining("invalid.yaml");
+	}
+
 	private String summary(Finding finding) {
 		SourceLocation location = finding.location();
 		return Path.of(location.file()).getFileName() + ":" + location.line() + ":" + location.column() + " "
