@@ -253,9 +253,13 @@ final class LintUnit {
 						&& add.constraint().name() != null) {
 					this.notValidInTransaction.add(add.constraint().name().name());
 				}
-				if (action instanceof ParsedStatement.RenameTable rename && rename.newName() != null
-						&& this.newTables.remove(alter.table().key())) {
-					this.newTables.add(rename.newName().key());
+				if (action instanceof ParsedStatement.RenameTable rename && rename.newName() != null) {
+					if (this.newTables.remove(alter.table().key())) {
+						this.newTables.add(rename.newName().key());
+					}
+					if (this.accessExclusiveInTransaction.contains(alter.table().key())) {
+						this.accessExclusiveInTransaction.add(rename.newName().key());
+					}
 				}
 			}
 		}

@@ -1,6 +1,8 @@
 package dev.zdm.core.lint;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 import dev.zdm.core.lint.ParsedStatement.AlterAction;
 import dev.zdm.core.lint.ParsedStatement.Name;
@@ -58,12 +60,18 @@ final class StatementContext {
 	}
 
 	/**
-	 * Relations other than this statement's that the current transaction already holds ACCESS EXCLUSIVE on:
-	 * another lock on the same table adds no outage, a lock on another one does.
+	 * The relations the current transaction already holds ACCESS EXCLUSIVE on, when this statement needs it on
+	 * another one: waiting for that new lock keeps the held ones blocked. Empty when nothing is held yet or
+	 * when the statement only locks relations already held, which adds no wait.
 	 */
-	java.util.Set<String> accessExclusiveOnOthers() {
-		java.util.Set<String> others = new java.util.LinkedHashSet<>(this.unit.accessExclusiveInTransaction());
-		others.removeAll(LockLevels.targets(this.parsed));
+	Set<String> accessExclusiveHeldWhileWaiting() {
+		Set<String> held = this.unit.accessExclusiveInTransaction();
+		Set<String> targets = LockLevels.targets(this.parsed);
+		if (held.isEmpty() || held.containsAll(targets)) {
+			return Set.of();
+		}
+		Set<String> others = new LinkedHashSet<>(held);
+		others.removeAll(targets);
 		return others;
 	}
 

@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.List;
+import java.util.Set;
 
 import dev.zdm.core.lint.ParsedStatement.AddColumn;
 import dev.zdm.core.lint.ParsedStatement.AlterAction;
@@ -25,7 +26,7 @@ final class TransactionRules {
 				"One ACCESS EXCLUSIVE statement per transaction (one changeset, one migration), each with a"
 						+ " lock_timeout; zdm runs each DDL step in its own short transaction.",
 				(context, reporter) -> {
-					java.util.Set<String> others = context.accessExclusiveOnOthers();
+					Set<String> others = context.accessExclusiveHeldWhileWaiting();
 					if (context.inTransaction() && !others.isEmpty()
 							&& context.strongestLockOnExisting() == LockMode.ACCESS_EXCLUSIVE) {
 						reporter.report(null, null, "This ACCESS EXCLUSIVE statement waits for its lock while the"

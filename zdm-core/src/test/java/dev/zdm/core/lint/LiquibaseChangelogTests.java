@@ -88,6 +88,32 @@ class LiquibaseChangelogTests {
 			.withMessageContaining("invalid.yaml");
 	}
 
+	@Test
+	void eachLiquibaseChangeTypeIsJudgedByTheSqlItGenerates() throws Exception {
+		Path changes = Path.of(getClass().getResource("/lint/liquibase-change-types/changes.yaml").toURI());
+		List<Finding> findings = new Linter(LintOptions.defaults().allowing("ZDM022", "tested elsewhere"))
+			.lintPaths(List.of(changes));
+		assertThat(findings).extracting((f) -> f.ruleId() + " " + f.statement()).containsExactly(
+				"ZDM005 ALTER TABLE orders ADD CONSTRAINT fk2 FOREIGN KEY (customer_id) REFERENCES customers (id)",
+				"ZDM008 ALTER TABLE users ADD CONSTRAINT uq1 UNIQUE (email)",
+				"ZDM009 ALTER TABLE users ADD CONSTRAINT pk1 PRIMARY KEY (id)",
+				"ZDM016 ALTER TABLE users RENAME COLUMN a TO b",
+				"ZDM017 ALTER TABLE users RENAME TO people",
+				"ZDM018 ALTER TABLE people DROP COLUMN c",
+				"ZDM015 ALTER TABLE orders ALTER COLUMN note TYPE BIGINT USING (note::BIGINT)",
+				"ZDM021 ALTER TABLE orders ALTER COLUMN note TYPE BIGINT USING (note::BIGINT)",
+				"ZDM007 ALTER TABLE orders ALTER COLUMN  note SET NOT NULL",
+				"ZDM002 DROP INDEX idx1",
+				"ZDM021 DROP INDEX idx1",
+				"ZDM001 CREATE UNIQUE INDEX idx2 ON orders(note)",
+				"ZDM029 ALTER TABLE orders ADD data JSON",
+				"ZDM019 DROP TABLE junk",
+				"ZDM021 DROP TABLE junk",
+				"ZDM020 ALTER TABLE orders ALTER COLUMN  x DROP NOT NULL",
+				"ZDM007 ALTER TABLE orders ALTER COLUMN  id SET NOT NULL",
+				"ZDM028 DELETE FROM orders");
+	}
+
 	private String summary(Finding finding) {
 		SourceLocation location = finding.location();
 		return Path.of(location.file()).getFileName() + ":" + location.line() + ":" + location.column() + " "
