@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ final class BuiltInRules {
 				throw new IllegalStateException("Duplicate rule id " + rule.id());
 			}
 		}
-		return java.util.Collections.unmodifiableMap(byId);
+		return Collections.unmodifiableMap(byId);
 	}
 
 }

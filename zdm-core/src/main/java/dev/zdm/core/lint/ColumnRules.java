@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import dev.zdm.core.lint.ParsedStatement.AddColumn;
 import dev.zdm.core.lint.ParsedStatement.AlterAction;
@@ -21,7 +22,7 @@ final class ColumnRules {
 	}
 
 	/** Calls back for each ADD COLUMN of an ALTER TABLE on an existing table. */
-	private static void onAddedColumn(StatementContext context, java.util.function.BiConsumer<AddColumn, Name> action) {
+	private static void onAddedColumn(StatementContext context, BiConsumer<AddColumn, Name> action) {
 		Name table = context.alteredTable();
 		if (table == null || context.isNew(table)) {
 			return;

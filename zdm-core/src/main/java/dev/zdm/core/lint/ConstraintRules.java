@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import dev.zdm.core.lint.ParsedStatement.AddColumn;
 import dev.zdm.core.lint.ParsedStatement.AddConstraint;
@@ -23,7 +24,7 @@ final class ConstraintRules {
 	}
 
 	/** Reports each ADD CONSTRAINT of the given kind on an existing table. */
-	private static void onAddedConstraint(StatementContext context, String kind, java.util.function.BiConsumer<AddConstraint, Name> action) {
+	private static void onAddedConstraint(StatementContext context, String kind, BiConsumer<AddConstraint, Name> action) {
 		Name table = context.alteredTable();
 		if (table == null || context.isNew(table)) {
 			return;

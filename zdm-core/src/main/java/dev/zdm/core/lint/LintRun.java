@@ -8,10 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 import javax.sql.DataSource;
+
+import dev.zdm.core.lint.LiquibaseChangelogReader.ChangeSetStatements;
 
 /**
  * A sequence of lint units that share what they learn of the schema: a migration linted after the one
@@ -76,44 +80,33 @@ public final class LintRun {
 
 	private List<Finding> lintChangelog(Path changelog, AppliedChangeSets applied) {
 		Path master = changelog.toAbsolutePath().normalize();
-		List<Finding> findings = new ArrayList<>();
-		LintUnit[] unit = new LintUnit[1];
-		Path[] unitFile = new Path[1];
-		new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read((changeSet) -> {
+		Map<Path, LintUnit> units = new LinkedHashMap<>();
+		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read()) {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
-				return;
+				continue;
 			}
 			if (applied.contains(changeSet.id(), changeSet.author(), changeSet.logicalPath())) {
 				// Learn the schema it built, in a unit of its own so its tables do not count as new.
-				LintUnit history = newUnit(changeSet.logicalPath());
-				history.lint(changeSet.statements(), changeSet.reference());
-				return;
+				newUnit(changeSet.logicalPath()).lint(changeSet.statements(), changeSet.reference());
+				continue;
 			}
-			if (!changeSet.file().equals(unitFile[0])) {
-				if (unit[0] != null) {
-					findings.addAll(unit[0].findings());
-				}
-				unitFile[0] = changeSet.file();
-				Path display = changeSet.file().equals(master) ? changelog
-						: changelog.resolveSibling(master.getParent().relativize(changeSet.file())).normalize();
-				unit[0] = newUnit(display.toString());
-			}
+			LintUnit unit = units.computeIfAbsent(changeSet.file(), (file) -> newUnit((file.equals(master) ? changelog
+					: changelog.resolveSibling(master.getParent().relativize(file)).normalize()).toString()));
 			if (changeSet.runInTransaction()) {
-				unit[0].beginImplicitTransaction();
+				unit.beginImplicitTransaction();
 			}
-			unit[0].nonTransactionalBatch(!changeSet.runInTransaction());
+			unit.nonTransactionalBatch(!changeSet.runInTransaction());
 			for (String problem : changeSet.problems()) {
-				unit[0].unanalysed(changeSet.line(), changeSet.column(), problem, changeSet.reference());
+				unit.unanalysed(changeSet.line(), changeSet.column(), problem, changeSet.reference());
 			}
-			unit[0].lint(changeSet.statements(), changeSet.reference());
+			unit.lint(changeSet.statements(), changeSet.reference());
 			if (changeSet.runInTransaction()) {
-				unit[0].endImplicitTransaction();
+				unit.endImplicitTransaction();
 			}
-			unit[0].nonTransactionalBatch(false);
-		});
-		if (unit[0] != null) {
-			findings.addAll(unit[0].findings());
+			unit.nonTransactionalBatch(false);
 		}
+		List<Finding> findings = new ArrayList<>();
+		units.values().forEach((unit) -> findings.addAll(unit.findings()));
 		return List.copyOf(findings);
 	}
 

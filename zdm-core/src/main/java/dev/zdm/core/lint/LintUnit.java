@@ -3,6 +3,7 @@ package dev.zdm.core.lint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class LintUnit {
 
 	private boolean localLockTimeout;
 
-	private final Set<String> accessExclusiveInTransaction = new java.util.LinkedHashSet<>();
+	private final Set<String> accessExclusiveInTransaction = new LinkedHashSet<>();
 
 	private boolean lockTimeoutReported;
 

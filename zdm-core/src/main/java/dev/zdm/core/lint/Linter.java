@@ -2,6 +2,7 @@ package dev.zdm.core.lint;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ public final class Linter {
 				while (endB < b.length() && Character.isDigit(b.charAt(endB))) {
 					endB++;
 				}
-				int compared = new java.math.BigInteger(a.substring(i, endA)).compareTo(new java.math.BigInteger(b.substring(j, endB)));
+				int compared = new BigInteger(a.substring(i, endA)).compareTo(new BigInteger(b.substring(j, endB)));
 				if (compared != 0) {
 					return compared;
 				}

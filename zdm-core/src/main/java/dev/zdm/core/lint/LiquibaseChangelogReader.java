@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,7 +55,9 @@ final class LiquibaseChangelogReader {
 		this.postgresVersion = postgresVersion;
 	}
 
-	void read(Consumer<ChangeSetStatements> consumer) {
+	/** Every changeset of the changelog and its includes, in the order Liquibase would run them. */
+	List<ChangeSetStatements> read() {
+		List<ChangeSetStatements> changeSets = new ArrayList<>();
 		Path root = resourceRoot(this.changelog);
 		String relative = root.relativize(this.changelog).toString().replace('\\', '/');
 		try (ResourceAccessor accessor = new DirectoryResourceAccessor(root)) {
@@ -66,8 +67,9 @@ final class LiquibaseChangelogReader {
 			ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
 			DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
 			for (ChangeSet changeSet : changeLog.getChangeSets()) {
-				consumer.accept(statements(root, changeSet, database));
+				changeSets.add(statements(root, changeSet, database));
 			}
+			return changeSets;
 		}
 		catch (FileNotFoundException ex) {
 			throw new IllegalArgumentException("Changelog not found: " + this.changelog, ex);

@@ -1,5 +1,8 @@
 package dev.zdm.core.lint;
 
+import java.util.LinkedHashSet;
+import java.util.Set;
+
 import dev.zdm.core.lint.ParsedStatement.AlterAction;
 
 /**
@@ -86,8 +89,8 @@ final class LockLevels {
 	}
 
 	/** The relations a statement locks, by name: tables, or {@code index <name>} when the table is not named. */
-	static java.util.Set<String> targets(ParsedStatement parsed) {
-		java.util.Set<String> targets = new java.util.LinkedHashSet<>();
+	static Set<String> targets(ParsedStatement parsed) {
+		Set<String> targets = new LinkedHashSet<>();
 		if (parsed instanceof ParsedStatement.AlterTable alter) {
 			targets.add(alter.table().key());
 		}

@@ -1,5 +1,7 @@
 package dev.zdm.core.lint;
 
+import java.util.Locale;
+
 /**
  * A lint rule: a closed family of built-in rules with stable ids, listed by {@link Linter#rules()}.
  *
@@ -27,7 +29,7 @@ public sealed interface Rule permits BuiltInRule {
 
 	/** The documentation anchor of this rule. */
 	default String docs() {
-		return "docs/lint-rules.md#" + id().toLowerCase(java.util.Locale.ROOT);
+		return "docs/lint-rules.md#" + id().toLowerCase(Locale.ROOT);
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.zdm.core.lint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Splits a PostgreSQL script into statements the way the server's lexer sees it: semicolons inside
@@ -199,7 +200,7 @@ final class SqlScriptSplitter {
 				advance();
 			}
 			String text = this.sql.substring(begin, this.position);
-			return new SqlToken(SqlToken.Kind.WORD, text, text.toLowerCase(java.util.Locale.ROOT), line, column);
+			return new SqlToken(SqlToken.Kind.WORD, text, text.toLowerCase(Locale.ROOT), line, column);
 		}
 		if (Character.isDigit(c) || (c == '.' && Character.isDigit(peek(1)))) {
 			while (this.position < this.sql.length() && (Character.isLetterOrDigit(this.sql.charAt(this.position))

@@ -2,7 +2,9 @@ package dev.zdm.core.lint;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import dev.zdm.core.lint.ParsedStatement.AddColumn;
 import dev.zdm.core.lint.ParsedStatement.AddConstraint;
@@ -50,7 +52,7 @@ final class StatementParser {
 			"subscription", "statistics", "operator", "aggregate", "collation", "event", "server", "foreign", "text",
 			"tablespace", "language", "large", "routine", "system", "trigger", "rule", "conversion");
 
-	private static final java.util.regex.Pattern DYNAMIC_DDL = java.util.regex.Pattern.compile(
+	private static final Pattern DYNAMIC_DDL = Pattern.compile(
 			"(?i)\\b(alter|create|drop|reindex|vacuum|cluster|truncate|lock|update|delete|refresh)\\s");
 
 	private final TokenCursor cursor;
@@ -177,7 +179,7 @@ final class StatementParser {
 				break;
 			}
 			if (inMode) {
-				mode.append((mode.length() > 0) ? " " : "").append(token.value().toUpperCase(java.util.Locale.ROOT));
+				mode.append((mode.length() > 0) ? " " : "").append(token.value().toUpperCase(Locale.ROOT));
 			}
 		}
 		return mode.toString();
@@ -527,7 +529,7 @@ final class StatementParser {
 		if (c.peekWords("set", "logged") || c.peekWords("set", "unlogged") || c.peekWords("set", "tablespace")
 				|| c.peekWords("set", "access", "method")) {
 			c.next();
-			return new ParsedStatement.Rewrite("SET " + c.next().text().toUpperCase(java.util.Locale.ROOT), at);
+			return new ParsedStatement.Rewrite("SET " + c.next().text().toUpperCase(Locale.ROOT), at);
 		}
 		SqlToken head = c.peek();
 		if (head != null && Set.of("set", "reset", "enable", "disable", "force", "no", "owner", "replica", "cluster",

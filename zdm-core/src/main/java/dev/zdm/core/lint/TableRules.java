@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import dev.zdm.core.lint.ParsedStatement.AlterAction;
 import dev.zdm.core.lint.ParsedStatement.Name;
@@ -17,7 +18,7 @@ final class TableRules {
 	}
 
 	private static void onAction(StatementContext context, Class<? extends AlterAction> type,
-			java.util.function.BiConsumer<AlterAction, Name> action) {
+			BiConsumer<AlterAction, Name> action) {
 		Name table = context.alteredTable();
 		if (table == null || context.isNew(table)) {
 			return;

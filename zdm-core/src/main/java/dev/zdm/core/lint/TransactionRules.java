@@ -1,6 +1,7 @@
 package dev.zdm.core.lint;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import dev.zdm.core.lint.ParsedStatement.AddColumn;
@@ -77,7 +78,7 @@ final class TransactionRules {
 						reporter.report(null, null, "DROP INDEX without IF EXISTS in a non-transactional changeset fails on retry");
 					}
 					else if (parsed instanceof ParsedStatement.CreateTable create && !context.statement().text()
-						.toLowerCase(java.util.Locale.ROOT).contains("if not exists")) {
+						.toLowerCase(Locale.ROOT).contains("if not exists")) {
 						reporter.report(null, null, "CREATE TABLE " + create.table()
 								+ " without IF NOT EXISTS in a non-transactional changeset fails on retry");
 					}
