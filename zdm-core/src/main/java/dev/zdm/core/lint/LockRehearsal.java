@@ -8,8 +8,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -76,6 +78,10 @@ public final class LockRehearsal {
 		try (Connection connection = this.dataSource.getConnection()) {
 			try {
 				prepare(connection, schema, schemaDdl);
+				// Like the static rules, only relations that exist before the migration count: locks on what
+				// the migration itself creates cannot block anybody.
+				Set<String> existing = new HashSet<>();
+				relations(connection, schema).values().forEach((relation) -> existing.add(relation.name()));
 				List<RehearsedStatement> rehearsed = new ArrayList<>();
 				for (SqlStatement statement : SqlScriptSplitter.split(script)) {
 					ParsedStatement parsed = StatementParser.parse(statement);
@@ -83,7 +89,7 @@ public final class LockRehearsal {
 						continue;
 					}
 					List<Finding> own = findings.stream().filter((f) -> f.statement().equals(statement.text())).toList();
-					rehearsed.add(rehearse(connection, schema, SourceLocation.of(source, statement.line(),
+					rehearsed.add(rehearse(connection, schema, existing, SourceLocation.of(source, statement.line(),
 							statement.column()), statement, parsed, own));
 				}
 				return rehearsed;
@@ -117,8 +123,9 @@ public final class LockRehearsal {
 		}
 	}
 
-	private RehearsedStatement rehearse(Connection connection, String schema, SourceLocation location,
-			SqlStatement statement, ParsedStatement parsed, List<Finding> findings) throws SQLException {
+	private RehearsedStatement rehearse(Connection connection, String schema, Set<String> existing,
+			SourceLocation location, SqlStatement statement, ParsedStatement parsed, List<Finding> findings)
+			throws SQLException {
 		if (statement.tokens().stream().anyMatch((token) -> token.isWord("concurrently"))
 				|| (parsed instanceof ParsedStatement.AlterType type && type.action().equals("add value"))) {
 			String note = applied(connection, statement, "not rehearsed in a transaction (it cannot run in one)");
@@ -136,7 +143,8 @@ public final class LockRehearsal {
 				return new RehearsedStatement(statement.text(), location, findings, List.of(), List.of(),
 						"failed: " + ex.getMessage());
 			}
-			List<ObservedLock> locks = locks(connection, before);
+			List<ObservedLock> locks = new ArrayList<>(locks(connection, before));
+			locks.removeIf((lock) -> !existing.contains(lock.relation()));
 			Map<Long, Relation> after = relations(connection, schema);
 			List<String> rewritten = new ArrayList<>();
 			Map<String, Relation> afterByName = new HashMap<>();
@@ -144,7 +152,8 @@ public final class LockRehearsal {
 			before.forEach((oid, relation) -> {
 				// An index on a retyped column is dropped and rebuilt under the same name with a new oid.
 				Relation now = after.containsKey(oid) ? after.get(oid) : afterByName.get(relation.name());
-				if (now != null && relation.filenode() != 0 && now.filenode() != relation.filenode()) {
+				if (now != null && relation.filenode() != 0 && now.filenode() != relation.filenode()
+						&& existing.contains(relation.name())) {
 					rewritten.add(relation.name());
 				}
 			});

@@ -8,9 +8,9 @@ import java.util.List;
  * @param statement the statement's SQL
  * @param location where it is in the script
  * @param findings the static findings on this statement
- * @param locks the locks it held on relations that existed before it ran, strongest first
- * @param rewritten the relations whose storage ({@code pg_class.relfilenode}) it replaced: a table or index
- * rewrite
+ * @param locks the locks it held on relations that existed before the migration, strongest first
+ * @param rewritten the relations existing before the migration whose storage ({@code pg_class.relfilenode})
+ * it replaced: a table or index rewrite
  * @param note why it was not rehearsed in a transaction, or the error it raised; null when it ran normally
  */
 public record RehearsedStatement(String statement, SourceLocation location, List<Finding> findings,

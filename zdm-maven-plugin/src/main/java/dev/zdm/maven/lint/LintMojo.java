@@ -1,27 +1,23 @@
 package dev.zdm.maven.lint;
 
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import dev.zdm.core.lint.Finding;
+import javax.sql.DataSource;
+
 import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Linter;
-import dev.zdm.core.lint.SarifReport;
 import dev.zdm.core.lint.Severity;
-import dev.zdm.core.lint.SourceLocation;
-import dev.zdm.core.lint.TextReport;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * Lints SQL migration scripts and Liquibase changelogs for statements that lock or rewrite tables, and fails
@@ -40,8 +36,8 @@ public class LintMojo extends AbstractMojo {
 	/**
 	 * Files and directories to lint, comma-separated on the command line: {@code .sql} scripts and Liquibase
 	 * changelogs ({@code .xml}, {@code .yaml}, {@code .yml}, {@code .json}, formatted {@code .sql}).
-	 * Directories are searched recursively and linted in file-name order. Defaults to
-	 * {@code src/main/resources/db} when it exists.
+	 * Directories are searched recursively and linted in migration order (numbers compared as numbers).
+	 * Defaults to {@code src/main/resources/db} when it exists.
 	 */
 	@Parameter(property = "zdm.lint.paths")
 	private List<File> paths;
@@ -70,6 +66,22 @@ public class LintMojo extends AbstractMojo {
 	@Parameter(property = "zdm.lint.verbose", defaultValue = "false")
 	private boolean verbose;
 
+	/**
+	 * JDBC URL of a PostgreSQL to rehearse plain SQL scripts on (in a scratch schema that is dropped
+	 * afterwards): each statement's real locks and rewrites are printed next to the findings. Not set: no
+	 * rehearsal.
+	 */
+	@Parameter(property = "zdm.lint.rehearsalUrl")
+	private String rehearsalUrl;
+
+	/** User for {@code zdm.lint.rehearsalUrl}. */
+	@Parameter(property = "zdm.lint.rehearsalUser")
+	private String rehearsalUser;
+
+	/** Password for {@code zdm.lint.rehearsalUrl}. */
+	@Parameter(property = "zdm.lint.rehearsalPassword")
+	private String rehearsalPassword;
+
 	@Parameter(property = "zdm.lint.skip", defaultValue = "false")
 	private boolean skip;
 
@@ -82,50 +94,22 @@ public class LintMojo extends AbstractMojo {
 			getLog().info("zdm lint skipped");
 			return;
 		}
-		Severity threshold = threshold();
-		List<Path> inputs = inputs();
-		Linter linter;
+		LintOptions options;
 		try {
-			linter = new Linter(LintOptions.defaults()
+			options = LintOptions.defaults()
 				.withPostgresVersion(this.postgresVersion)
-				.withScriptsRunInTransaction(this.scriptsRunInTransaction));
+				.withScriptsRunInTransaction(this.scriptsRunInTransaction);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new MojoExecutionException(ex.getMessage(), ex);
 		}
-		List<Finding> findings;
-		int files;
-		try {
-			files = countFiles(inputs);
-			findings = linter.lintPaths(inputs).stream().map(this::relativized).toList();
-		}
-		catch (RuntimeException ex) {
-			throw new MojoExecutionException("zdm lint could not read the migrations: " + ex.getMessage(), ex);
-		}
-		List<String> lines = TextReport.lines(findings, files);
-		for (Finding finding : findings) {
-			if (finding.severity() == Severity.ERROR) {
-				getLog().error(finding.toCompilerLine());
-			}
-			else {
-				getLog().warn(finding.toCompilerLine());
-			}
-			if (this.verbose) {
-				getLog().info("    lock: " + finding.lock() + ". " + finding.whyItHurts());
-				getLog().info("    safe: " + finding.safeAlternative() + " See " + finding.docs());
-			}
-		}
-		String summary = lines.get(lines.size() - 1);
-		write(this.textFile, String.join("\n", lines) + "\n");
-		write(this.sarifFile, SarifReport.toJson(findings, version()));
-		boolean fails = threshold != null
-				&& findings.stream().anyMatch((finding) -> finding.severity().compareTo(threshold) <= 0);
-		if (fails) {
-			getLog().error(summary);
-			throw new MojoFailureException(summary + ": fix the statements, or allow one with"
+		MigrationLint.Settings settings = new MigrationLint.Settings(this.basedir.toPath(), inputs(), options,
+				threshold(), this.textFile, this.sarifFile, this.verbose, rehearsalDataSource());
+		MigrationLint.Outcome outcome = new MigrationLint(settings, getLog()).run();
+		if (outcome.fails()) {
+			throw new MojoFailureException(outcome.summary() + ": fix the statements, or allow one with"
 					+ " '-- zdm:allow <RULE-ID> <reason>' (see docs/lint-rules.md)");
 		}
-		getLog().info(summary);
 	}
 
 	/** null when nothing fails the build. */
@@ -159,44 +143,20 @@ public class LintMojo extends AbstractMojo {
 		return inputs;
 	}
 
-	private static int countFiles(List<Path> inputs) {
-		return Linter.expand(inputs).size();
-	}
-
-	/** Reports paths relative to the project, with forward slashes, as editors and SARIF viewers expect. */
-	private Finding relativized(Finding finding) {
-		SourceLocation location = finding.location();
-		String file = location.file();
-		Path path = Path.of(file);
-		Path base = this.basedir.toPath().toAbsolutePath().normalize();
-		if (path.isAbsolute() && path.normalize().startsWith(base)) {
-			file = base.relativize(path.normalize()).toString();
+	private DataSource rehearsalDataSource() {
+		if (this.rehearsalUrl == null || this.rehearsalUrl.isBlank()) {
+			return null;
 		}
-		file = file.replace(File.separatorChar, '/');
-		return new Finding(finding.ruleId(), finding.severity(), finding.message(), finding.lock(),
-				finding.whyItHurts(), finding.safeAlternative(), finding.docs(),
-				new SourceLocation(file, location.line(), location.column(), location.changeSet()), finding.statement());
-	}
-
-	private static void write(File file, String content) throws MojoExecutionException {
-		if (file == null || file.getPath().isBlank()) {
-			return;
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.rehearsalUrl);
+		if (this.rehearsalUser != null) {
+			dataSource.setUser(this.rehearsalUser);
 		}
-		try {
-			Path path = file.toPath();
-			if (path.getParent() != null) {
-				Files.createDirectories(path.getParent());
-			}
-			Files.writeString(path, content, StandardCharsets.UTF_8);
+		if (this.rehearsalPassword != null) {
+			dataSource.setPassword(this.rehearsalPassword);
 		}
-		catch (IOException ex) {
-			throw new MojoExecutionException("Could not write " + file + ": " + ex.getMessage(), ex);
-		}
-	}
-
-	private static String version() {
-		String version = LintMojo.class.getPackage().getImplementationVersion();
-		return (version != null) ? version : "dev";
+		dataSource.setApplicationName("zdm-lint-rehearsal");
+		return dataSource;
 	}
 
 }
