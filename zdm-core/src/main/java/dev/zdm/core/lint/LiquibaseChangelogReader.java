@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import liquibase.Scope;
 import liquibase.change.Change;
 import liquibase.change.core.RawSQLChange;
 import liquibase.change.core.SQLFileChange;
@@ -64,11 +65,14 @@ final class LiquibaseChangelogReader {
 			Database database = new PostgresDatabase();
 			database.setConnection(new OfflineConnection("offline:postgresql?version=" + this.postgresVersion
 					+ "&outputLiquibaseSql=none", accessor));
-			ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
-			DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
-			for (ChangeSet changeSet : changeLog.getChangeSets()) {
-				changeSets.add(statements(root, changeSet, database));
-			}
+			// sqlFile and other changes open their resources through the Scope, not the parser's accessor.
+			Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor), () -> {
+				ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
+				DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
+				for (ChangeSet changeSet : changeLog.getChangeSets()) {
+					changeSets.add(statements(root, changeSet, database));
+				}
+			});
 			return changeSets;
 		}
 		catch (FileNotFoundException ex) {

@@ -114,6 +114,17 @@ class LiquibaseChangelogTests {
 				"ZDM028 DELETE FROM orders");
 	}
 
+	@Test
+	void sqlFileChangesAndInlineSqlAreLintedAndChangesetCommentsSuppress() throws Exception {
+		Path changelog = Path.of(getClass().getResource("/lint/liquibase-sqlfile/changelog.xml").toURI());
+		List<Finding> findings = new Linter().lintPaths(List.of(changelog));
+		assertThat(findings).extracting(this::summary).containsExactly(
+				"changelog.xml:6:5 ZDM033 accounts-from-file::gus", "changelog.xml:6:5 ZDM033 accounts-from-file::gus",
+				"changelog.xml:13:34 ZDM016 accounts-inline::gus");
+		assertThat(findings.get(0).message()).startsWith("CREATE INDEX CONCURRENTLY without IF NOT EXISTS");
+		assertThat(findings.get(1).message()).startsWith("ADD COLUMN score without IF NOT EXISTS");
+	}
+
 	private String summary(Finding finding) {
 		SourceLocation location = finding.location();
 		return Path.of(location.file()).getFileName() + ":" + location.line() + ":" + location.column() + " "
