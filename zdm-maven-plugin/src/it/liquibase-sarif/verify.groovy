@@ -17,5 +17,6 @@ assert first.locations[0].physicalLocation.region.startLine == 5
 assert first.locations[0].physicalLocation.region.startColumn == 19
 assert first.properties.changeSet == 'users-email-unique::dana'
 assert first.properties.lock == 'ACCESS EXCLUSIVE on table users'
-assert run.tool.driver.rules.find { it.id == 'ZDM008' }.helpUri == 'docs/lint-rules.md#zdm008'
+assert run.tool.driver.rules.find { it.id == 'ZDM008' }.helpUri == 'https://docs.example.org/zdm/lint-rules.md#zdm008'
+assert first.properties.docs == 'docs/lint-rules.md#zdm008'
 return true

@@ -22,6 +22,9 @@ final class LintUnit {
 
 	static final String INVALID_SUPPRESSION = "ZDM900";
 
+	/** Reported once per unit: one missing SET lock_timeout explains every blocking statement after it. */
+	static final String MISSING_LOCK_TIMEOUT = "ZDM022";
+
 	private static final Pattern ALLOW = Pattern.compile("^zdm:allow\\b(.*)$", Pattern.DOTALL);
 
 	private static final Pattern RULE_ID = Pattern.compile("ZDM\\d{3}", Pattern.CASE_INSENSITIVE);
@@ -158,7 +161,7 @@ final class LintUnit {
 					message, changeSet)));
 		}
 		for (Finding finding : raised) {
-			if (finding.ruleId().equals("ZDM022")) {
+			if (finding.ruleId().equals(MISSING_LOCK_TIMEOUT)) {
 				if (this.lockTimeoutReported) {
 					continue;
 				}

@@ -17,12 +17,24 @@ public final class SarifReport {
 	}
 
 	/**
-	 * The SARIF document.
+	 * The SARIF document, rules without {@code helpUri} (SARIF wants an absolute URI there; the docs anchor is
+	 * in each rule's help text).
 	 * @param findings the findings, their {@link SourceLocation#file()} used as artifact URI (relative paths
 	 * with forward slashes are what code-scanning UIs resolve against the repository)
 	 * @param toolVersion the zdm version
 	 */
 	public static String toJson(List<Finding> findings, String toolVersion) {
+		return toJson(findings, toolVersion, null);
+	}
+
+	/**
+	 * The SARIF document.
+	 * @param findings the findings, their {@link SourceLocation#file()} used as artifact URI
+	 * @param toolVersion the zdm version
+	 * @param docsBaseUri absolute URI of the directory holding {@code lint-rules.md} (e.g. the repository's
+	 * {@code docs/} folder on its web host), used for each rule's {@code helpUri}; null for none
+	 */
+	public static String toJson(List<Finding> findings, String toolVersion, String docsBaseUri) {
 		List<Rule> rules = Linter.rules();
 		List<String> ids = new ArrayList<>();
 		rules.forEach((rule) -> ids.add(rule.id()));
@@ -35,10 +47,13 @@ public final class SarifReport {
 			json.beginObject().member("id", rule.id()).member("name", pascalCase(rule.title()));
 			json.name("shortDescription").beginObject().member("text", rule.title()).endObject();
 			json.name("fullDescription").beginObject().member("text", rule.whyItHurts()).endObject();
-			json.member("helpUri", rule.docs());
+			if (docsBaseUri != null && !docsBaseUri.isBlank()) {
+				String base = docsBaseUri.endsWith("/") ? docsBaseUri : docsBaseUri + "/";
+				json.member("helpUri", base + rule.docs().substring("docs/".length()));
+			}
 			json.name("help").beginObject()
 				.member("text", "Lock: " + rule.lock() + ". " + rule.whyItHurts() + " Safe alternative: "
-						+ rule.safeAlternative())
+						+ rule.safeAlternative() + " See " + rule.docs() + ".")
 				.endObject();
 			json.name("defaultConfiguration").beginObject().member("level", level(rule.severity())).endObject();
 			json.endObject();
@@ -61,7 +76,7 @@ public final class SarifReport {
 					.endObject();
 			}
 			json.endObject().endObject().endArray();
-			json.name("properties").beginObject().member("lock", finding.lock())
+			json.name("properties").beginObject().member("lock", finding.lock()).member("docs", finding.docs())
 				.member("statement", finding.statement());
 			if (finding.location().changeSet() != null) {
 				json.member("changeSet", finding.location().changeSet());

@@ -45,6 +45,17 @@ class ReportTests {
 		assertThat(first.get("message").get("text").asString()).contains("createIndex");
 		assertThat(first.get("properties").get("lock").asString()).isEqualTo("SHARE on table orders");
 		assertThat(results.get(1).get("level").asString()).isEqualTo("warning");
+		assertThat(driver.get("rules").get(1).has("helpUri")).isFalse();
+		assertThat(driver.get("rules").get(1).get("help").get("text").asString()).endsWith("See docs/lint-rules.md#zdm001.");
+	}
+
+	@Test
+	void helpUriIsAbsoluteWhenADocsBaseIsGiven() {
+		JsonNode sarif = JsonMapper.builder().build()
+			.readTree(SarifReport.toJson(this.findings, "0.1.0", "https://example.org/zdm/docs"));
+		JsonNode rule = sarif.get("runs").get(0).get("tool").get("driver").get("rules").get(1);
+		assertThat(rule.get("id").asString()).isEqualTo("ZDM001");
+		assertThat(rule.get("helpUri").asString()).isEqualTo("https://example.org/zdm/docs/lint-rules.md#zdm001");
 	}
 
 	@Test

@@ -82,6 +82,13 @@ public class LintMojo extends AbstractMojo {
 	@Parameter(property = "zdm.lint.rehearsalPassword")
 	private String rehearsalPassword;
 
+	/**
+	 * Absolute URL of the folder holding {@code lint-rules.md}, used as each SARIF rule's {@code helpUri} so
+	 * that code-scanning UIs link to it. Not set: the docs anchor is only in the help text.
+	 */
+	@Parameter(property = "zdm.lint.docsBaseUrl")
+	private String docsBaseUrl;
+
 	@Parameter(property = "zdm.lint.skip", defaultValue = "false")
 	private boolean skip;
 
@@ -104,7 +111,7 @@ public class LintMojo extends AbstractMojo {
 			throw new MojoExecutionException(ex.getMessage(), ex);
 		}
 		MigrationLint.Settings settings = new MigrationLint.Settings(this.basedir.toPath(), inputs(), options,
-				threshold(), this.textFile, this.sarifFile, this.verbose, rehearsalDataSource());
+				threshold(), this.textFile, this.sarifFile, this.verbose, rehearsalDataSource(), this.docsBaseUrl);
 		MigrationLint.Outcome outcome = new MigrationLint(settings, getLog()).run();
 		if (outcome.fails()) {
 			throw new MojoFailureException(outcome.summary() + ": fix the statements, or allow one with"

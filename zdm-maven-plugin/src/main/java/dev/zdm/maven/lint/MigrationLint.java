@@ -41,9 +41,10 @@ final class MigrationLint {
 	 * @param sarifFile where to write the SARIF report, or null
 	 * @param verbose whether to print each finding's lock, reason and alternative
 	 * @param rehearsal the database to rehearse plain SQL scripts on, or null
+	 * @param docsBaseUrl absolute URL of the folder holding lint-rules.md, for SARIF's helpUri, or null
 	 */
 	record Settings(Path basedir, List<Path> inputs, LintOptions options, Severity failOn, File textFile,
-			File sarifFile, boolean verbose, DataSource rehearsal) {
+			File sarifFile, boolean verbose, DataSource rehearsal, String docsBaseUrl) {
 	}
 
 	/** The findings, the summary line, and whether the build fails. */
@@ -88,7 +89,7 @@ final class MigrationLint {
 		List<String> lines = TextReport.lines(findings, files.size());
 		String summary = lines.get(lines.size() - 1);
 		write(this.settings.textFile(), String.join("\n", lines) + "\n");
-		write(this.settings.sarifFile(), SarifReport.toJson(findings, version()));
+		write(this.settings.sarifFile(), SarifReport.toJson(findings, version(), this.settings.docsBaseUrl()));
 		Severity failOn = this.settings.failOn();
 		boolean fails = failOn != null
 				&& findings.stream().anyMatch((finding) -> finding.severity().compareTo(failOn) <= 0);

@@ -31,7 +31,7 @@ class MigrationLintRehearsalTests {
 				""");
 		CapturingLog log = new CapturingLog();
 		MigrationLint.Settings settings = new MigrationLint.Settings(project, List.of(project.resolve("db")),
-				LintOptions.defaults(), Severity.WARNING, null, null, false, database.dataSource());
+				LintOptions.defaults(), Severity.WARNING, null, null, false, database.dataSource(), null);
 		MigrationLint.Outcome outcome = new MigrationLint(settings, log).run();
 		assertThat(outcome.findings()).extracting((f) -> f.ruleId()).containsExactly("ZDM030", "ZDM001", "ZDM015");
 		assertThat(log.lines).contains(

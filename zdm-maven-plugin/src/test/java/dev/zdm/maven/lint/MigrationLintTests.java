@@ -52,7 +52,7 @@ class MigrationLintTests {
 	private MigrationLint.Outcome run(Severity failOn, boolean verbose) throws Exception {
 		MigrationLint.Settings settings = new MigrationLint.Settings(this.project, List.of(this.project.resolve("db")),
 				LintOptions.defaults(), failOn, this.project.resolve("target/zdm-lint.txt").toFile(),
-				this.project.resolve("target/zdm-lint.sarif").toFile(), verbose, null);
+				this.project.resolve("target/zdm-lint.sarif").toFile(), verbose, null, null);
 		return new MigrationLint(settings, this.log).run();
 	}
 
