@@ -45,10 +45,11 @@ final class ConstraintRules {
 				(context, reporter) -> {
 					onAddedConstraint(context, "FOREIGN KEY", (add, table) -> {
 						if (!add.constraint().notValid()) {
-							reporter.report(add.at(), "tables " + table + " and " + add.constraint().references().table(),
+							String referenced = (add.constraint().references() != null)
+									? add.constraint().references().table().toString() : "the referenced table";
+							reporter.report(add.at(), "tables " + table + " and " + referenced,
 									"Foreign key on existing table " + table + " is validated while writes to " + table
-											+ " and " + add.constraint().references().table() + " are blocked; add it NOT VALID"
-											+ " and VALIDATE it separately");
+											+ " and " + referenced + " are blocked; add it NOT VALID and VALIDATE it separately");
 						}
 					});
 					Name table = context.alteredTable();

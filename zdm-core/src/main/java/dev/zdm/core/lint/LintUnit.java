@@ -157,8 +157,15 @@ final class LintUnit {
 			}
 		}
 		for (BuiltInRule rule : this.rules.values()) {
-			rule.check().apply(context, (at, target, message) -> raised.add(finding(rule, statement, at, target,
-					message, changeSet)));
+			try {
+				rule.check().apply(context, (at, target, message) -> raised.add(finding(rule, statement, at, target,
+						message, changeSet)));
+			}
+			catch (RuntimeException ex) {
+				// A statement only half understood must not stop the run, nor pass unseen.
+				raised.add(finding(this.rules.get(UNPARSED), statement, null, null, "Rule " + rule.id()
+						+ " could not check this statement (" + ex + "): review it by hand or rehearse it", changeSet));
+			}
 		}
 		for (Finding finding : raised) {
 			if (finding.ruleId().equals(MISSING_LOCK_TIMEOUT)) {

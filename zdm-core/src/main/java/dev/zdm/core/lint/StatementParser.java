@@ -634,8 +634,12 @@ final class StatementParser {
 		return tokens;
 	}
 
+	/** The referenced table and columns, or null when the table is missing (a half-written statement). */
 	private Reference reference(TokenCursor c) {
 		Name table = c.name();
+		if (table == null) {
+			return null;
+		}
 		List<String> columns = c.peekSymbol("(") ? TokenCursor.identifiers(c.parenthesized()) : List.of();
 		return new Reference(table, columns);
 	}
