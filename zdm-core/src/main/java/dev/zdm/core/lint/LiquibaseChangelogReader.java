@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
 
 import liquibase.Scope;
 import liquibase.change.Change;
+import liquibase.change.DbmsTargetedChange;
 import liquibase.change.core.RawSQLChange;
 import liquibase.change.core.SQLFileChange;
 import liquibase.changelog.ChangeLogParameters;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
 import liquibase.database.Database;
+import liquibase.database.DatabaseList;
 import liquibase.database.OfflineConnection;
 import liquibase.database.core.PostgresDatabase;
 import liquibase.exception.LiquibaseException;
@@ -70,7 +72,10 @@ final class LiquibaseChangelogReader {
 				ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
 				DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
 				for (ChangeSet changeSet : changeLog.getChangeSets()) {
-					changeSets.add(statements(root, changeSet, database));
+					// A changeset for other databases (dbms="h2", "!postgresql") never runs on PostgreSQL.
+					if (DatabaseList.definitionMatches(changeSet.getDbmsSet(), database, true)) {
+						changeSets.add(statements(root, changeSet, database));
+					}
 				}
 			});
 			return changeSets;
@@ -120,6 +125,10 @@ final class LiquibaseChangelogReader {
 					+ " (unknown change type?): nothing was linted");
 		}
 		for (Change change : changeSet.getChanges()) {
+			if (change instanceof DbmsTargetedChange targeted
+					&& !DatabaseList.definitionMatches(targeted.getDbms(), database, true)) {
+				continue;
+			}
 			try {
 				if (change instanceof RawSQLChange raw && raw.getSql() != null) {
 					statements.addAll(rawStatements(text, Math.max(offset, 0), raw.getSql(), position));

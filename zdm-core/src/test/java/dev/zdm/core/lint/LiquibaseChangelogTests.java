@@ -111,7 +111,8 @@ class LiquibaseChangelogTests {
 				"ZDM021 DROP TABLE junk",
 				"ZDM020 ALTER TABLE orders ALTER COLUMN  x DROP NOT NULL",
 				"ZDM007 ALTER TABLE orders ALTER COLUMN  id SET NOT NULL",
-				"ZDM028 DELETE FROM orders");
+				"ZDM028 DELETE FROM orders",
+				"ZDM019 DROP TABLE customers");
 	}
 
 	@Test
