@@ -295,6 +295,10 @@ DELETE FROM sessions;
 -- expect: ZDM028
 WITH defaults AS (SELECT 'x' AS v) UPDATE users SET code = (SELECT v FROM defaults);
 
+-- case: backfill-of-null-rows
+-- expect: ZDM028
+UPDATE orders SET status = 'new' WHERE status IS NULL;
+
 -- case: json-column-in-new-table
 -- expect: ZDM029
 CREATE TABLE payloads (id bigint PRIMARY KEY, body json NOT NULL);
@@ -589,6 +593,10 @@ TRUNCATE staging_import;
 -- case: targeted-update
 -- expect: none
 UPDATE settings SET value = 'on' WHERE key = 'feature.x';
+
+-- case: update-with-a-where-clause-and-returning
+-- expect: none
+UPDATE orders SET status = 'paid' WHERE id = 42 AND status IS NULL RETURNING id;
 
 -- case: targeted-delete
 -- expect: none

@@ -74,9 +74,11 @@ final class DesignRules {
 						+ " the table, can run for a long time, and holds back the migration's DDL locks.",
 				"Use zdm's backfill: batches of a few thousand rows, each in its own short transaction, resumable.",
 				(context, reporter) -> {
-					if (context.parsed() instanceof ParsedStatement.DataChange change && !change.hasWhere()
+					if (context.parsed() instanceof ParsedStatement.DataChange change && change.touchesEveryRow()
 							&& !context.isNew(change.table())) {
-						reporter.report(null, "table " + change.table(), change.verb() + " of every row of "
+						String rows = (change.where() == null) ? "every row" : "every row where "
+								+ change.where().get(0).text() + " IS NULL";
+						reporter.report(null, "table " + change.table(), change.verb() + " of " + rows + " of "
 								+ change.table() + " in one transaction; backfill in batches instead");
 					}
 				});

@@ -53,8 +53,18 @@ sealed interface ParsedStatement {
 	record Cluster(Name table) implements ParsedStatement {
 	}
 
-	/** {@code UPDATE} or {@code DELETE}: rewrites rows of a table from inside a schema migration. */
-	record DataChange(String verb, Name table, boolean hasWhere) implements ParsedStatement {
+	/**
+	 * {@code UPDATE} or {@code DELETE}: rewrites rows of a table from inside a schema migration.
+	 * @param where the tokens of the top-level WHERE clause, null without one
+	 */
+	record DataChange(String verb, Name table, List<SqlToken> where) implements ParsedStatement {
+
+		/** No WHERE, or only {@code col IS NULL}: the shape of a whole-table backfill. */
+		boolean touchesEveryRow() {
+			return this.where == null || (this.where.size() == 3 && this.where.get(0).isIdentifier()
+					&& this.where.get(1).isWord("is") && this.where.get(2).isWord("null"));
+		}
+
 	}
 
 	record CreateDomain(Name domain, boolean hasCheck) implements ParsedStatement {

@@ -125,11 +125,11 @@ final class StatementParser {
 		}
 		if (c.accept("update")) {
 			c.accept("only");
-			return new ParsedStatement.DataChange("UPDATE", c.name(), c.remainingContainsWord("where"));
+			return dataChange("UPDATE", c);
 		}
 		if (c.accept("delete", "from")) {
 			c.accept("only");
-			return new ParsedStatement.DataChange("DELETE", c.name(), c.remainingContainsWord("where"));
+			return dataChange("DELETE", c);
 		}
 		if (c.accept("with")) {
 			return with();
@@ -207,6 +207,31 @@ final class StatementParser {
 		return new ParsedStatement.SetParameter(parameter.name(), value.toString(), local);
 	}
 
+	/** An UPDATE or DELETE of the table named next, with the tokens of its top-level WHERE clause. */
+	private static ParsedStatement dataChange(String verb, TokenCursor c) {
+		Name table = c.name();
+		List<SqlToken> where = null;
+		int depth = 0;
+		for (SqlToken token : c.rest()) {
+			if (token.isSymbol("(")) {
+				depth++;
+			}
+			else if (token.isSymbol(")")) {
+				depth--;
+			}
+			if (where != null) {
+				if (depth == 0 && (token.isWord("returning") || token.isWord("order") || token.isWord("limit"))) {
+					break;
+				}
+				where.add(token);
+			}
+			else if (depth == 0 && token.isWord("where")) {
+				where = new ArrayList<>();
+			}
+		}
+		return new ParsedStatement.DataChange(verb, table, where);
+	}
+
 	private ParsedStatement with() {
 		// A data-modifying CTE: the verb of the main statement follows the last top-level CTE body.
 		int depth = 0;
@@ -220,11 +245,11 @@ final class StatementParser {
 			}
 			else if (depth == 0 && token.isWord("update")) {
 				this.cursor.accept("only");
-				return new ParsedStatement.DataChange("UPDATE", this.cursor.name(), this.cursor.remainingContainsWord("where"));
+				return dataChange("UPDATE", this.cursor);
 			}
 			else if (depth == 0 && token.isWord("delete") && this.cursor.accept("from")) {
 				this.cursor.accept("only");
-				return new ParsedStatement.DataChange("DELETE", this.cursor.name(), this.cursor.remainingContainsWord("where"));
+				return dataChange("DELETE", this.cursor);
 			}
 		}
 		return new ParsedStatement.Harmless("with");

@@ -102,6 +102,7 @@ class LiquibaseChangelogTests {
 				"ZDM018 ALTER TABLE people DROP COLUMN c",
 				"ZDM015 ALTER TABLE orders ALTER COLUMN note TYPE BIGINT USING (note::BIGINT)",
 				"ZDM021 ALTER TABLE orders ALTER COLUMN note TYPE BIGINT USING (note::BIGINT)",
+				"ZDM028 UPDATE orders SET note = '0' WHERE note IS NULL",
 				"ZDM007 ALTER TABLE orders ALTER COLUMN  note SET NOT NULL",
 				"ZDM002 DROP INDEX idx1",
 				"ZDM021 DROP INDEX idx1",
