@@ -30,6 +30,8 @@ public final class LintRun {
 
 	private final Set<String> lintedChangeSets = new HashSet<>();
 
+	private final List<SuppressedFinding> suppressed = new ArrayList<>();
+
 	LintRun(LintOptions options) {
 		this.options = options;
 	}
@@ -42,6 +44,7 @@ public final class LintRun {
 			unit.beginImplicitTransaction();
 		}
 		unit.lint(statements, null);
+		this.suppressed.addAll(unit.suppressed());
 		return List.copyOf(unit.findings());
 	}
 
@@ -106,8 +109,16 @@ public final class LintRun {
 			unit.nonTransactionalBatch(false);
 		}
 		List<Finding> findings = new ArrayList<>();
-		units.values().forEach((unit) -> findings.addAll(unit.findings()));
+		units.values().forEach((unit) -> {
+			findings.addAll(unit.findings());
+			this.suppressed.addAll(unit.suppressed());
+		});
 		return List.copyOf(findings);
+	}
+
+	/** The findings suppressions allowed so far in this run, with their reasons. */
+	public List<SuppressedFinding> suppressed() {
+		return List.copyOf(this.suppressed);
 	}
 
 	private LintUnit newUnit(String source) {

@@ -45,6 +45,8 @@ final class LintUnit {
 
 	private final List<Finding> findings = new ArrayList<>();
 
+	private final List<SuppressedFinding> suppressed = new ArrayList<>();
+
 	private boolean explicitTransaction;
 
 	private boolean implicitTransaction;
@@ -101,6 +103,10 @@ final class LintUnit {
 
 	List<Finding> findings() {
 		return this.findings;
+	}
+
+	List<SuppressedFinding> suppressed() {
+		return this.suppressed;
 	}
 
 	/** Starts a transaction that wraps the next statements without a BEGIN (a Liquibase changeset, a Flyway script). */
@@ -174,7 +180,13 @@ final class LintUnit {
 				}
 				this.lockTimeoutReported = true;
 			}
-			if (!allowed.containsKey(finding.ruleId()) && !this.options.allowUnsafe().containsKey(finding.ruleId())) {
+			if (allowed.containsKey(finding.ruleId())) {
+				this.suppressed.add(new SuppressedFinding(finding, allowed.get(finding.ruleId()), true));
+			}
+			else if (this.options.allowUnsafe().containsKey(finding.ruleId())) {
+				this.suppressed.add(new SuppressedFinding(finding, this.options.allowUnsafe().get(finding.ruleId()), false));
+			}
+			else {
 				this.findings.add(finding);
 			}
 		}

@@ -87,6 +87,20 @@ public final class Linter {
 		return findings;
 	}
 
+	/**
+	 * Lints files and directories like {@link #lintPaths}, and also answers what suppressions allowed and
+	 * how many files were read, for reports.
+	 */
+	public LintResult check(Collection<Path> paths) {
+		LintRun run = newRun();
+		List<Path> files = expand(paths);
+		List<Finding> findings = new ArrayList<>();
+		for (Path file : files) {
+			findings.addAll(run.lintFile(file));
+		}
+		return new LintResult(findings, run.suppressed(), files.size());
+	}
+
 	/** Starts a run whose units share what they learn of the schema, for callers that feed units one by one. */
 	public LintRun newRun() {
 		return new LintRun(this.options);

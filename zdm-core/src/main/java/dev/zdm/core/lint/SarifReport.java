@@ -35,6 +35,18 @@ public final class SarifReport {
 	 * {@code docs/} folder on its web host), used for each rule's {@code helpUri}; null for none
 	 */
 	public static String toJson(List<Finding> findings, String toolVersion, String docsBaseUri) {
+		return toJson(new LintResult(findings, List.of(), 0), toolVersion, docsBaseUri);
+	}
+
+	/**
+	 * The SARIF document of a lint result: its findings, and its suppressed findings as results carrying a
+	 * SARIF {@code suppressions} entry with the suppression's reason as justification, so that code-scanning
+	 * UIs list what was allowed and why.
+	 * @param result the lint result
+	 * @param toolVersion the zdm version
+	 * @param docsBaseUri absolute URI of the directory holding {@code lint-rules.md}, or null
+	 */
+	public static String toJson(LintResult result, String toolVersion, String docsBaseUri) {
 		List<Rule> rules = Linter.rules();
 		List<String> ids = new ArrayList<>();
 		rules.forEach((rule) -> ids.add(rule.id()));
@@ -60,31 +72,42 @@ public final class SarifReport {
 		}
 		json.endArray().endObject().endObject();
 		json.name("results").beginArray();
-		for (Finding finding : findings) {
-			json.beginObject().member("ruleId", finding.ruleId()).member("ruleIndex", ids.indexOf(finding.ruleId()))
-				.member("level", level(finding.severity()));
-			json.name("message").beginObject()
-				.member("text", finding.message() + ". Safe alternative: " + finding.safeAlternative())
-				.endObject();
-			json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
-			json.name("artifactLocation").beginObject()
-				.member("uri", finding.location().file().replace('\\', '/'))
-				.endObject();
-			if (finding.location().line() > 0) {
-				json.name("region").beginObject().member("startLine", finding.location().line())
-					.member("startColumn", Math.max(1, finding.location().column()))
-					.endObject();
-			}
-			json.endObject().endObject().endArray();
-			json.name("properties").beginObject().member("lock", finding.lock()).member("docs", finding.docs())
-				.member("statement", finding.statement());
-			if (finding.location().changeSet() != null) {
-				json.member("changeSet", finding.location().changeSet());
-			}
-			json.endObject().endObject();
+		for (Finding finding : result.findings()) {
+			result(json, ids, finding, null);
+		}
+		for (SuppressedFinding suppressed : result.suppressed()) {
+			result(json, ids, suppressed.finding(), suppressed);
 		}
 		json.endArray().endObject().endArray().endObject();
 		return json + "\n";
+	}
+
+	private static void result(JsonText json, List<String> ids, Finding finding, SuppressedFinding suppressed) {
+		json.beginObject().member("ruleId", finding.ruleId()).member("ruleIndex", ids.indexOf(finding.ruleId()))
+			.member("level", level(finding.severity()));
+		json.name("message").beginObject()
+			.member("text", finding.message() + ". Safe alternative: " + finding.safeAlternative())
+			.endObject();
+		json.name("locations").beginArray().beginObject().name("physicalLocation").beginObject();
+		json.name("artifactLocation").beginObject().member("uri", finding.location().file().replace('\\', '/')).endObject();
+		if (finding.location().line() > 0) {
+			json.name("region").beginObject().member("startLine", finding.location().line())
+				.member("startColumn", Math.max(1, finding.location().column()))
+				.endObject();
+		}
+		json.endObject().endObject().endArray();
+		if (suppressed != null) {
+			json.name("suppressions").beginArray().beginObject()
+				.member("kind", suppressed.inSource() ? "inSource" : "external")
+				.member("justification", suppressed.reason())
+				.endObject().endArray();
+		}
+		json.name("properties").beginObject().member("lock", finding.lock()).member("docs", finding.docs())
+			.member("statement", finding.statement());
+		if (finding.location().changeSet() != null) {
+			json.member("changeSet", finding.location().changeSet());
+		}
+		json.endObject().endObject();
 	}
 
 	private static String level(Severity severity) {

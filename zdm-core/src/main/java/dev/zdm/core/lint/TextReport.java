@@ -12,6 +12,16 @@ public final class TextReport {
 	private TextReport() {
 	}
 
+	/** One line per finding, then the summary, which counts what suppressions allowed. */
+	public static List<String> lines(LintResult result) {
+		List<String> lines = new ArrayList<>();
+		result.findings().forEach((finding) -> lines.add(finding.toCompilerLine()));
+		String summary = summary(result.findings(), result.files());
+		int suppressed = result.suppressed().size();
+		lines.add((suppressed == 0) ? summary : summary + " (" + suppressed + " suppressed with a reason)");
+		return lines;
+	}
+
 	/** One line per finding, then the summary. */
 	public static List<String> lines(List<Finding> findings, int filesLinted) {
 		List<String> lines = new ArrayList<>();

@@ -68,4 +68,25 @@ class ReportTests {
 			.isEqualTo("a \"quoted\"/path.sql");
 	}
 
+	@Test
+	void suppressedFindingsAreCountedAndCarryTheirJustificationInSarif(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		java.nio.file.Path script = java.nio.file.Files.writeString(dir.resolve("V3__users.sql"),
+				"SET lock_timeout = '1s';\n-- zdm:allow ZDM016 view users_v1 keeps the old name\n"
+						+ "ALTER TABLE users RENAME COLUMN email TO mail;\nDROP INDEX idx_users_mail;\n");
+		LintResult result = new Linter(LintOptions.defaults().allowing("ZDM002", "index unused, 12 rows"))
+			.check(List.of(script));
+		assertThat(result.findings()).isEmpty();
+		assertThat(result.suppressed()).extracting((s) -> s.finding().ruleId() + " " + s.inSource() + " " + s.reason())
+			.containsExactly("ZDM016 true view users_v1 keeps the old name", "ZDM002 false index unused, 12 rows");
+		assertThat(TextReport.lines(result)).containsExactly("zdm lint: no findings in 1 file (2 suppressed with a reason)");
+		JsonNode results = JsonMapper.builder().build().readTree(SarifReport.toJson(result, "0.1.0", null))
+			.get("runs").get(0).get("results");
+		assertThat(results.size()).isEqualTo(2);
+		assertThat(results.get(0).get("suppressions").get(0).get("kind").asString()).isEqualTo("inSource");
+		assertThat(results.get(0).get("suppressions").get(0).get("justification").asString())
+			.isEqualTo("view users_v1 keeps the old name");
+		assertThat(results.get(1).get("suppressions").get(0).get("kind").asString()).isEqualTo("external");
+	}
+
 }

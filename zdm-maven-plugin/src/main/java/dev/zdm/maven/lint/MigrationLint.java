@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 
 import dev.zdm.core.lint.Finding;
 import dev.zdm.core.lint.LintOptions;
+import dev.zdm.core.lint.LintResult;
 import dev.zdm.core.lint.Linter;
 import dev.zdm.core.lint.LockMode;
 import dev.zdm.core.lint.LockRehearsal;
@@ -20,6 +21,7 @@ import dev.zdm.core.lint.RehearsedStatement;
 import dev.zdm.core.lint.SarifReport;
 import dev.zdm.core.lint.Severity;
 import dev.zdm.core.lint.SourceLocation;
+import dev.zdm.core.lint.SuppressedFinding;
 import dev.zdm.core.lint.TextReport;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.logging.Log;
@@ -63,14 +65,20 @@ final class MigrationLint {
 	Outcome run() throws MojoExecutionException {
 		Linter linter = new Linter(this.settings.options());
 		List<Path> files;
-		List<Finding> findings;
+		LintResult result;
 		try {
 			files = Linter.expand(this.settings.inputs());
-			findings = linter.lintPaths(this.settings.inputs()).stream().map(this::relativized).toList();
+			LintResult raw = linter.check(this.settings.inputs());
+			result = new LintResult(raw.findings().stream().map(this::relativized).toList(),
+					raw.suppressed().stream()
+						.map((s) -> new SuppressedFinding(relativized(s.finding()), s.reason(), s.inSource()))
+						.toList(),
+					raw.files());
 		}
 		catch (RuntimeException ex) {
 			throw new MojoExecutionException("zdm lint could not read the migrations: " + ex.getMessage(), ex);
 		}
+		List<Finding> findings = result.findings();
 		for (Finding finding : findings) {
 			if (finding.severity() == Severity.ERROR) {
 				this.log.error(finding.toCompilerLine());
@@ -86,10 +94,10 @@ final class MigrationLint {
 		if (this.settings.rehearsal() != null) {
 			rehearse(linter, files);
 		}
-		List<String> lines = TextReport.lines(findings, files.size());
+		List<String> lines = TextReport.lines(result);
 		String summary = lines.get(lines.size() - 1);
 		write(this.settings.textFile(), String.join("\n", lines) + "\n");
-		write(this.settings.sarifFile(), SarifReport.toJson(findings, version(), this.settings.docsBaseUrl()));
+		write(this.settings.sarifFile(), SarifReport.toJson(result, version(), this.settings.docsBaseUrl()));
 		Severity failOn = this.settings.failOn();
 		boolean fails = failOn != null
 				&& findings.stream().anyMatch((finding) -> finding.severity().compareTo(failOn) <= 0);
