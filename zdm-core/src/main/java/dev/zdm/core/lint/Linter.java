@@ -79,12 +79,7 @@ public final class Linter {
 	 * recursively, files in name order.
 	 */
 	public List<Finding> lintPaths(Collection<Path> paths) {
-		LintRun run = newRun();
-		List<Finding> findings = new ArrayList<>();
-		for (Path file : expand(paths)) {
-			findings.addAll(run.lintFile(file));
-		}
-		return findings;
+		return check(paths).findings();
 	}
 
 	/**
