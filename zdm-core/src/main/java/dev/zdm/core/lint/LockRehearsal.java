@@ -43,14 +43,15 @@ public final class LockRehearsal {
 
 	private final Linter linter;
 
-	/** Rehearses on the given database, linting with the given options. */
+	/** Rehearses on the given database, linting with the given linter's options. */
 	public LockRehearsal(DataSource dataSource, Linter linter) {
 		this.dataSource = dataSource;
 		this.linter = linter;
 	}
 
+	/** Rehearses on the given database, linting for that server's major version. */
 	public LockRehearsal(DataSource dataSource) {
-		this(dataSource, new Linter());
+		this(dataSource, null);
 	}
 
 	/**
@@ -71,7 +72,7 @@ public final class LockRehearsal {
 	 * @return one entry per statement of the script (transaction control excluded), in order
 	 */
 	public List<RehearsedStatement> rehearse(String schemaDdl, String source, String script) {
-		LintRun run = this.linter.newRun();
+		LintRun run = linter().newRun();
 		run.lintSql("schema", schemaDdl);
 		List<Finding> findings = run.lintSql(source, script);
 		String schema = "zdm_rehearsal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -103,6 +104,23 @@ public final class LockRehearsal {
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Rehearsal failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The linter given, or one for the rehearsal server's major version (clamped to 10..18). */
+	private Linter linter() {
+		if (this.linter != null) {
+			return this.linter;
+		}
+		try (Connection connection = this.dataSource.getConnection();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+			rows.next();
+			int version = Math.max(10, Math.min(18, rows.getInt(1)));
+			return new Linter(LintOptions.defaults().withPostgresVersion(version));
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read the rehearsal server's version: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -118,6 +118,24 @@ class LockRehearsalTests {
 		assertThat(this.rehearsed).hasSize(10);
 	}
 
+	@Test
+	void lintsForTheRehearsalServersVersion() {
+		// A generated column without STORED is VIRTUAL, and instant, from PostgreSQL 18 on; before, it does not
+		// exist and ZDM012 says so. The default target (14) would flag it on any server.
+		long server = this.database.queryLong("SELECT current_setting('server_version_num')::int / 10000");
+		List<RehearsedStatement> rehearsed = new LockRehearsal(this.database.dataSource()).rehearse(
+				"CREATE TABLE people (first text, last text);",
+				"SET lock_timeout = '1s'; ALTER TABLE people ADD COLUMN full_name text GENERATED ALWAYS AS (first || last);");
+		List<String> ids = rehearsed.get(1).findings().stream().map(Finding::ruleId).toList();
+		if (server >= 18) {
+			assertThat(ids).isEmpty();
+			assertThat(rehearsed.get(1).rewritten()).isEmpty();
+		}
+		else {
+			assertThat(ids).containsExactly("ZDM012");
+		}
+	}
+
 	private RehearsedStatement statement(String prefix) {
 		return this.rehearsed.stream().filter((r) -> r.statement().startsWith(prefix)).findFirst().orElseThrow();
 	}
