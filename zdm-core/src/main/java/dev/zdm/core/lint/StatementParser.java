@@ -19,8 +19,8 @@ import dev.zdm.core.lint.ParsedStatement.Reference;
  * A recursive-descent reader for the PostgreSQL statements that matter to the lock and rewrite rules.
  *
  * <p>
- * It is deliberately not a full grammar. JSqlParser 5.4 was evaluated against the 216 statements of the rule
- * corpus and rejected 47 of them, among them exactly the forms the rules must tell apart: {@code REINDEX},
+ * It is deliberately not a full grammar. JSqlParser 5.4 was evaluated against the rule corpus (216
+ * statements at the time) and rejected 47 of them, among them exactly the forms the rules must tell apart: {@code REINDEX},
  * {@code DROP INDEX CONCURRENTLY}, {@code VACUUM FULL}, {@code CLUSTER}, {@code LOCK TABLE},
  * {@code ADD CONSTRAINT ... NOT VALID}, {@code ADD CHECK}, {@code UNIQUE/PRIMARY KEY USING INDEX},
  * {@code EXCLUDE}, {@code NOT NULL} table constraints (PostgreSQL 18), {@code SET DATA TYPE}, {@code ::} casts
