@@ -1,11 +1,13 @@
 package dev.zdm.spring.autoconfigure;
 
+import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.zdm.core.migration.MigrationBusyException;
 import dev.zdm.core.migration.MigrationStatus;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
@@ -34,7 +36,10 @@ public class ZdmMigrationRunner implements InitializingBean, ApplicationListener
 
 	private final Set<Phase> autoAdvance;
 
-	private final ExecutorService executor = Executors.newSingleThreadExecutor((runnable) -> {
+	/** How long an instance waits before trying again when another instance is running a phase. */
+	static final Duration BUSY_RETRY = Duration.ofSeconds(5);
+
+	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "zdm-migrations");
 		thread.setDaemon(true);
 		return thread;
@@ -70,6 +75,11 @@ public class ZdmMigrationRunner implements InitializingBean, ApplicationListener
 			while (phase.advancesTo() != null && this.autoAdvance.contains(phase.advancesTo())) {
 				phase = this.orchestrator.advance(id).phase();
 			}
+		}
+		catch (MigrationBusyException ex) {
+			// Another instance runs this phase; come back to join its backfill or take the next phase.
+			logger.info("zdm: migration {} is busy on another instance; trying again in {} s", id, BUSY_RETRY.toSeconds());
+			this.executor.schedule(() -> autoAdvance(id), BUSY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (RuntimeException ex) {
 			logger.error("zdm: migration {} stopped: {}", id, ex.getMessage());

@@ -145,6 +145,25 @@ class ZdmAutoConfigurationTests {
 	}
 
 	@Test
+	void instancesStartingTogetherAutoAdvanceOneMigrationWithoutErrors() {
+		this.db.execute("INSERT INTO users SELECT g, 'u' || g FROM generate_series(501, 100000) g");
+		ApplicationContextRunner instance = this.runner.withPropertyValues("zdm.locations=classpath:plans/ok",
+				"zdm.backfill.batch-size=500", "zdm.backfill.max-batch-size=500");
+		instance.withPropertyValues("zdm.instance-id=a").run((a) -> instance.withPropertyValues("zdm.instance-id=b")
+			.run((b) -> {
+				a.getBean(ZdmMigrationRunner.class).onApplicationEvent(null);
+				b.getBean(ZdmMigrationRunner.class).onApplicationEvent(null);
+				Orchestrator orchestrator = a.getBean(Orchestrator.class);
+				await().atMost(java.time.Duration.ofMinutes(2))
+					.until(() -> orchestrator.status("rename-users-email").phase() == Phase.BACKFILLED);
+				assertThat(orchestrator.status("rename-users-email").error()).isNull();
+				assertThat(orchestrator.events("rename-users-email"))
+					.noneMatch((event) -> event.action().endsWith("-failed"));
+				assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE email_address IS DISTINCT FROM email")).isZero();
+			}));
+	}
+
+	@Test
 	void disabledLeavesTheDatabaseAlone() {
 		this.runner.withPropertyValues("zdm.enabled=false", "zdm.locations=classpath:plans/ok").run((context) -> {
 			assertThat(context).hasNotFailed().doesNotHaveBean(Orchestrator.class);
