@@ -407,6 +407,11 @@ public final class BackfillEngine {
 	 * so that no single statement holds a snapshot for the whole table.
 	 */
 	public long countMismatches(BackfillTarget target) {
+		return count(target, target.mismatch());
+	}
+
+	/** Counts the rows of a table for which {@code predicate} holds, in keyset batches. */
+	public long count(BackfillTarget target, String predicate) {
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
 		String selectKeys = IntStream.range(0, key.size())
@@ -416,7 +421,7 @@ public final class BackfillEngine {
 			.collect(Collectors.joining(", "));
 		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
 			.collect(Collectors.joining(", "));
-		String first = "WITH _zdm_batch AS (SELECT " + selectKeys + ", (" + target.mismatch() + ") AS _zdm_bad FROM "
+		String first = "WITH _zdm_batch AS (SELECT " + selectKeys + ", (" + predicate + ") AS _zdm_bad FROM "
 				+ target.table().quoted() + " %s ORDER BY " + keys + " LIMIT " + VERIFY_BATCH + ") "
 				+ "SELECT (SELECT count(*) FROM _zdm_batch WHERE _zdm_bad), (SELECT ARRAY[" + lastKey
 				+ "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1)";

@@ -15,7 +15,9 @@ import dev.zdm.core.sql.QualifiedName;
  * @param mismatch a predicate true for a row that still needs the assignment; batches skip the others,
  * and verification counts them
  * @param bypassTrigger the sync trigger the backfill's own updates must not fire
+ * @param notNullViolation a predicate true for a row whose new value is {@code NULL} although the column must
+ * not be, or {@code null} when the column may be {@code NULL}
  */
 public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, String assignment, String mismatch,
-		Identifier bypassTrigger) {
+		Identifier bypassTrigger, String notNullViolation) {
 }

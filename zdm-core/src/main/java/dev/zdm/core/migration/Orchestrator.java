@@ -123,7 +123,8 @@ public final class Orchestrator {
 	}
 
 	private void restart(Plan plan, MigrationRecord record) {
-		withLock(plan.id(), (connection) -> {
+		// Instances starting together with the changed plan: the first restarts it, the others find it done.
+		withLock(plan.id(), Duration.ofSeconds(30), (connection) -> {
 			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.state.table("zdm_migration")
 					+ " SET checksum = ?, description = ?, source = ?, phase = ?, error = NULL, updated_at = now() "
 					+ "WHERE id = ? AND phase = ?")) {
@@ -133,7 +134,9 @@ public final class Orchestrator {
 				statement.setString(4, Phase.PENDING.name());
 				statement.setString(5, plan.id());
 				statement.setString(6, Phase.ROLLED_BACK.name());
-				statement.executeUpdate();
+				if (statement.executeUpdate() == 0) {
+					return;
+				}
 			}
 			this.state.clearSteps(connection, plan.id());
 			this.state.event(connection, plan.id(), "restart", record.phase(), Phase.PENDING,
@@ -325,8 +328,17 @@ public final class Orchestrator {
 				return;
 			}
 			long mismatches = 0;
+			long nulls = 0;
 			for (BackfillTarget target : targets.values()) {
 				mismatches += this.backfill.countMismatches(target);
+				if (target.notNullViolation() != null) {
+					nulls += this.backfill.count(target, target.notNullViolation());
+				}
+			}
+			if (nulls > 0) {
+				throw new MigrationException("Verification of " + id + " found " + nulls + " rows whose new value is NULL "
+						+ "although the column is NOT NULL: 'up' gives NULL for them. Roll the migration back and fix 'up' "
+						+ "(or the data) before starting it again.");
 			}
 			if (mismatches > 0) {
 				this.ddl.inTransaction("reset backfill of " + id, (connection) -> this.backfill.reset(connection, id));
@@ -370,6 +382,14 @@ public final class Orchestrator {
 			if (phase != Phase.SWITCHED && phase != Phase.CONTRACTING) {
 				return;
 			}
+			// What can fail without harm (validating constraints) runs before CONTRACTING, while rollback is
+			// still possible.
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				int index = i;
+				if (!isStepDone(plan.id(), "contract:" + index)) {
+					withConnection((connection) -> steps(connection, plan, index)).prepareContract(this.ddl);
+				}
+			}
 			transition(plan.id(), phase, Phase.CONTRACTING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
@@ -378,7 +398,6 @@ public final class Orchestrator {
 					continue;
 				}
 				OperationSteps steps = withConnection((connection) -> steps(connection, plan, index));
-				steps.prepareContract(this.ddl);
 				runStep(plan, step, "contract " + describe(plan, index), (connection) -> {
 					steps.contract(connection);
 					return null;

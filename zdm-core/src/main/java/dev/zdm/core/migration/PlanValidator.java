@@ -70,10 +70,11 @@ final class PlanValidator {
 						}
 					}
 				}
+				java.util.Map<Long, Integer> carriedIndexes = new java.util.HashMap<>();
 				for (int i = 0; i < plan.operations().size(); i++) {
 					Operation operation = plan.operations().get(i);
 					Check check = new Check(plan, i + 1, operation, problems);
-					validate(connection, catalog, operation, check, touched, beforeExpand);
+					validate(connection, catalog, operation, check, touched, beforeExpand, carriedIndexes);
 				}
 			}
 			finally {
@@ -91,7 +92,7 @@ final class PlanValidator {
 	}
 
 	private void validate(Connection connection, CatalogReader catalog, Operation operation, Check check,
-			Set<String> touched, boolean beforeExpand) throws SQLException {
+			Set<String> touched, boolean beforeExpand, java.util.Map<Long, Integer> carriedIndexes) throws SQLException {
 		Optional<TableInfo> found = catalog.table(operation.table());
 		if (found.isEmpty()) {
 			check.fail("table \"" + operation.table() + "\" does not exist" + knownTables(connection, this.stateSchema)
@@ -133,6 +134,12 @@ final class PlanValidator {
 		Set<Long> carried = new HashSet<>();
 		for (IndexInfo index : indexes) {
 			carried.add(index.oid());
+			Integer other = carriedIndexes.putIfAbsent(index.oid(), check.index());
+			if (other != null) {
+				check.fail("index " + index.name() + " covers columns changed by operations " + other + " and "
+						+ check.index() + ", which zdm cannot rebuild in one step: change them in two migrations, or drop "
+						+ "the index first and recreate it after.");
+			}
 			try {
 				IndexDefinition.concurrentCopy(index.definition(), Identifier.of("zdm_check"), oldName, newName);
 			}
@@ -166,15 +173,11 @@ final class PlanValidator {
 		explain(connection, "SELECT CAST((" + change.up() + ") AS " + change.type() + ") FROM " + table.qualifiedName().quoted(),
 				check, "'up' does not give a " + change.type() + " from the old row (columns: " + table.columnNames()
 						+ ")");
-		String others = table.columns().stream()
-			.filter((c) -> !c.name().equals(old.name()) && !c.name().equals(ColumnCopy.newColumnName(change).name()))
-			.map((c) -> Identifier.of(c.name()).quoted())
-			.collect(Collectors.joining(", "));
-		String newRow = "SELECT " + (others.isEmpty() ? "" : others + ", ") + "CAST(NULL AS " + change.type() + ") AS "
-				+ change.finalName().quoted() + " FROM " + table.qualifiedName().quoted();
-		explain(connection, "SELECT CAST((" + change.down() + ") AS " + old.type() + ") FROM (" + newRow + ") AS _zdm_row",
-				check, "'down' does not give a " + old.type() + " (the old type) from the new row, where the new column is \""
-						+ change.finalName() + "\"");
+		// As the trigger evaluates it: the new column under its final name shadows the row's columns.
+		explain(connection, "SELECT (SELECT CAST((" + change.down() + ") AS " + old.type() + ") FROM (SELECT CAST(NULL AS "
+				+ change.type() + ") AS " + change.finalName().quoted() + ") AS _zdm_new) FROM "
+				+ table.qualifiedName().quoted() + " AS _zdm_row", check, "'down' does not give a " + old.type()
+						+ " (the old type) from the new row, where the new column is \"" + change.finalName() + "\"");
 		if (change.defaultExpression() != null) {
 			explain(connection, "SELECT CAST((" + change.defaultExpression() + ") AS " + change.type() + ")", check,
 					"'default' is not a " + change.type());

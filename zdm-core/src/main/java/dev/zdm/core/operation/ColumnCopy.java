@@ -6,7 +6,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.catalog.CatalogReader;
@@ -139,23 +138,13 @@ public final class ColumnCopy implements OperationSteps {
 			up = oldName.quoted();
 			down = newName.quoted();
 		}
-		String upSelect = table.columns().stream()
-			.filter((column) -> !column.name().equals(newName.name()))
-			.map((column) -> "NEW." + Identifier.of(column.name()).quoted() + " AS " + Identifier.of(column.name()).quoted())
-			.collect(Collectors.joining(", "));
-		String downSelect = table.columns().stream()
-			.filter((column) -> !column.name().equals(oldName.name()) && !column.name().equals(newName.name()))
-			.map((column) -> "NEW." + Identifier.of(column.name()).quoted() + " AS " + Identifier.of(column.name()).quoted())
-			.collect(Collectors.joining(", "));
-		downSelect = (downSelect.isEmpty() ? "" : downSelect + ", ") + "NEW." + newName.quoted() + " AS "
-				+ finalName.quoted();
 		boolean identity = operation instanceof RenameColumn;
-		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.rowExpression(up, newType, upSelect);
+		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.overRow(up, newType);
 		String downInTrigger = identity ? "NEW." + newName.quoted()
-				: SyncTrigger.rowExpression(down, old.type(), downSelect);
+				: SyncTrigger.overNewRow(down, old.type(), newName, finalName);
 		QualifiedName qualified = table.qualifiedName();
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
-				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault);
+				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault, !identity);
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
 		List<CarriedIndex> indexes = new ArrayList<>();
 		for (int k = 0; k < oldIndexes.size(); k++) {
@@ -212,7 +201,8 @@ public final class ColumnCopy implements OperationSteps {
 	@Override
 	public Optional<BackfillTarget> backfill() {
 		return Optional.of(new BackfillTarget(this.table, this.key, this.newColumn.quoted() + " = " + this.upOverTable,
-				this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable, this.trigger.triggerName()));
+				this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable, this.trigger.triggerName(),
+				this.oldColumn.notNull() ? this.newColumn.quoted() + " IS NULL" : null));
 	}
 
 	@Override

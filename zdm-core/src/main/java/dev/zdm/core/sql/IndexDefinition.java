@@ -81,12 +81,18 @@ public final class IndexDefinition {
 					name = sql.substring(i, end);
 				}
 				boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
+				int before = i - 1;
+				while (before >= 0 && Character.isWhitespace(sql.charAt(before))) {
+					before--;
+				}
+				// A type name after "::" ("'2024-01-01'::date") is not a column reference.
+				boolean typeName = before >= 1 && sql.charAt(before) == ':' && sql.charAt(before - 1) == ':';
 				int next = end;
 				while (next < n && Character.isWhitespace(sql.charAt(next))) {
 					next++;
 				}
 				boolean call = next < n && sql.charAt(next) == '(';
-				if (name.equals(from.name()) && !qualified && !call) {
+				if (name.equals(from.name()) && !qualified && !call && !typeName) {
 					out.append(to.quoted());
 				}
 				else {

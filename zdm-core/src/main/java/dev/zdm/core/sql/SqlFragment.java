@@ -24,6 +24,16 @@ public final class SqlFragment {
 		int n = sql.length();
 		while (i < n) {
 			char c = sql.charAt(i);
+			if (c == '\'' && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
+					&& (i == 1 || !isIdentifierPart(sql.charAt(i - 2)))) {
+				// E'...': a backslash escapes the next character, a quote included.
+				int end = closingEscapedQuote(sql, i);
+				if (end < 0) {
+					return "unterminated string literal";
+				}
+				i = end + 1;
+				continue;
+			}
 			if (c == '\'' || c == '"') {
 				int end = closingQuote(sql, i, c);
 				if (end < 0) {
@@ -45,7 +55,8 @@ public final class SqlFragment {
 				i = end + 2;
 				continue;
 			}
-			if (c == '$') {
+			// Inside an identifier ("x$a$") a $ is part of the name, not the start of a dollar quote.
+			if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
 				int tagEnd = dollarTagEnd(sql, i);
 				if (tagEnd > 0) {
 					String tag = sql.substring(i, tagEnd + 1);
@@ -78,6 +89,30 @@ public final class SqlFragment {
 		while (i < sql.length()) {
 			if (sql.charAt(i) == quote) {
 				if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+					i += 2;
+					continue;
+				}
+				return i;
+			}
+			i++;
+		}
+		return -1;
+	}
+
+	private static boolean isIdentifierPart(char c) {
+		return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+	}
+
+	private static int closingEscapedQuote(String sql, int start) {
+		int i = start + 1;
+		while (i < sql.length()) {
+			char c = sql.charAt(i);
+			if (c == '\\') {
+				i += 2;
+				continue;
+			}
+			if (c == '\'') {
+				if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
 					i += 2;
 					continue;
 				}

@@ -38,12 +38,47 @@ public class SchemaVersionDataSource extends DelegatingDataSource {
 		return withSearchPath(super.getConnection(username, password));
 	}
 
+	/**
+	 * The same connections for zdm itself, which must read the tables, never the views: a pooled connection
+	 * that application code borrowed earlier gets the version schema taken off its search path again.
+	 */
+	public DataSource unversioned() {
+		String prefix = '"' + this.schema + "\", ";
+		return new DelegatingDataSource(getTargetDataSource()) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				return withoutSearchPath(super.getConnection(), prefix);
+			}
+
+			@Override
+			public Connection getConnection(String username, String password) throws SQLException {
+				return withoutSearchPath(super.getConnection(username, password), prefix);
+			}
+
+		};
+	}
+
+	private static Connection withoutSearchPath(Connection connection, String prefix) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT CASE WHEN starts_with(current_setting("
+				+ "'search_path'), ?) THEN set_config('search_path', substr(current_setting('search_path'), ?), false) END")) {
+			statement.setString(1, prefix);
+			statement.setInt(2, prefix.length() + 1);
+			statement.execute();
+			return connection;
+		}
+		catch (SQLException ex) {
+			connection.close();
+			throw ex;
+		}
+	}
+
 	private Connection withSearchPath(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement("SELECT CASE WHEN current_setting('search_path') "
-				+ "LIKE ? THEN NULL ELSE set_config('search_path', ? || ', ' || current_setting('search_path'), false) END")) {
-			String quoted = '"' + this.schema + '"';
-			statement.setString(1, quoted + ",%");
-			statement.setString(2, quoted);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT CASE WHEN starts_with(current_setting("
+				+ "'search_path'), ?) THEN NULL ELSE set_config('search_path', ? || current_setting('search_path'), false) END")) {
+			String prefix = '"' + this.schema + "\", ";
+			statement.setString(1, prefix);
+			statement.setString(2, prefix);
 			statement.execute();
 			return connection;
 		}

@@ -64,7 +64,7 @@ public final class ZdmAutoConfiguration {
 	@ConditionalOnMissingBean
 	Orchestrator zdmOrchestrator(DataSource dataSource, ZdmSettings settings) {
 		// zdm reads the catalog through the tables themselves, never through a version schema's views.
-		DataSource target = (dataSource instanceof SchemaVersionDataSource versioned) ? versioned.getTargetDataSource()
+		DataSource target = (dataSource instanceof SchemaVersionDataSource versioned) ? versioned.unversioned()
 				: dataSource;
 		return new Orchestrator(target, settings);
 	}

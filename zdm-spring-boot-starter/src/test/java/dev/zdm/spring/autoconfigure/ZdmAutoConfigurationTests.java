@@ -1,6 +1,12 @@
 package dev.zdm.spring.autoconfigure;
 
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.List;
+
 import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
@@ -123,6 +129,38 @@ class ZdmAutoConfigurationTests {
 				// The version schema is gone: the same code now reaches the table itself.
 				assertThat(newCode.queryForObject("SELECT email_address FROM users WHERE id = 1", String.class))
 					.isEqualTo("new@x");
+			});
+	}
+
+	@Test
+	void onAPoolZdmNeverInheritsTheVersionSchemaFromConnectionsNewCodeUsed() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class))
+			.withBean(DataSource.class, () -> {
+				HikariDataSource hikari = new HikariDataSource();
+				hikari.setJdbcUrl(this.db.jdbcUrl());
+				hikari.setUsername(this.db.user());
+				hikari.setPassword(this.db.password().isEmpty() ? null : this.db.password());
+				hikari.setMaximumPoolSize(4);
+				return hikari;
+			})
+			.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.schema-version=rename-users-email")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Orchestrator orchestrator = context.getBean(Orchestrator.class);
+				assertThat(orchestrator.advance("rename-users-email").phase()).isEqualTo(Phase.EXPANDED);
+				// New code borrows every pooled connection, leaving the version schema on each one's search_path.
+				DataSource app = context.getBean(DataSource.class);
+				List<Connection> held = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					held.add(app.getConnection());
+				}
+				for (Connection connection : held) {
+					connection.close();
+				}
+				assertThat(orchestrator.advance("rename-users-email").phase()).isEqualTo(Phase.BACKFILLED);
+				assertThat(new JdbcTemplate(app).queryForObject("SHOW search_path", String.class))
+					.startsWith("\"zdm_rename_users_email\", ");
+				app.unwrap(HikariDataSource.class).close();
 			});
 	}
 
