@@ -387,7 +387,10 @@ public final class Orchestrator {
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				if (!isStepDone(plan.id(), "contract:" + index)) {
-					withConnection((connection) -> steps(connection, plan, index)).prepareContract(this.ddl);
+					withConnection((connection) -> {
+						steps(connection, plan, index).prepareContract(this.ddl, connection);
+						return null;
+					});
 				}
 			}
 			transition(plan.id(), phase, Phase.CONTRACTING, "advance");

@@ -147,13 +147,23 @@ public final class ColumnCopy implements OperationSteps {
 				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault, !identity);
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
 		List<CarriedIndex> indexes = new ArrayList<>();
-		for (int k = 0; k < oldIndexes.size(); k++) {
-			Identifier temporary = Identifier.of(base + "_i" + (k + 1));
-			indexes.add(new CarriedIndex(oldIndexes.get(k), temporary,
-					IndexDefinition.concurrentCopy(oldIndexes.get(k).definition(), temporary, oldName, newName)));
+		for (IndexInfo original : oldIndexes) {
+			Identifier temporary = temporaryIndexName(migrationId, index, original.name());
+			indexes.add(new CarriedIndex(original, temporary,
+					IndexDefinition.concurrentCopy(original.definition(), temporary, oldName, newName)));
 		}
 		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, oldDefault,
 				upOverTable, trigger, Identifier.of(base + "_nn"), List.copyOf(indexes));
+	}
+
+	/**
+	 * The name of the copy of index {@code original} on the new column: derived from the original's name,
+	 * so that an index created or dropped on the old column meanwhile cannot shift one copy onto another.
+	 */
+	public static Identifier temporaryIndexName(String migrationId, int index, String original) {
+		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		crc.update(original.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		return Identifier.of(objectName(migrationId, index) + "_" + String.format("%08x", crc.getValue()));
 	}
 
 	private static String encodeDefault(String expression) {
@@ -207,6 +217,11 @@ public final class ColumnCopy implements OperationSteps {
 
 	@Override
 	public void prepareSwitch(DdlExecutor executor, Connection connection) throws SQLException {
+		buildIndexCopies(executor, connection);
+	}
+
+	/** Builds the copies of the old column's indexes that do not exist yet (or were left invalid). */
+	private void buildIndexCopies(DdlExecutor executor, Connection connection) throws SQLException {
 		CatalogReader catalog = new CatalogReader(connection);
 		for (CarriedIndex index : this.indexes) {
 			Optional<Boolean> valid = catalog.indexValid(this.table.schema().name(), index.temporaryName().name());
@@ -232,12 +247,14 @@ public final class ColumnCopy implements OperationSteps {
 	}
 
 	@Override
-	public void prepareContract(DdlExecutor executor) {
+	public void prepareContract(DdlExecutor executor, Connection connection) throws SQLException {
+		// An index created on the old column after switch would otherwise go with it.
+		buildIndexCopies(executor, connection);
 		if (this.oldColumn.notNull()) {
 			// SHARE UPDATE EXCLUSIVE: the scan does not block reads or writes. The validated check lets
 			// SET NOT NULL in the contract transaction skip its own scan under ACCESS EXCLUSIVE.
 			executor.inLongTransaction("validate " + this.notNullCheck + " on " + this.table,
-					(connection) -> execute(connection, "ALTER TABLE " + this.table.quoted() + " VALIDATE CONSTRAINT "
+					(transaction) -> execute(transaction, "ALTER TABLE " + this.table.quoted() + " VALIDATE CONSTRAINT "
 							+ this.notNullCheck.quoted()));
 		}
 	}

@@ -32,8 +32,11 @@ public interface OperationSteps {
 	/** Makes the new shape authoritative. */
 	void switchOver(Connection connection) throws SQLException;
 
-	/** Steps before the contract transaction that cannot share it (they scan, or run outside a transaction). */
-	void prepareContract(DdlExecutor executor);
+	/**
+	 * Steps before the contract transaction that cannot share it (they scan, or run outside a transaction);
+	 * {@code connection} reads the catalog.
+	 */
+	void prepareContract(DdlExecutor executor, Connection connection) throws SQLException;
 
 	/** The destructive steps, in one transaction. */
 	void contract(Connection connection) throws SQLException;
