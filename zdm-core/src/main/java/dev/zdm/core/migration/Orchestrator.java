@@ -156,6 +156,13 @@ public final class Orchestrator {
 		return status(record);
 	}
 
+	/** The phase alone: what the orchestrator checks, without the catalog reads of a full status. */
+	private Phase phaseOf(String id) {
+		return this.state.find(id)
+			.orElseThrow(() -> new MigrationException("No migration " + id + " was started"))
+			.phase();
+	}
+
 	/** The state of every migration zdm knows, oldest first. */
 	public List<MigrationStatus> statuses() {
 		return this.state.findAll().stream().map(this::status).toList();
@@ -184,7 +191,7 @@ public final class Orchestrator {
 	 */
 	public MigrationStatus advance(String id) {
 		Plan plan = plan(id);
-		Phase phase = status(id).phase();
+		Phase phase = phaseOf(id);
 		try {
 			switch (phase) {
 				case PENDING, EXPANDING -> expand(plan);
@@ -228,7 +235,7 @@ public final class Orchestrator {
 		Plan plan = plan(id);
 		try {
 			withLock(id, (lockConnection) -> {
-				Phase phase = status(id).phase();
+				Phase phase = phaseOf(id);
 				if (phase == Phase.ROLLED_BACK) {
 					return;
 				}
@@ -275,7 +282,7 @@ public final class Orchestrator {
 
 	private void expand(Plan plan) {
 		withLock(plan.id(), (lockConnection) -> {
-			Phase phase = status(plan.id()).phase();
+			Phase phase = phaseOf(plan.id());
 			if (phase != Phase.PENDING && phase != Phase.EXPANDING) {
 				return;
 			}
@@ -302,7 +309,7 @@ public final class Orchestrator {
 		String id = plan.id();
 		Map<Integer, BackfillTarget> targets = backfillTargets(plan);
 		withLock(id, (lockConnection) -> {
-			Phase phase = status(id).phase();
+			Phase phase = phaseOf(id);
 			if (phase != Phase.EXPANDED && phase != Phase.BACKFILLING) {
 				return;
 			}
@@ -316,7 +323,7 @@ public final class Orchestrator {
 				this.settings.listener().phaseChanged(id, phase, Phase.BACKFILLING);
 			}
 		});
-		if (status(id).phase() != Phase.BACKFILLING) {
+		if (phaseOf(id) != Phase.BACKFILLING) {
 			return;
 		}
 		long started = System.nanoTime();
@@ -324,7 +331,7 @@ public final class Orchestrator {
 		logger.info("Backfill of {}: this instance wrote {} rows in {} ms", id, rows,
 				(System.nanoTime() - started) / 1_000_000);
 		withLock(id, Duration.ofMinutes(10), (lockConnection) -> {
-			if (status(id).phase() != Phase.BACKFILLING) {
+			if (phaseOf(id) != Phase.BACKFILLING) {
 				return;
 			}
 			long mismatches = 0;
@@ -353,7 +360,7 @@ public final class Orchestrator {
 
 	private void switchOver(Plan plan) {
 		withLock(plan.id(), (lockConnection) -> {
-			if (status(plan.id()).phase() != Phase.BACKFILLED) {
+			if (phaseOf(plan.id()) != Phase.BACKFILLED) {
 				return;
 			}
 			for (int i = 1; i <= plan.operations().size(); i++) {
@@ -378,7 +385,7 @@ public final class Orchestrator {
 
 	private void contract(Plan plan) {
 		withLock(plan.id(), (lockConnection) -> {
-			Phase phase = status(plan.id()).phase();
+			Phase phase = phaseOf(plan.id());
 			if (phase != Phase.SWITCHED && phase != Phase.CONTRACTING) {
 				return;
 			}
