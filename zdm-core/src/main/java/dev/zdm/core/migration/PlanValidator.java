@@ -261,15 +261,19 @@ final class PlanValidator {
 				+ "the rows the policies show it, and every other row would lose its value at contract. ";
 		if (rowSecurity.roleIsOwner()) {
 			return "table " + table.qualifiedName() + " has FORCE ROW LEVEL SECURITY and zdm connects as " + role
-					+ ", its owner" + consequence + "Connect zdm as a role with BYPASSRLS (granted by a superuser: ALTER "
-					+ "ROLE ... BYPASSRLS), or run ALTER TABLE " + table.qualifiedName() + " NO FORCE ROW LEVEL SECURITY "
-					+ "until the migration completes.";
+					+ ", its owner" + consequence + bypassRole(rowSecurity) + ", or run ALTER TABLE " + table.qualifiedName()
+					+ " NO FORCE ROW LEVEL SECURITY until the migration completes.";
 		}
 		return "table " + table.qualifiedName() + " has row level security and zdm connects as " + role
 				+ ", which is neither its owner (\"" + rowSecurity.owner() + "\") nor a role with BYPASSRLS"
-				+ consequence + "Connect zdm as a role with BYPASSRLS (granted by a superuser: ALTER ROLE ... BYPASSRLS), "
-				+ "or as the table's owner" + (rowSecurity.forced() ? " after ALTER TABLE " + table.qualifiedName()
-						+ " NO FORCE ROW LEVEL SECURITY" : "") + ".";
+				+ consequence + bypassRole(rowSecurity) + ".";
+	}
+
+	/** The fix that leaves the application's own row level security as it is: a role for zdm alone. */
+	private static String bypassRole(RowSecurity rowSecurity) {
+		return "Connect zdm as a role with BYPASSRLS that only zdm uses and that is a member of the table's owner, so it "
+				+ "may change the table (a superuser creates it: CREATE ROLE zdm_migrator LOGIN BYPASSRLS IN ROLE \""
+				+ rowSecurity.owner() + "\")";
 	}
 
 	private boolean explain(Connection connection, String sql, Check check, String what) throws SQLException {

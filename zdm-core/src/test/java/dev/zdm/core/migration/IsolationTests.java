@@ -120,8 +120,9 @@ class IsolationTests {
 				"db/zdm/tenant-email.yaml: operation 1 (renameColumn): table public.users has FORCE ROW LEVEL SECURITY "
 						+ "and zdm connects as role \"" + OWNER + "\", its owner, so the table's policies apply to zdm",
 				"would see only the rows the policies show it",
-				"Connect zdm as a role with BYPASSRLS",
-				"ALTER TABLE public.users NO FORCE ROW LEVEL SECURITY");
+				"Connect zdm as a role with BYPASSRLS that only zdm uses and that is a member of the table's owner",
+				"CREATE ROLE zdm_migrator LOGIN BYPASSRLS IN ROLE \"" + OWNER + "\"",
+				"or run ALTER TABLE public.users NO FORCE ROW LEVEL SECURITY until the migration completes.");
 	}
 
 	@Test
@@ -296,6 +297,12 @@ class IsolationTests {
 		assertThat(this.db.queryStrings("SELECT body FROM zdm_tenant_email.notes")).containsExactly("mine");
 		assertThat(this.db.queryStrings("SELECT to_regclass('zdm_tenant_email.users')::text")).containsOnlyNulls();
 		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).containsExactly("id", "tenant_id", "email");
+		// Started again (changed), the migration takes its schema back, with the user's table in it.
+		zdm.start(plan(RENAME_EMAIL.replace("to: email_address", "to: contact_email")));
+		assertThat(zdm.advance("tenant-email").phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(LifecycleUnderLoadTests.columns(this.db, "zdm_tenant_email.users"))
+			.containsExactly("id", "tenant_id", "contact_email");
+		assertThat(this.db.queryStrings("SELECT body FROM zdm_tenant_email.notes")).containsExactly("mine");
 	}
 
 	@Test
@@ -309,6 +316,24 @@ class IsolationTests {
 		assertThat(this.db.queryStrings("SELECT body FROM zdm_tenant_email.notes")).containsExactly("mine");
 		assertThat(this.db.queryStrings("SELECT to_regclass('zdm_tenant_email.users')::text")).containsOnlyNulls();
 		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).containsExactly("id", "tenant_id", "email_address");
+	}
+
+	@Test
+	void aUserViewOverAVersionSchemaViewStopsRollbackWithTheFixUntilItIsGone() {
+		Orchestrator zdm = zdm(this.db.dataSource());
+		zdm.start(plan(RENAME_EMAIL));
+		zdm.advance("tenant-email");
+		this.db.execute("CREATE VIEW report AS SELECT id, email_address FROM zdm_tenant_email.users");
+		assertThatThrownBy(() -> zdm.rollback("tenant-email"))
+			.hasMessageContaining("View zdm_tenant_email.users of migration tenant-email is used by objects zdm did not "
+					+ "create, which dropping it would drop too; drop them or make them use the table instead, then try "
+					+ "again.")
+			.hasMessageContaining("view report depends on view zdm_tenant_email.users");
+		assertThat(zdm.status("tenant-email").phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM report")).isEqualTo(9000);
+		this.db.execute("DROP VIEW report");
+		assertThat(zdm.rollback("tenant-email").phase()).isEqualTo(Phase.ROLLED_BACK);
+		LifecycleUnderLoadTests.assertNoZdmObjectsLeft(this.db, "users");
 	}
 
 	// Item 10: zdm does not migrate its own tables.
