@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,7 @@ public final class BackfillEngine {
 		if (key.size() == 1 && List.of("smallint", "integer", "bigint").contains(key.get(0).type())
 				&& this.settings.maxRanges() > 1) {
 			String column = quoted(key.get(0));
+			seeEveryRow(connection);
 			try (PreparedStatement statement = connection.prepareStatement(
 					"SELECT min(" + column + "), max(" + column + ") FROM " + target.table().quoted());
 					ResultSet rs = statement.executeQuery()) {
@@ -120,6 +122,9 @@ public final class BackfillEngine {
 						bounds.add(new String[] { Long.toString(min + i * step - 1) });
 					}
 				}
+			}
+			catch (SQLException ex) {
+				throw isRowSecurityError(ex) ? new SQLException(rowSecurityStop(target), ex.getSQLState(), ex) : ex;
 			}
 		}
 		bounds.add(null);
@@ -281,7 +286,7 @@ public final class BackfillEngine {
 					}
 					if (!DdlExecutor.isLockFailure(ex)) {
 						throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
-								+ " failed: " + ex.getMessage(), ex);
+								+ " failed: " + (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
 					}
 					// The application holds some of these rows: back off with a smaller batch.
 					batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
@@ -333,6 +338,7 @@ public final class BackfillEngine {
 
 	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
 			int batchSize) throws SQLException {
+		seeEveryRow(connection);
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT set_config(?, ?, true), set_config('lock_timeout', ?, true)")) {
 			statement.setString(1, SyncTrigger.BACKFILL_SETTING);
@@ -428,8 +434,10 @@ public final class BackfillEngine {
 		long mismatches = 0;
 		String[] cursor = null;
 		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(true);
+			// A transaction per batch: row level security is turned off in each, and no snapshot is held long.
+			connection.setAutoCommit(false);
 			do {
+				seeEveryRow(connection);
 				String sql = String.format(first,
 						(cursor != null) ? "WHERE (" + keys + ") > (" + typedKey(key) + ")" : "");
 				try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -440,13 +448,40 @@ public final class BackfillEngine {
 						cursor = strings(rs.getArray(2));
 					}
 				}
+				connection.commit();
 			}
 			while (cursor != null);
 			return mismatches;
 		}
 		catch (SQLException ex) {
-			throw new BackfillException("Could not verify " + target.table() + ": " + ex.getMessage(), ex);
+			throw new BackfillException("Could not verify " + target.table() + ": "
+					+ (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
 		}
+	}
+
+	/**
+	 * Turns row level security off for the rest of the caller's transaction. zdm must see every row it
+	 * copies or counts: with it off, a statement on a table whose policies apply to zdm's role fails
+	 * instead of silently skipping the rows the policies hide.
+	 */
+	private static void seeEveryRow(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute("SET LOCAL row_security = off");
+		}
+	}
+
+	/** Whether PostgreSQL refused a statement because row level security would have filtered it. */
+	private static boolean isRowSecurityError(SQLException ex) {
+		return "42501".equals(ex.getSQLState()) && ex.getMessage() != null
+				&& ex.getMessage().contains("row-level security");
+	}
+
+	private static String rowSecurityStop(BackfillTarget target) {
+		return "row level security applies to zdm's role on " + target.table() + " (FORCE ROW LEVEL SECURITY, or row "
+				+ "level security without being the table's owner), so zdm could not see every row and stopped rather "
+				+ "than leave rows behind. Connect zdm as a role with BYPASSRLS, or run ALTER TABLE " + target.table()
+				+ " NO FORCE ROW LEVEL SECURITY until the migration completes; then advance again (the backfill resumes "
+				+ "where it stopped), or roll the migration back.";
 	}
 
 	/** Marks every range of a migration to be done again, in the caller's transaction. */

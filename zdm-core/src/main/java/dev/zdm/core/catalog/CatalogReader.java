@@ -152,4 +152,121 @@ public final class CatalogReader {
 		return dependents;
 	}
 
+	/** The schema called {@code name}, if it exists. */
+	public Optional<SchemaInfo> schema(String name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT n.nspname, pg_get_userbyid(n.nspowner), obj_description(n.oid, 'pg_namespace')
+				FROM pg_namespace n WHERE n.nspname = ?""")) {
+			statement.setString(1, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(new SchemaInfo(rs.getString(1), rs.getString(2), rs.getString(3)))
+						: Optional.empty();
+			}
+		}
+	}
+
+	/** The connection's role ({@code current_user}). */
+	public String currentRole() throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT current_user");
+				ResultSet rs = statement.executeQuery()) {
+			rs.next();
+			return rs.getString(1);
+		}
+	}
+
+	/** How row level security stands on a table for this connection's role. */
+	public RowSecurity rowSecurity(TableInfo table) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.relrowsecurity, c.relforcerowsecurity, pg_get_userbyid(c.relowner), current_user,
+				       pg_has_role(current_user, c.relowner, 'USAGE'), row_security_active(c.oid::regclass)
+				FROM pg_class c WHERE c.oid = ?""")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					throw new SQLException("Table " + table.qualifiedName() + " no longer exists");
+				}
+				return new RowSecurity(rs.getBoolean(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
+						rs.getBoolean(5), rs.getBoolean(6));
+			}
+		}
+	}
+
+	/** Every privilege granted on a relation and on its columns, its owner's implicit ones included. */
+	public List<Privilege> privileges(QualifiedName relation) throws SQLException {
+		return privileges(relation, "true");
+	}
+
+	/**
+	 * The privileges granted on a table and on its columns (its owner's implicit ones included) to roles
+	 * that may use the table's schema: a privilege on a table in a schema its grantee cannot use reaches
+	 * nothing, and must not be carried to a place the grantee can reach.
+	 */
+	public List<Privilege> reachablePrivileges(TableInfo table) throws SQLException {
+		return privileges(table.qualifiedName(), """
+				CASE WHEN a.grantee = 0
+				     THEN EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) s
+				                  WHERE n.oid = c.relnamespace AND s.grantee = 0 AND s.privilege_type = 'USAGE')
+				     ELSE has_schema_privilege(a.grantee, c.relnamespace, 'USAGE') END""");
+	}
+
+	private List<Privilege> privileges(QualifiedName relation, String condition) throws SQLException {
+		List<Privilege> privileges = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT NULL::name, CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END,
+				       a.privilege_type, a.is_grantable
+				FROM pg_class c, aclexplode(coalesce(c.relacl, acldefault('r', c.relowner))) a
+				WHERE c.oid = to_regclass(?) AND (%1$s)
+				UNION ALL
+				SELECT att.attname, CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END,
+				       a.privilege_type, a.is_grantable
+				FROM pg_class c JOIN pg_attribute att ON att.attrelid = c.oid, aclexplode(att.attacl) a
+				WHERE c.oid = to_regclass(?) AND att.attnum > 0 AND NOT att.attisdropped AND att.attacl IS NOT NULL AND (%1$s)
+				ORDER BY 1 NULLS FIRST, 2 NULLS FIRST, 3""".formatted(condition))) {
+			statement.setString(1, relation.quoted());
+			statement.setString(2, relation.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					privileges.add(new Privilege(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4)));
+				}
+			}
+		}
+		return privileges;
+	}
+
+	/** Every privilege granted on a schema, its owner's implicit ones included. */
+	public List<Privilege> schemaPrivileges(String schema) throws SQLException {
+		List<Privilege> privileges = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT CASE WHEN a.grantee = 0 THEN NULL ELSE pg_get_userbyid(a.grantee) END, a.privilege_type,
+				       a.is_grantable
+				FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+				WHERE n.nspname = ? ORDER BY 1 NULLS FIRST, 2""")) {
+			statement.setString(1, schema);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					privileges.add(new Privilege(null, rs.getString(1), rs.getString(2), rs.getBoolean(3)));
+				}
+			}
+		}
+		return privileges;
+	}
+
+	/** The views of a schema whose comment is {@code comment}. */
+	public List<String> viewsWithComment(String schema, String comment) throws SQLException {
+		List<String> views = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = ? AND c.relkind = 'v' AND obj_description(c.oid, 'pg_class') = ?
+				ORDER BY 1""")) {
+			statement.setString(1, schema);
+			statement.setString(2, comment);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					views.add(rs.getString(1));
+				}
+			}
+		}
+		return views;
+	}
+
 }

@@ -19,8 +19,11 @@ import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.catalog.IndexInfo;
+import dev.zdm.core.catalog.RowSecurity;
+import dev.zdm.core.catalog.SchemaInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.operation.ColumnCopy;
+import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
@@ -76,6 +79,7 @@ final class PlanValidator {
 					Check check = new Check(plan, i + 1, operation, problems);
 					validate(connection, catalog, operation, check, touched, beforeExpand, carriedIndexes);
 				}
+				validateIsolation(connection, catalog, plan, problems);
 			}
 			finally {
 				connection.rollback();
@@ -186,6 +190,90 @@ final class PlanValidator {
 			check.fail("column \"" + old.name() + "\" has the default " + old.defaultExpression()
 					+ ", which cannot be carried across a type change: give the new column's default with 'default'.");
 		}
+	}
+
+	/**
+	 * What keeps zdm apart from what it does not own, and every row within its sight: the version schema's
+	 * name is free (or already zdm's, for this migration), no table is zdm's own, zdm's role sees every row
+	 * of each table, and the version schema's views can apply each table's row level security.
+	 */
+	private void validateIsolation(Connection connection, CatalogReader catalog, Plan plan, List<PlanProblem> problems)
+			throws SQLException {
+		String versionSchema = VersionSchema.name(plan.id());
+		if (versionSchema.equals(this.stateSchema.name())) {
+			problems.add(new PlanProblem(plan.source(), 0, 0, 0, null, "the version schema of this migration would be "
+					+ versionSchema + ", which is zdm's state schema (zdm.schema): give the migration another id, or keep "
+					+ "zdm's state in another schema."));
+		}
+		else {
+			Optional<SchemaInfo> existing = catalog.schema(versionSchema);
+			if (existing.isPresent() && !VersionSchema.marker(plan.id()).equals(existing.get().comment())) {
+				Optional<String> other = VersionSchema.migrationOf(existing.get().comment());
+				problems.add(new PlanProblem(plan.source(), 0, 0, 0, null, other.isPresent()
+						? "schema " + versionSchema + " is already the version schema of migration " + other.get()
+								+ ": give this migration another id."
+						: "schema " + versionSchema + ", the version schema zdm would create for this migration, already "
+								+ "exists and was not created by zdm for it; zdm never drops what it did not create. Rename "
+								+ "that schema, or give the migration another id."));
+			}
+		}
+		int serverVersion = connection.getMetaData().getDatabaseMajorVersion();
+		Set<Long> tables = new HashSet<>();
+		for (int i = 0; i < plan.operations().size(); i++) {
+			Operation operation = plan.operations().get(i);
+			Optional<TableInfo> found = catalog.table(operation.table());
+			if (found.isEmpty()) {
+				continue;
+			}
+			TableInfo table = found.get();
+			Check check = new Check(plan, i + 1, operation, problems);
+			if (table.schema().equals(this.stateSchema.name())) {
+				check.fail("table " + table.qualifiedName() + " is in zdm's state schema (zdm.schema), which zdm does not "
+						+ "migrate: its state would become unreadable. Change the tables of your application only.");
+				continue;
+			}
+			Optional<String> versionOf = catalog.schema(table.schema())
+				.flatMap((schema) -> VersionSchema.migrationOf(schema.comment()));
+			if (versionOf.isPresent()) {
+				check.fail("table " + table.qualifiedName() + " is in the version schema of migration " + versionOf.get()
+						+ ", which zdm drops when that migration ends. Move the table to a schema of your own first.");
+				continue;
+			}
+			if (!tables.add(table.oid())) {
+				continue;
+			}
+			RowSecurity rowSecurity = catalog.rowSecurity(table);
+			if (rowSecurity.appliesToRole()) {
+				check.fail(rowSecurityApplies(table, rowSecurity));
+			}
+			if (rowSecurity.enabled() && !VersionSchema.viewsApplyRowSecurity(serverVersion)) {
+				check.fail("table " + table.qualifiedName() + " has row level security, and PostgreSQL " + serverVersion
+						+ " cannot make the views of the version schema " + versionSchema + " apply it (views run with "
+						+ "the caller's rights from PostgreSQL 15, security_invoker): through them, every role allowed to "
+						+ "read the table would see all of its rows. Run this migration on PostgreSQL 15 or newer.");
+			}
+		}
+	}
+
+	private static String rowSecurityApplies(TableInfo table, RowSecurity rowSecurity) {
+		String role = "role \"" + rowSecurity.role() + "\"";
+		String consequence = ", so the table's policies apply to zdm: the backfill and its verification would see only "
+				+ "the rows the policies show it, and every other row would lose its value at contract. ";
+		if (rowSecurity.roleIsOwner()) {
+			return "table " + table.qualifiedName() + " has FORCE ROW LEVEL SECURITY and zdm connects as " + role
+					+ ", its owner" + consequence + bypassRole(rowSecurity) + ", or run ALTER TABLE " + table.qualifiedName()
+					+ " NO FORCE ROW LEVEL SECURITY until the migration completes.";
+		}
+		return "table " + table.qualifiedName() + " has row level security and zdm connects as " + role
+				+ ", which is neither its owner (\"" + rowSecurity.owner() + "\") nor a role with BYPASSRLS"
+				+ consequence + bypassRole(rowSecurity) + ".";
+	}
+
+	/** The fix that leaves the application's own row level security as it is: a role for zdm alone. */
+	private static String bypassRole(RowSecurity rowSecurity) {
+		return "Connect zdm as a role with BYPASSRLS that only zdm uses and that is a member of the table's owner, so it "
+				+ "may change the table (a superuser creates it: CREATE ROLE zdm_migrator LOGIN BYPASSRLS IN ROLE \""
+				+ rowSecurity.owner() + "\")";
 	}
 
 	private boolean explain(Connection connection, String sql, Check check, String what) throws SQLException {

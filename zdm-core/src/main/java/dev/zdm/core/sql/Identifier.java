@@ -45,6 +45,17 @@ public record Identifier(String name) {
 		return null;
 	}
 
+	/**
+	 * A name read back from the catalog (a role's, say), quoted for SQL text. Such names are not limited to
+	 * what {@link #of} accepts for a plan; doubling each {@code "} keeps any of them one identifier.
+	 */
+	public static String quote(String catalogName) {
+		if (catalogName == null || catalogName.isEmpty()) {
+			throw new IllegalArgumentException("an identifier is required");
+		}
+		return '"' + catalogName.replace("\"", "\"\"") + '"';
+	}
+
 	/** The identifier quoted for SQL text. */
 	public String quoted() {
 		return '"' + this.name + '"';
