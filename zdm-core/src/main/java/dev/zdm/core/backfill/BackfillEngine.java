@@ -418,6 +418,24 @@ public final class BackfillEngine {
 
 	/** Counts the rows of a table for which {@code predicate} holds, in keyset batches. */
 	public long count(BackfillTarget target, String predicate) {
+		return find(target, predicate, 0).count();
+	}
+
+	/**
+	 * Rows of a table for which a predicate holds: how many, and the keys of the first few.
+	 *
+	 * @param count how many rows
+	 * @param examples the keys of the first rows in key order, each as a row literal: {@code (5)},
+	 * {@code (3,abc)}
+	 */
+	public record Matches(long count, List<String> examples) {
+	}
+
+	/**
+	 * Finds the rows of a table for which {@code predicate} holds, in keyset batches like
+	 * {@link #countMismatches}, keeping the keys of the first {@code examples} of them.
+	 */
+	public Matches find(BackfillTarget target, String predicate, int examples) {
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
 		String selectKeys = IntStream.range(0, key.size())
@@ -427,11 +445,16 @@ public final class BackfillEngine {
 			.collect(Collectors.joining(", "));
 		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
 			.collect(Collectors.joining(", "));
+		String ascending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i)
+			.collect(Collectors.joining(", "));
 		String first = "WITH _zdm_batch AS (SELECT " + selectKeys + ", (" + predicate + ") AS _zdm_bad FROM "
 				+ target.table().quoted() + " %s ORDER BY " + keys + " LIMIT " + VERIFY_BATCH + ") "
 				+ "SELECT (SELECT count(*) FROM _zdm_batch WHERE _zdm_bad), (SELECT ARRAY[" + lastKey
-				+ "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1)";
+				+ "] FROM _zdm_batch ORDER BY " + descending + " LIMIT 1), (SELECT array_agg(_zdm_key) FROM (SELECT ROW("
+				+ ascending + ")::text AS _zdm_key FROM _zdm_batch WHERE _zdm_bad ORDER BY " + ascending
+				+ " LIMIT %d) AS _zdm_examples)";
 		long mismatches = 0;
+		List<String> found = new ArrayList<>();
 		String[] cursor = null;
 		try (Connection connection = this.dataSource.getConnection()) {
 			// A transaction per batch: row level security is turned off in each, and no snapshot is held long.
@@ -439,19 +462,24 @@ public final class BackfillEngine {
 			do {
 				seeEveryRow(connection);
 				String sql = String.format(first,
-						(cursor != null) ? "WHERE (" + keys + ") > (" + typedKey(key) + ")" : "");
+						(cursor != null) ? "WHERE (" + keys + ") > (" + typedKey(key) + ")" : "",
+						examples - found.size());
 				try (PreparedStatement statement = connection.prepareStatement(sql)) {
 					bind(statement, 1, cursor);
 					try (ResultSet rs = statement.executeQuery()) {
 						rs.next();
 						mismatches += rs.getLong(1);
 						cursor = strings(rs.getArray(2));
+						String[] keysFound = strings(rs.getArray(3));
+						if (keysFound != null) {
+							found.addAll(List.of(keysFound));
+						}
 					}
 				}
 				connection.commit();
 			}
 			while (cursor != null);
-			return mismatches;
+			return new Matches(mismatches, List.copyOf(found));
 		}
 		catch (SQLException ex) {
 			throw new BackfillException("Could not verify " + target.table() + ": "

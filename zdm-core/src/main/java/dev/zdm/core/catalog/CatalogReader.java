@@ -5,7 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import dev.zdm.core.sql.QualifiedName;
@@ -106,6 +108,26 @@ public final class CatalogReader {
 			}
 		}
 		return indexes;
+	}
+
+	/**
+	 * The user triggers of a table by name, each with its {@code pg_trigger.tgenabled}: {@code O} (fires unless
+	 * {@code session_replication_role} is {@code replica}), {@code A} (always), {@code R} (only under
+	 * {@code replica}) or {@code D} (disabled).
+	 */
+	public Map<String, String> triggerStates(QualifiedName table) throws SQLException {
+		Map<String, String> states = new HashMap<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT t.tgname, t.tgenabled::text FROM pg_trigger t
+				WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal""")) {
+			statement.setString(1, table.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					states.put(rs.getString(1), rs.getString(2));
+				}
+			}
+		}
+		return states;
 	}
 
 	/** Whether an index of that name exists in the schema, and if so whether it is valid. */

@@ -400,6 +400,7 @@ public final class Orchestrator {
 					});
 				}
 			}
+			verifyInStep(plan, phase);
 			transition(plan.id(), phase, Phase.CONTRACTING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
@@ -421,6 +422,51 @@ public final class Orchestrator {
 			});
 			this.settings.listener().phaseChanged(plan.id(), Phase.CONTRACTING, Phase.COMPLETED);
 		});
+	}
+
+	/**
+	 * Before contract drops the old columns: every row must hold the same value on both sides (as the sync
+	 * triggers write it), and the triggers must still catch every write. A write that skipped them (a
+	 * disabled trigger, {@code session_replication_role = replica} before they were enabled {@code ALWAYS})
+	 * would be lost with the old column. Scans in keyset batches like the backfill's verification, holding
+	 * no lock on the table.
+	 */
+	private void verifyInStep(Plan plan, Phase phase) {
+		String stays = (phase == Phase.SWITCHED) ? "The migration stays SWITCHED." : "The migration stays " + phase + ".";
+		for (int i = 1; i <= plan.operations().size(); i++) {
+			int index = i;
+			if (isStepDone(plan.id(), "contract:" + index)) {
+				continue;
+			}
+			ColumnCopy steps = withConnection((connection) -> steps(connection, plan, index));
+			BackfillTarget target = steps.backfill().orElseThrow();
+			String triggerProblem = withConnection(steps::syncTriggerProblem);
+			BackfillEngine.Matches differing = this.backfill.find(target, steps.outOfStep(), 5);
+			String old = steps.oldColumn().quoted();
+			String fresh = steps.newColumn().quoted();
+			String rollback = (phase == Phase.SWITCHED) ? "; or roll the migration back" : "";
+			if (differing.count() > 0) {
+				throw new MigrationException("Migration " + plan.id() + " cannot contract " + describe(plan, index) + ": "
+						+ differing.count() + ((differing.count() == 1) ? " row" : " rows") + " of " + steps.table()
+						+ " hold different values in " + old + " and " + fresh + " (keys " + String.join(", ",
+								differing.examples())
+						+ ((differing.count() > differing.examples().size()) ? ", ..." : "") + "), and contract would drop "
+						+ old + ". Likely cause: writes that skipped zdm's sync trigger " + steps.syncTriggers().get(0)
+						+ ((triggerProblem != null) ? " (" + triggerProblem + ")" : "")
+						+ ": a trigger disabled for a while (ALTER TABLE ... DISABLE TRIGGER), or writes under "
+						+ "session_replication_role = replica while it was not enabled ALWAYS. Fix: enable the trigger "
+						+ "(ALTER TABLE " + steps.table().quoted() + " ENABLE ALWAYS TRIGGER " + steps.syncTriggers().get(0)
+							.quoted()
+						+ "), then re-sync those rows: UPDATE " + steps.table().quoted() + " SET " + old + " = " + old
+						+ " WHERE <those keys> where the old column holds the latest write (SET " + fresh + " = " + fresh
+						+ " where the new one does), and advance again" + rollback + ". " + stays);
+			}
+			if (triggerProblem != null) {
+				throw new MigrationException("Migration " + plan.id() + " cannot contract " + describe(plan, index)
+						+ ": no row differs yet, but " + triggerProblem + ". Writes that skip it until contract would be "
+						+ "lost with " + old + ". " + stays);
+			}
+		}
 	}
 
 	private Plan plan(String id) {

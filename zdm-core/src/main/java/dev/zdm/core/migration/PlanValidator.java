@@ -31,6 +31,7 @@ import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.IndexDefinition;
+import dev.zdm.core.sync.SyncTrigger;
 
 /**
  * Checks a plan against the live catalog before any DDL runs: tables, columns and keys exist as named,
@@ -155,6 +156,7 @@ final class PlanValidator {
 		List<ColumnDependent> dependents = catalog.dependents(table, old).stream()
 			.filter((dependent) -> !("pg_class".equals(dependent.kind()) && carried.contains(dependent.oid())))
 			.filter((dependent) -> !"u".equals(dependent.constraintType()))
+			.filter((dependent) -> !isOwnMarkTrigger(dependent, check))
 			.toList();
 		if (!dependents.isEmpty()) {
 			check.fail("column \"" + oldName + "\" is used by " + dependents.stream()
@@ -166,6 +168,13 @@ final class PlanValidator {
 		if (operation instanceof ChangeColumnType change) {
 			validateChangeType(connection, table, old, change, check);
 		}
+	}
+
+	/** This operation's own trigger {@code BEFORE UPDATE OF} the old column, there once its expand ran. */
+	private static boolean isOwnMarkTrigger(ColumnDependent dependent, Check check) {
+		Identifier mark = SyncTrigger.markName(Identifier.of(ColumnCopy.objectName(check.plan().id(), check.index())),
+				false);
+		return "pg_trigger".equals(dependent.kind()) && dependent.description().startsWith("trigger " + mark + " on ");
 	}
 
 	private void validateChangeType(Connection connection, TableInfo table, ColumnInfo old, ChangeColumnType change,

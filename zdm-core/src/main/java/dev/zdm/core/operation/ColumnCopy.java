@@ -5,7 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.catalog.CatalogReader;
@@ -53,6 +55,8 @@ public final class ColumnCopy implements OperationSteps {
 
 	private final String upOverTable;
 
+	private final String downOverTable;
+
 	private final SyncTrigger trigger;
 
 	private final Identifier notNullCheck;
@@ -65,7 +69,7 @@ public final class ColumnCopy implements OperationSteps {
 
 	private ColumnCopy(QualifiedName table, List<ColumnInfo> key, ColumnInfo oldColumn, Identifier newColumn,
 			Identifier finalName, String newType, String newDefault, String oldDefault, String upOverTable,
-			SyncTrigger trigger, Identifier notNullCheck, List<CarriedIndex> indexes) {
+			String downOverTable, SyncTrigger trigger, Identifier notNullCheck, List<CarriedIndex> indexes) {
 		this.table = table;
 		this.key = key;
 		this.oldColumn = oldColumn;
@@ -75,6 +79,7 @@ public final class ColumnCopy implements OperationSteps {
 		this.newDefault = newDefault;
 		this.oldDefault = oldDefault;
 		this.upOverTable = upOverTable;
+		this.downOverTable = downOverTable;
 		this.trigger = trigger;
 		this.notNullCheck = notNullCheck;
 		this.indexes = indexes;
@@ -144,8 +149,12 @@ public final class ColumnCopy implements OperationSteps {
 				: SyncTrigger.overNewRow(down, old.type(), newName, finalName);
 		QualifiedName qualified = table.qualifiedName();
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
-				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault, !identity);
+				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault);
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
+		// As the trigger evaluates 'down': the new column under its final name shadows the row's columns.
+		String downOverTable = identity ? newName.quoted()
+				: "(SELECT CAST((" + down + ") AS " + old.type() + ") FROM (SELECT " + newName.quoted() + " AS "
+						+ finalName.quoted() + ") AS _zdm_new)";
 		List<CarriedIndex> indexes = new ArrayList<>();
 		for (IndexInfo original : oldIndexes) {
 			Identifier temporary = temporaryIndexName(migrationId, index, original.name());
@@ -153,7 +162,7 @@ public final class ColumnCopy implements OperationSteps {
 					IndexDefinition.concurrentCopy(original.definition(), temporary, oldName, newName)));
 		}
 		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, oldDefault,
-				upOverTable, trigger, Identifier.of(base + "_nn"), List.copyOf(indexes));
+				upOverTable, downOverTable, trigger, Identifier.of(base + "_nn"), List.copyOf(indexes));
 	}
 
 	/**
@@ -184,7 +193,9 @@ public final class ColumnCopy implements OperationSteps {
 					+ Identifier.of(this.oldColumn.name()).quoted() + " DROP DEFAULT");
 		}
 		execute(connection, this.trigger.createFunction(Authority.OLD));
-		execute(connection, this.trigger.createTrigger());
+		for (String statement : this.trigger.createTriggers()) {
+			execute(connection, statement);
+		}
 		return encodeDefault(this.oldDefault);
 	}
 
@@ -206,6 +217,55 @@ public final class ColumnCopy implements OperationSteps {
 	/** The new column's name once the migration completes. */
 	public Identifier finalName() {
 		return this.finalName;
+	}
+
+	/**
+	 * A predicate over the table, true for a row whose columns are out of step: the new value is not
+	 * {@code up} of the old one, nor the old value {@code down} of the new one. A write that skipped the sync
+	 * triggers leaves such a row, and contract would lose the side it dropped.
+	 */
+	public String outOfStep() {
+		return "(" + this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable + ") AND ("
+				+ oldColumn().quoted() + " IS DISTINCT FROM " + this.downOverTable + ")";
+	}
+
+	/** The names of the sync triggers, the main one first. */
+	public List<Identifier> syncTriggers() {
+		return this.trigger.triggerNames();
+	}
+
+	/**
+	 * Why the sync triggers may miss writes now (one is disabled, enabled only for one
+	 * {@code session_replication_role}, or the main one is missing), or {@code null} if they catch every
+	 * write. Mark triggers that do not exist are accepted (a migration expanded before they were added).
+	 */
+	public String syncTriggerProblem(Connection connection) throws SQLException {
+		Map<String, String> states = new CatalogReader(connection).triggerStates(this.table);
+		List<String> problems = new ArrayList<>();
+		List<Identifier> toEnable = new ArrayList<>();
+		for (Identifier name : this.trigger.triggerNames()) {
+			String state = states.get(name.name());
+			if (state == null) {
+				if (name.equals(this.trigger.triggerName())) {
+					problems.add("zdm's sync trigger " + name + " on " + this.table + " is missing (dropped by hand?): "
+							+ "roll the migration back and start it again");
+				}
+			}
+			else if (!"A".equals(state)) {
+				problems.add("zdm's sync trigger " + name + " is " + switch (state) {
+					case "D" -> "disabled";
+					case "R" -> "enabled only for session_replication_role = replica";
+					default -> "enabled only for session_replication_role = origin (writes under replica skip it)";
+				});
+				toEnable.add(name);
+			}
+		}
+		if (problems.isEmpty()) {
+			return null;
+		}
+		return String.join("; ", problems) + (toEnable.isEmpty() ? "" : ". Enable it again: " + toEnable.stream()
+			.map((name) -> "ALTER TABLE " + this.table.quoted() + " ENABLE ALWAYS TRIGGER " + name.quoted())
+			.collect(Collectors.joining("; ")));
 	}
 
 	@Override
@@ -261,7 +321,19 @@ public final class ColumnCopy implements OperationSteps {
 
 	@Override
 	public void contract(Connection connection) throws SQLException {
-		execute(connection, this.trigger.dropTrigger());
+		// The lock the drops below take anyway, taken first: then no one can disable a trigger and write
+		// between the check and the drop. A trigger disabled since the check before CONTRACTING would have
+		// let writes to the old column through, which dropping it would lose.
+		execute(connection, "LOCK TABLE " + this.table.quoted() + " IN ACCESS EXCLUSIVE MODE");
+		String problem = syncTriggerProblem(connection);
+		if (problem != null) {
+			throw new SQLException("Cannot drop " + this.table + "." + this.oldColumn.name() + ": " + problem
+					+ "; then re-sync rows written meanwhile (UPDATE " + this.table.quoted() + " SET "
+					+ oldColumn().quoted() + " = " + oldColumn().quoted() + " WHERE ...) and advance again.", "55000");
+		}
+		for (String statement : this.trigger.dropTriggers()) {
+			execute(connection, statement);
+		}
 		String alter = "ALTER TABLE " + this.table.quoted() + " ";
 		if (this.oldColumn.notNull()) {
 			execute(connection, alter + "ALTER COLUMN " + this.newColumn.quoted() + " SET NOT NULL");
@@ -293,7 +365,9 @@ public final class ColumnCopy implements OperationSteps {
 
 	@Override
 	public void rollback(Connection connection) throws SQLException {
-		execute(connection, this.trigger.dropTrigger());
+		for (String statement : this.trigger.dropTriggers()) {
+			execute(connection, statement);
+		}
 		execute(connection, this.trigger.dropFunction());
 		String alter = "ALTER TABLE " + this.table.quoted() + " ";
 		execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());

@@ -1,28 +1,47 @@
 package dev.zdm.core.sync;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 
 /**
- * The SQL of a trigger that keeps two columns of one table in step while old and new code run side by side.
+ * The SQL of the triggers that keep two columns of one table in step while old and new code run side by side.
  * <p>
  * On {@code INSERT} a new column left {@code NULL} is computed from the old one (after the old column's
- * default applies, when the insert set neither), and an old column left {@code NULL} from the new one. On
- * {@code UPDATE} the side that changed is propagated to the side that did not; when neither changed but
- * other columns did, the authoritative side is propagated again, since {@code up} and {@code down} may
- * read other columns. When a writer sets both, the authoritative side wins: the old column until switch,
- * the new one after.
+ * default applies, when the insert set neither), and an old column left {@code NULL} from the new one. An
+ * {@code INSERT} has no target list a trigger can see, so an explicit {@code NULL} there reads as "not given".
+ * <p>
+ * On {@code UPDATE} a side counts as written when its value changed or when the statement assigned it,
+ * whatever the value: {@code SET email_address = NULL} on a row whose new column is still {@code NULL} is a
+ * write. The main trigger cannot see the target list, so two small "mark" triggers, {@code BEFORE UPDATE OF}
+ * each column, record that the statement assigned it; PostgreSQL fires them for a column in the {@code SET}
+ * list of an {@code UPDATE}, an {@code INSERT ... ON CONFLICT DO UPDATE}, a {@code MERGE} or an update through
+ * an auto-updatable view. Their names sort before the main trigger's, and the row triggers of one event fire
+ * in name order for one row before the next row, so the main trigger of a row reads the marks of that row;
+ * a mark is kept in a transaction-local setting with the old row's {@code ctid}, which identifies the row
+ * within its statement, and the main trigger clears it. A mark only fires when the value did not change
+ * (its {@code WHEN}): a change is seen anyway, so ordinary writes pay one trigger, not two.
+ * <p>
+ * Then the side written alone is propagated to the other; when both were written and only one changed,
+ * the changed one is; otherwise (both changed, or neither was written: an update of other columns or of
+ * the key) the authoritative side is propagated again: the old column until switch, the new one after.
+ * Recomputing on every update also syncs a row the backfill has not reached yet whenever it is updated,
+ * which is what keeps a row whose key moves behind the backfill's cursor from escaping it.
  * <p>
  * The expressions see the row through {@code (SELECT NEW.*)}, so columns added, renamed or dropped
- * elsewhere in the table while the trigger exists do not break it.
+ * elsewhere in the table while the triggers exist do not break them.
  * <p>
- * The trigger does not fire for zdm's own backfill, whose transactions set {@code zdm.backfill} to the
+ * The triggers do not fire for zdm's own backfill, whose transactions set {@code zdm.backfill} to the
  * trigger's name: the backfill writes the new column from the old in the same statement, so the
- * trigger would only pay its cost twice, and might convert the value back.
+ * trigger would only pay its cost twice, and might convert the value back. They are enabled
+ * {@code ALWAYS}, so that they also fire under {@code session_replication_role = replica} (logical
+ * replication's apply, some ETL tools).
  *
  * @param table the table
- * @param triggerName the trigger's name
- * @param function the trigger function, schema-qualified
+ * @param triggerName the main trigger's name; the mark triggers' names derive from it
+ * @param function the trigger function (of all three triggers), schema-qualified
  * @param oldColumn the old column
  * @param newColumn the new column
  * @param upExpression SQL computing the new value inside the trigger (see {@link #overRow})
@@ -30,11 +49,9 @@ import dev.zdm.core.sql.QualifiedName;
  * @param oldDefault the old column's default, applied by the trigger when an insert sets neither side, or
  * {@code null}. While the migration runs, neither column has a default of its own: a default would make
  * a side that the writer left out look written, and the trigger could not tell which side to keep.
- * @param readsOtherColumns whether {@code up} or {@code down} may read columns other than the two, so that
- * an update of another column must recompute them
  */
 public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
-		Identifier newColumn, String upExpression, String downExpression, String oldDefault, boolean readsOtherColumns) {
+		Identifier newColumn, String upExpression, String downExpression, String oldDefault) {
 
 	/** Which side wins when a writer sets both. */
 	public enum Authority {
@@ -63,6 +80,27 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ " AS " + as.quoted() + ") AS _zdm_new) FROM (SELECT NEW.*) AS _zdm_row)";
 	}
 
+	/**
+	 * The name of the trigger that marks writes of the new column ({@code new}) or of the old one. It sorts
+	 * before the main trigger's name {@code zdm_<id>_<n>}: the same prefix, then {@code 0} where the main
+	 * name has the operation number (which never starts with {@code 0}).
+	 */
+	public static Identifier markName(Identifier triggerName, boolean newColumn) {
+		String name = triggerName.name();
+		int last = name.lastIndexOf('_');
+		return Identifier.of(name.substring(0, last + 1) + "0" + name.substring(last + 1) + (newColumn ? "_new" : "_old"));
+	}
+
+	/** The main trigger and the two mark triggers, main first. */
+	public List<Identifier> triggerNames() {
+		return List.of(this.triggerName, markName(this.triggerName, true), markName(this.triggerName, false));
+	}
+
+	/** The transaction-local setting in which the mark trigger of a side records the row it saw assigned. */
+	private String markSetting(boolean newColumn) {
+		return "zdm." + (newColumn ? "n_" : "o_") + this.triggerName.name();
+	}
+
 	/** {@code CREATE OR REPLACE FUNCTION}: the function with {@code authority} deciding conflicts. */
 	public String createFunction(Authority authority) {
 		String o = "NEW." + this.oldColumn.quoted();
@@ -70,7 +108,17 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		String toNew = n + " := " + this.upExpression + ";";
 		String toOld = o + " := " + this.downExpression + ";";
 		String winner = (authority == Authority.OLD) ? toNew : toOld;
-		String body = "BEGIN\n"
+		String newMark = markSetting(true);
+		String oldMark = markSetting(false);
+		String body = "DECLARE\n"
+				+ "  _zdm_n_changed boolean; _zdm_o_changed boolean; _zdm_n boolean; _zdm_o boolean;\n"
+				+ "BEGIN\n"
+				// A mark trigger: record that the statement assigned this side of this row.
+				+ "  IF TG_NARGS > 0 THEN\n"
+				+ "    PERFORM set_config(CASE TG_ARGV[0] WHEN 'new' THEN '" + newMark + "' ELSE '" + oldMark
+				+ "' END, OLD.ctid::text, true);\n"
+				+ "    RETURN NEW;\n"
+				+ "  END IF;\n"
 				+ "  IF TG_OP = 'INSERT' THEN\n"
 				+ "    IF " + n + " IS NULL THEN\n"
 				+ ((this.oldDefault != null) ? "      IF " + o + " IS NULL THEN " + o + " := " + this.oldDefault + "; END IF;\n" : "")
@@ -78,12 +126,26 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "    ELSIF " + o + " IS NULL THEN " + toOld + "\n"
 				+ "    ELSE " + winner + "\n"
 				+ "    END IF;\n"
-				+ "  ELSIF " + o + " IS DISTINCT FROM OLD." + this.oldColumn.quoted() + " THEN\n"
-				+ "    IF " + n + " IS NOT DISTINCT FROM OLD." + this.newColumn.quoted() + " THEN " + toNew + "\n"
-				+ "    ELSE " + winner + "\n"
-				+ "    END IF;\n"
-				+ "  ELSIF " + n + " IS DISTINCT FROM OLD." + this.newColumn.quoted() + " THEN " + toOld + "\n"
-				+ (this.readsOtherColumns ? "  ELSE " + winner + "\n" : "")
+				+ "    RETURN NEW;\n"
+				+ "  END IF;\n"
+				+ "  _zdm_n_changed := " + n + " IS DISTINCT FROM OLD." + this.newColumn.quoted() + ";\n"
+				+ "  _zdm_o_changed := " + o + " IS DISTINCT FROM OLD." + this.oldColumn.quoted() + ";\n"
+				+ "  _zdm_n := _zdm_n_changed;\n"
+				+ "  _zdm_o := _zdm_o_changed;\n"
+				+ "  IF current_setting('" + newMark + "', true) = OLD.ctid::text THEN\n"
+				+ "    _zdm_n := true; PERFORM set_config('" + newMark + "', '', true);\n"
+				+ "  END IF;\n"
+				+ "  IF current_setting('" + oldMark + "', true) = OLD.ctid::text THEN\n"
+				+ "    _zdm_o := true; PERFORM set_config('" + oldMark + "', '', true);\n"
+				+ "  END IF;\n"
+				+ "  IF _zdm_n AND _zdm_o THEN\n"
+				// Both assigned: a value that changed beats one that was written back unchanged.
+				+ "    _zdm_n := _zdm_n_changed OR NOT _zdm_o_changed;\n"
+				+ "    _zdm_o := _zdm_o_changed OR NOT _zdm_n_changed;\n"
+				+ "  END IF;\n"
+				+ "  IF _zdm_n AND NOT _zdm_o THEN " + toOld + "\n"
+				+ "  ELSIF _zdm_o AND NOT _zdm_n THEN " + toNew + "\n"
+				+ "  ELSE " + winner + "\n"
 				+ "  END IF;\n"
 				+ "  RETURN NEW;\n"
 				+ "END\n";
@@ -96,16 +158,35 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "\n" + body + tag;
 	}
 
-	/** {@code CREATE OR REPLACE TRIGGER} (PostgreSQL 14+). */
-	public String createTrigger() {
-		return "CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "
-				+ this.table.quoted() + " FOR EACH ROW WHEN (current_setting('" + BACKFILL_SETTING
-				+ "', true) IS DISTINCT FROM '" + this.triggerName.name() + "') EXECUTE FUNCTION "
-				+ this.function.quoted() + "()";
+	/**
+	 * The main trigger and the mark triggers ({@code CREATE OR REPLACE TRIGGER}, PostgreSQL 14+), each enabled
+	 * {@code ALWAYS}: in order, in the caller's transaction.
+	 */
+	public List<String> createTriggers() {
+		String bypass = "current_setting('" + BACKFILL_SETTING + "', true) IS DISTINCT FROM '" + this.triggerName.name()
+				+ "'";
+		String execute = " EXECUTE FUNCTION " + this.function.quoted();
+		List<String> statements = new ArrayList<>();
+		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "
+				+ this.table.quoted() + " FOR EACH ROW WHEN (" + bypass + ")" + execute + "()");
+		for (boolean newColumn : new boolean[] { true, false }) {
+			Identifier column = newColumn ? this.newColumn : this.oldColumn;
+			statements.add("CREATE OR REPLACE TRIGGER " + markName(this.triggerName, newColumn).quoted()
+					+ " BEFORE UPDATE OF " + column.quoted() + " ON " + this.table.quoted() + " FOR EACH ROW WHEN ("
+					+ bypass + " AND NEW." + column.quoted() + " IS NOT DISTINCT FROM OLD." + column.quoted() + ")"
+					+ execute + "('" + (newColumn ? "new" : "old") + "')");
+		}
+		for (Identifier name : triggerNames()) {
+			statements.add("ALTER TABLE " + this.table.quoted() + " ENABLE ALWAYS TRIGGER " + name.quoted());
+		}
+		return statements;
 	}
 
-	public String dropTrigger() {
-		return "DROP TRIGGER IF EXISTS " + this.triggerName.quoted() + " ON " + this.table.quoted();
+	/** Drops the three triggers, if they exist. */
+	public List<String> dropTriggers() {
+		return triggerNames().stream()
+			.map((name) -> "DROP TRIGGER IF EXISTS " + name.quoted() + " ON " + this.table.quoted())
+			.toList();
 	}
 
 	public String dropFunction() {

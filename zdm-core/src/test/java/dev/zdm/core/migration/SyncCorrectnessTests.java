@@ -1,0 +1,314 @@
+package dev.zdm.core.migration;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.operation.VersionSchema;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.testing.PostgresExtension;
+import dev.zdm.core.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * No write is lost by the sync: a {@code NULL} written to either column (by an {@code UPDATE}, an upsert or
+ * through the version schema's view), rows whose primary key moves while the backfill runs, and writes that
+ * skip triggers ({@code session_replication_role = replica}, a disabled trigger) before contract.
+ */
+@ExtendWith(PostgresExtension.class)
+class SyncCorrectnessTests {
+
+	private static final int USERS = 100;
+
+	private final TestDatabase db;
+
+	SyncCorrectnessTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	@BeforeEach
+	void clean() {
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users CASCADE",
+				"DROP TABLE IF EXISTS products CASCADE",
+				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
+						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$");
+	}
+
+	private Orchestrator zdm() {
+		return zdm(ZdmSettings.defaults());
+	}
+
+	private Orchestrator zdm(ZdmSettings settings) {
+		Orchestrator zdm = new Orchestrator(this.db.dataSource(), settings);
+		zdm.install();
+		return zdm;
+	}
+
+	/** {@code users (id int PRIMARY KEY, email text)} with {@code u<id>} in each row, renamed to email_address. */
+	private Orchestrator renameUsersEmail(String id, Phase phase) {
+		this.db.execute("CREATE TABLE users (id int PRIMARY KEY, email text)",
+				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, " + USERS + ") g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder(id).renameColumn("users", "email", "email_address").build());
+		assertThat(zdm.advanceTo(id, phase).phase()).isEqualTo(phase);
+		return zdm;
+	}
+
+	/** {@code products (id int PRIMARY KEY, price numeric(10,2))}, price changed to integer cents in place. */
+	private Orchestrator changeProductsPrice(String id, Phase phase) {
+		this.db.execute("CREATE TABLE products (id int PRIMARY KEY, price numeric(10,2))",
+				"INSERT INTO products SELECT g, g FROM generate_series(1, " + USERS + ") g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder(id).changeColumnType("products", "price", "integer", "round(price * 100)::integer",
+				"price / 100.0").build());
+		assertThat(zdm.advanceTo(id, phase).phase()).isEqualTo(phase);
+		return zdm;
+	}
+
+	private String email(int id) {
+		return this.db.queryStrings("SELECT email_address FROM users WHERE id = ?", id).get(0);
+	}
+
+	private long otherUsersChanged(Integer... changed) {
+		return this.db.queryLong("SELECT count(*) FROM users WHERE NOT (id = ANY (?)) AND email_address IS DISTINCT FROM "
+				+ "'u' || id", (Object) changed);
+	}
+
+	// A NULL written to the new column
+
+	@Test
+	void nullWrittenToTheNewColumnOfARowNotYetBackfilledIsKept() {
+		Orchestrator zdm = renameUsersEmail("null-rename", Phase.EXPANDED);
+		// The row's new column is still NULL: the write does not change its value, but it is a write.
+		this.db.execute("UPDATE users SET email_address = NULL WHERE id = 1");
+		assertThat(this.db.queryStrings("SELECT coalesce(email, 'NULL') FROM users WHERE id = 1")).containsExactly("NULL");
+
+		assertThat(zdm.advanceTo("null-rename", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(email(1)).isNull();
+		assertThat(otherUsersChanged(1)).isZero();
+	}
+
+	@Test
+	void nullWrittenToTheNewColumnByAnUpsertOrMergeIsKept() {
+		Orchestrator zdm = renameUsersEmail("null-upsert", Phase.EXPANDED);
+		this.db.execute("INSERT INTO users (id, email_address) VALUES (1, NULL) "
+				+ "ON CONFLICT (id) DO UPDATE SET email_address = EXCLUDED.email_address",
+				"MERGE INTO users USING (SELECT 2 AS id) AS s ON users.id = s.id "
+						+ "WHEN MATCHED THEN UPDATE SET email_address = NULL");
+
+		assertThat(zdm.advanceTo("null-upsert", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(email(1)).isNull();
+		assertThat(email(2)).isNull();
+		assertThat(otherUsersChanged(1, 2)).isZero();
+	}
+
+	@Test
+	void nullWrittenToTheNewTypedColumnIsNotOverwrittenFromTheOldOne() {
+		Orchestrator zdm = changeProductsPrice("null-type", Phase.EXPANDED);
+		String view = VersionSchema.name("null-type") + ".products";
+		// New code writes through the version schema's view, which shows the new column as "price".
+		assertThat(this.db.query("UPDATE " + view + " SET price = NULL WHERE id = 1 RETURNING price"))
+			.containsExactly(Collections.singletonList(null));
+		assertThat(this.db.query("INSERT INTO products (id, price__zdm) VALUES (2, NULL) ON CONFLICT (id) "
+				+ "DO UPDATE SET price__zdm = EXCLUDED.price__zdm RETURNING price__zdm, price"))
+			.containsExactly(Arrays.asList(null, null));
+		assertThat(this.db.queryStrings("SELECT coalesce(price::text, 'NULL') FROM products WHERE id IN (1, 2) ORDER BY id"))
+			.containsExactly("NULL", "NULL");
+
+		assertThat(zdm.advanceTo("null-type", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryStrings("SELECT coalesce(price::text, 'NULL') FROM products WHERE id <= 3 ORDER BY id"))
+			.containsExactly("NULL", "NULL", "300");
+	}
+
+	@Test
+	void nullWrittenToTheOldColumnAfterSwitchReachesTheNewOne() {
+		Orchestrator zdm = changeProductsPrice("null-old", Phase.SWITCHED);
+		assertThat(this.db.query("UPDATE products SET price = NULL WHERE id = 1 RETURNING price__zdm"))
+			.containsExactly(Collections.singletonList(null));
+		Orchestrator rename = renameUsersEmail("null-old-rename", Phase.SWITCHED);
+		this.db.execute("UPDATE users SET email = NULL WHERE id = 1");
+
+		assertThat(zdm.advanceTo("null-old", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(rename.advanceTo("null-old-rename", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryStrings("SELECT coalesce(price::text, 'NULL') FROM products WHERE id <= 2 ORDER BY id"))
+			.containsExactly("NULL", "200");
+		assertThat(email(1)).isNull();
+		assertThat(otherUsersChanged(1)).isZero();
+	}
+
+	// Rows whose key moves during the backfill
+
+	@RepeatedTest(3)
+	void rowsWhoseKeyMovesWhileTheBackfillRunsAreCopied() throws Exception {
+		int rows = 20_000;
+		int block = 50;
+		this.db.execute("CREATE TABLE users (id int PRIMARY KEY, email text)",
+				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, " + rows + ") g");
+		Orchestrator zdm = zdm(ZdmSettings.defaults()
+			.withBackfill(BackfillSettings.defaults().withBatchSizes(200, 200, 200).withPause(Duration.ofMillis(5))));
+		zdm.start(Plan.builder("moving-keys").renameColumn("users", "email", "email_address").build());
+		zdm.advanceTo("moving-keys", Phase.EXPANDED);
+
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicInteger flips = new AtomicInteger();
+		List<String> errors = Collections.synchronizedList(new ArrayList<>());
+		List<Thread> sessions = new ArrayList<>();
+		for (int s = 0; s < 2; s++) {
+			int session = s;
+			Thread thread = new Thread(() -> {
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					while (!stop.get()) {
+						// Each session owns every other block of keys and moves a block to the other sign.
+						int blocks = rows / block / 2;
+						int lo = (2 * ThreadLocalRandom.current().nextInt(blocks) + session) * block + 1;
+						int hi = lo + block - 1;
+						try {
+							statement.execute("UPDATE users SET id = -id WHERE id BETWEEN " + lo + " AND " + hi
+									+ " OR id BETWEEN " + -hi + " AND " + -lo);
+							flips.incrementAndGet();
+						}
+						catch (SQLException ex) {
+							if (!"40P01".equals(ex.getSQLState())) {
+								errors.add(ex.getMessage());
+							}
+						}
+					}
+				}
+				catch (SQLException ex) {
+					errors.add(ex.getMessage());
+				}
+			});
+			thread.start();
+			sessions.add(thread);
+		}
+		MigrationStatus backfilled;
+		try {
+			await().until(() -> flips.get() > 10);
+			int before = flips.get();
+			backfilled = zdm.advance("moving-keys");
+			assertThat(flips.get()).as("keys moved while the backfill ran").isGreaterThan(before);
+		}
+		finally {
+			stop.set(true);
+			for (Thread thread : sessions) {
+				thread.join();
+			}
+		}
+		assertThat(errors).isEmpty();
+		assertThat(backfilled.phase()).isEqualTo(Phase.BACKFILLED);
+		this.db.execute("UPDATE users SET id = -id WHERE id < 0");
+
+		assertThat(zdm.advanceTo("moving-keys", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users")).isEqualTo(rows);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE id BETWEEN 1 AND " + rows
+				+ " AND email_address = 'u' || id")).isEqualTo(rows);
+	}
+
+	// Writes that skip triggers
+
+	@Test
+	void writesUnderReplicationRoleAreSynced() {
+		Orchestrator zdm = renameUsersEmail("replica", Phase.BACKFILLED);
+		// As logical replication's apply worker (or an ETL tool) writes.
+		this.db.execute("SET session_replication_role = replica", "UPDATE users SET email = 'replica-1' WHERE id = 1",
+				"INSERT INTO users (id, email) VALUES (1001, 'replica-insert')");
+		assertThat(zdm.advanceTo("replica", Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("SET session_replication_role = replica",
+				"UPDATE users SET email_address = 'replica-2' WHERE id = 2");
+		assertThat(this.db.queryStrings("SELECT email FROM users WHERE id = 2")).containsExactly("replica-2");
+
+		assertThat(zdm.advanceTo("replica", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(email(1)).isEqualTo("replica-1");
+		assertThat(email(2)).isEqualTo("replica-2");
+		assertThat(email(1001)).isEqualTo("replica-insert");
+		assertThat(otherUsersChanged(1, 2, 1001)).isZero();
+	}
+
+	@Test
+	void contractIsRefusedWhileARowDiffersAndSucceedsOnceItIsResynced() {
+		Orchestrator zdm = renameUsersEmail("late-write", Phase.SWITCHED);
+		this.db.execute("ALTER TABLE users DISABLE TRIGGER zdm_late_write_1",
+				"UPDATE users SET email = 'late-5' WHERE id = 5", "UPDATE users SET email = 'late-7' WHERE id = 7");
+
+		assertThatThrownBy(() -> zdm.advance("late-write")).isInstanceOf(MigrationException.class)
+			.hasMessageContaining("Migration late-write")
+			.hasMessageContaining("2 rows of public.users")
+			.hasMessageContaining("(5), (7)")
+			.hasMessageContaining("zdm_late_write_1 is disabled")
+			.hasMessageContaining("session_replication_role")
+			.hasMessageContaining("ALTER TABLE \"public\".\"users\" ENABLE ALWAYS TRIGGER \"zdm_late_write_1\"")
+			.hasMessageContaining("UPDATE \"public\".\"users\" SET \"email\" = \"email\"")
+			.hasMessageContaining("roll the migration back");
+		assertThat(zdm.status("late-write").phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).containsExactly("id", "email", "email_address");
+		assertThat(this.db.queryStrings("SELECT email FROM users WHERE id IN (5, 7) ORDER BY id"))
+			.containsExactly("late-5", "late-7");
+
+		this.db.execute("ALTER TABLE users ENABLE ALWAYS TRIGGER zdm_late_write_1",
+				"UPDATE users SET email = email WHERE id IN (5, 7)");
+		assertThat(zdm.advance("late-write").phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(email(5)).isEqualTo("late-5");
+		assertThat(email(7)).isEqualTo("late-7");
+		assertThat(otherUsersChanged(5, 7)).isZero();
+	}
+
+	@Test
+	void contractIsRefusedWhileTheSyncTriggerIsDisabled() {
+		Orchestrator zdm = renameUsersEmail("disabled", Phase.SWITCHED);
+		this.db.execute("ALTER TABLE users DISABLE TRIGGER zdm_disabled_1");
+
+		assertThatThrownBy(() -> zdm.advance("disabled")).isInstanceOf(MigrationException.class)
+			.hasMessageContaining("Migration disabled")
+			.hasMessageContaining("zdm_disabled_1")
+			.hasMessageContaining("ENABLE ALWAYS TRIGGER");
+		assertThat(zdm.status("disabled").phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).containsExactly("id", "email", "email_address");
+
+		this.db.execute("ALTER TABLE users ENABLE ALWAYS TRIGGER zdm_disabled_1");
+		assertThat(zdm.advance("disabled").phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(otherUsersChanged()).isZero();
+	}
+
+	@Test
+	void theContractTransactionRefusesATriggerDisabledAfterVerification() {
+		this.db.execute("CREATE TABLE users (id int PRIMARY KEY, email text)",
+				"INSERT INTO users SELECT g, 'u' || g FROM generate_series(1, " + USERS + ") g");
+		MigrationListener disableAtContract = new MigrationListener() {
+			@Override
+			public void phaseChanged(String migrationId, Phase from, Phase to) {
+				if (to == Phase.CONTRACTING) {
+					SyncCorrectnessTests.this.db.execute("ALTER TABLE users DISABLE TRIGGER zdm_racing_1");
+				}
+			}
+		};
+		Orchestrator zdm = zdm(ZdmSettings.defaults().withListener(disableAtContract));
+		zdm.start(Plan.builder("racing").renameColumn("users", "email", "email_address").build());
+		zdm.advanceTo("racing", Phase.SWITCHED);
+
+		assertThatThrownBy(() -> zdm.advance("racing")).hasMessageContaining("zdm_racing_1 is disabled");
+		assertThat(zdm.status("racing").phase()).isEqualTo(Phase.CONTRACTING);
+		assertThat(LifecycleUnderLoadTests.columns(this.db, "users")).containsExactly("id", "email", "email_address");
+
+		this.db.execute("ALTER TABLE users ENABLE ALWAYS TRIGGER zdm_racing_1");
+		assertThat(zdm.advance("racing").phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(otherUsersChanged()).isZero();
+	}
+
+}
