@@ -189,9 +189,12 @@ class IsolationTests {
 			@Override
 			public void batchCompleted(String migrationId, int operation, int scanned, int updated, Duration time) {
 				if (once.compareAndSet(false, true)) {
-					// A write the trigger did not see (replication apply), then the table is forced.
-					IsolationTests.this.db.execute("SET session_replication_role = replica",
+					// A write the sync trigger did not see (it was disabled for a moment), then the table is forced.
+					IsolationTests.this.db.execute("ALTER TABLE users DISABLE TRIGGER USER",
 							"UPDATE users SET email = 'changed@example.com' WHERE id = 3",
+							"DO $$ DECLARE t text; BEGIN FOR t IN SELECT tgname FROM pg_trigger WHERE tgrelid = "
+									+ "'users'::regclass AND NOT tgisinternal LOOP EXECUTE format("
+									+ "'ALTER TABLE users ENABLE ALWAYS TRIGGER %I', t); END LOOP; END $$",
 							"ALTER TABLE users FORCE ROW LEVEL SECURITY");
 				}
 			}
