@@ -146,7 +146,7 @@ final class PlanValidator {
 		Identifier oldName = ColumnCopy.oldColumnName(operation);
 		Identifier newName = ColumnCopy.newColumnName(operation);
 		List<TriggerInfo> triggers = catalog.triggers(table);
-		Set<Long> heldViews = checkNotHeld(catalog, table, triggers, unfinished, check);
+		Set<Long> zdmViews = checkNotHeld(catalog, table, triggers, unfinished, check);
 		if (table.primaryKey().isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " has no primary key; zdm backfills in batches over the "
 					+ "primary key. Add one first.");
@@ -193,8 +193,8 @@ final class PlanValidator {
 		List<ColumnDependent> dependents = catalog.dependents(table, old).stream()
 			.filter((dependent) -> !("pg_class".equals(dependent.kind()) && carried.contains(dependent.oid())))
 			.filter((dependent) -> !"u".equals(dependent.constraintType()))
-			// Another migration's version schema view: reported above, with what to do.
-			.filter((dependent) -> !("pg_rewrite".equals(dependent.kind()) && heldViews.contains(dependent.oid())))
+			// Version schema views: this migration's own (after expand), or another's, reported above.
+			.filter((dependent) -> !("pg_rewrite".equals(dependent.kind()) && zdmViews.contains(dependent.oid())))
 			.toList();
 		if (!dependents.isEmpty()) {
 			check.fail("column \"" + oldName + "\" is used by " + dependents.stream()
@@ -204,6 +204,10 @@ final class PlanValidator {
 					+ "Drop them before this migration and recreate them on \"" + newName + "\" after it.");
 		}
 		Identifier finalName = (operation instanceof ChangeColumnType change) ? change.finalName() : newName;
+		if (!(operation instanceof ChangeColumnType)) {
+			// A rename adds the new column with the old one's type.
+			checkNotConstrainedDomain(catalog, old.type(), old, check);
+		}
 		checkTriggers(catalog, table, old, newName, finalName, triggers, check);
 		if (operation instanceof ChangeColumnType change) {
 			validateChangeType(connection, catalog, table, old, change, check);
@@ -216,7 +220,7 @@ final class PlanValidator {
 				+ " is not a type PostgreSQL knows")) {
 			return;
 		}
-		checkNotConstrainedDomain(catalog, change, check);
+		checkNotConstrainedDomain(catalog, change.type(), null, check);
 		// Both expressions are checked in the scope the trigger gives them (the row alone, as a subquery, so
 		// that the table's name is not in scope) and in a WHERE clause, as the backfill and its verification
 		// use 'up', where PostgreSQL refuses aggregate, window and set-returning functions.
@@ -363,15 +367,17 @@ final class PlanValidator {
 	/**
 	 * A table that another unfinished migration is changing is refused: its version schema's view and its
 	 * sync trigger are on the table, and the two migrations' steps would break each other. Returns the rules
-	 * of the other migrations' views, already explained.
+	 * of zdm's views on the table: this migration's own, and those of the others, already explained.
 	 */
 	private Set<Long> checkNotHeld(CatalogReader catalog, TableInfo table, List<TriggerInfo> triggers,
 			Map<String, Phase> unfinished, Check check) throws SQLException {
-		Set<Long> heldViews = new HashSet<>();
-		if (unfinished.isEmpty()) {
-			return heldViews;
-		}
+		Set<Long> zdmViews = new HashSet<>();
 		List<DependentView> views = catalog.viewsOn(table);
+		for (DependentView view : views) {
+			if (view.schema().equals(VersionSchema.name(check.plan().id()))) {
+				zdmViews.add(view.ruleOid());
+			}
+		}
 		for (Map.Entry<String, Phase> other : unfinished.entrySet()) {
 			String id = other.getKey();
 			List<String> objects = new ArrayList<>();
@@ -383,7 +389,7 @@ final class PlanValidator {
 			for (DependentView view : views) {
 				if (view.schema().equals(VersionSchema.name(id))) {
 					objects.add("its view " + view.schema() + "." + view.name());
-					heldViews.add(view.ruleOid());
+					zdmViews.add(view.ruleOid());
 				}
 			}
 			if (!objects.isEmpty()) {
@@ -392,7 +398,7 @@ final class PlanValidator {
 						+ "migration (advance it to " + Phase.COMPLETED + ") or roll it back, then start this one.");
 			}
 		}
-		return heldViews;
+		return zdmViews;
 	}
 
 	/** Whether {@code trigger} is zdm's sync trigger for an operation of migration {@code id}. */
@@ -474,12 +480,14 @@ final class PlanValidator {
 	}
 
 	/**
-	 * A new type that is a domain with a check, {@code NOT NULL} or a default makes {@code ADD COLUMN} check or
-	 * fill every existing row under {@code ACCESS EXCLUSIVE}: expand must never rewrite or scan.
+	 * A new column whose type is a domain with a check, {@code NOT NULL} or a default makes {@code ADD COLUMN}
+	 * check or fill every existing row under {@code ACCESS EXCLUSIVE}: expand must never rewrite or scan.
+	 * {@code renamed} is the column a rename copies (whose type the new column gets), or {@code null} for a
+	 * type change to {@code type}.
 	 */
-	private static void checkNotConstrainedDomain(CatalogReader catalog, ChangeColumnType change, Check check)
+	private static void checkNotConstrainedDomain(CatalogReader catalog, String type, ColumnInfo renamed, Check check)
 			throws SQLException {
-		List<DomainInfo> domains = catalog.domains(change.type());
+		List<DomainInfo> domains = catalog.domains(type);
 		List<String> constraints = new ArrayList<>();
 		for (DomainInfo domain : domains) {
 			List<String> what = new ArrayList<>(domain.checks());
@@ -493,13 +501,22 @@ final class PlanValidator {
 				constraints.add(String.join(" ", what) + " (domain " + domain.name() + ")");
 			}
 		}
-		if (!constraints.isEmpty()) {
-			check.fail("'type' " + change.type() + " is a domain with " + String.join(", ", constraints)
-					+ ": adding a column of it makes PostgreSQL check or fill every existing row under an ACCESS "
-					+ "EXCLUSIVE lock, blocking reads and writes for as long as that takes. Use its base type "
-					+ domains.get(domains.size() - 1).baseType() + " as 'type' (with 'default' for a default), and add "
-					+ "the check after the migration as a constraint: ADD CONSTRAINT ... CHECK (...) NOT VALID, then "
-					+ "VALIDATE CONSTRAINT.");
+		if (constraints.isEmpty()) {
+			return;
+		}
+		String base = domains.get(domains.size() - 1).baseType();
+		String problem = " is a domain with " + String.join(", ", constraints) + ": adding a column of it makes "
+				+ "PostgreSQL check or fill every existing row under an ACCESS EXCLUSIVE lock, blocking reads and writes "
+				+ "for as long as that takes. ";
+		if (renamed == null) {
+			check.fail("'type' " + type + problem + "Use its base type " + base + " as 'type' (with 'default' for a "
+					+ "default), and add the check after the migration as a constraint: ADD CONSTRAINT ... CHECK (...) "
+					+ "NOT VALID, then VALIDATE CONSTRAINT.");
+		}
+		else {
+			check.fail("the type of column \"" + renamed.name() + "\", " + type + "," + problem + "Change the column "
+					+ "to the base type " + base + " first (changeColumnType), with the domain's check as a table "
+					+ "constraint (ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT), then rename it.");
 		}
 	}
 
@@ -513,7 +530,9 @@ final class PlanValidator {
 		try {
 			CatalogReader catalog = new CatalogReader(connection);
 			try (Statement statement = connection.createStatement()) {
+				// A read of a sample: it must neither run long nor queue behind a lock for long.
 				statement.execute("SET LOCAL statement_timeout = '30s'");
+				statement.execute("SET LOCAL lock_timeout = '5s'");
 			}
 			for (int i = 0; i < plan.operations().size(); i++) {
 				if (plan.operations().get(i) instanceof ChangeColumnType change) {

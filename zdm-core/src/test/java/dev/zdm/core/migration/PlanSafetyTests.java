@@ -155,6 +155,17 @@ class PlanSafetyTests {
 				+ "(domain required_int)" + fix);
 		assertRefused(domainPlan("domain-default", "int_with_default"),
 				"'type' int_with_default is a domain with DEFAULT 7 (domain int_with_default)" + fix);
+		// A rename adds its new column with the old one's type.
+		this.db.execute("ALTER TABLE users ADD COLUMN rank positive");
+		assertRefused("""
+				id: rename-domain
+				operations:
+				  - renameColumn: {table: users, from: rank, to: position}
+				""", "operation 1 (renameColumn): the type of column \"rank\", positive, is a domain with CHECK ((VALUE > 0)) "
+				+ "(domain positive): adding a column of it makes PostgreSQL check or fill every existing row under an "
+				+ "ACCESS EXCLUSIVE lock, blocking reads and writes for as long as that takes. Change the column to the "
+				+ "base type integer first (changeColumnType), with the domain's check as a table constraint (ADD "
+				+ "CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT), then rename it.");
 	}
 
 	// Item 15: an IllegalArgumentException instead of a plan error.

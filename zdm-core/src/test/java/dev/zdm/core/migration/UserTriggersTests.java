@@ -110,7 +110,15 @@ class UserTriggersTests {
 		createItems();
 		Orchestrator zdm = new Orchestrator(this.owner.dataSource(), ZdmSettings.defaults());
 		zdm.install();
-		// A type change (the expressions are checked in temporary views, as this role) and a rename.
+		// The expressions are checked in temporary views, read back from the catalog as this role too.
+		assertThatThrownBy(() -> zdm.start(Plan.builder("noisy").changeColumnType("items", "price", "integer",
+				"round(price * 100 + random())::integer", "price_cents / 100.0", "price_cents").build()))
+			.isInstanceOf(PlanException.class)
+			.hasMessageContaining("java: operation 1 (changeColumnType): 'up' calls the volatile function random()");
+		assertThatThrownBy(() -> zdm.start(Plan.builder("qualified").changeColumnType("items", "price", "integer",
+				"round(items.price * 100)::integer", "price_cents / 100.0", "price_cents").build()))
+			.isInstanceOf(PlanException.class)
+			.hasMessageContaining("ERROR: missing FROM-clause entry for table \"items\"");
 		zdm.start(Plan.builder("items").changeColumnType("items", "price", "integer", "round(price * 100)::integer",
 				"price_cents / 100.0", "price_cents").renameColumn("items", "name", "title").build());
 		assertThat(zdm.advanceTo("items", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
