@@ -252,12 +252,15 @@ final class PlanValidator {
 		return sql(connection, "EXPLAIN " + sql, check, what, "");
 	}
 
-	/** Runs {@code sql} in a savepoint; if PostgreSQL refuses it, reports {@code what}, its error and {@code fix}. */
+	/**
+	 * Runs {@code sql} in a savepoint, undone after (what it created would clash with the next operation's);
+	 * if PostgreSQL refuses it, reports {@code what}, its error and {@code fix}.
+	 */
 	private boolean sql(Connection connection, String sql, Check check, String what, String fix) throws SQLException {
 		Savepoint savepoint = connection.setSavepoint();
 		try (Statement statement = connection.createStatement()) {
 			statement.execute(sql);
-			connection.releaseSavepoint(savepoint);
+			connection.rollback(savepoint);
 			return true;
 		}
 		catch (SQLException ex) {
