@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.migration.MigrationListener;
@@ -270,11 +271,13 @@ public final class BackfillEngine {
 				claim.range(), (cursor != null) ? String.join(",", cursor) : "the start");
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
+			// Validation refused the plan if the table has triggers that would fire and this role cannot stop them.
+			boolean replica = new CatalogReader(connection).canSetSessionReplicationRole();
 			while (true) {
 				long started = System.nanoTime();
 				Batch batch;
 				try {
-					batch = batch(connection, migrationId, claim, target, cursor, batchSize);
+					batch = batch(connection, migrationId, claim, target, cursor, batchSize, replica);
 					connection.commit();
 				}
 				catch (SQLException ex) {
@@ -337,7 +340,7 @@ public final class BackfillEngine {
 	}
 
 	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
-			int batchSize) throws SQLException {
+			int batchSize, boolean replica) throws SQLException {
 		seeEveryRow(connection);
 		try (PreparedStatement statement = connection
 			.prepareStatement("SELECT set_config(?, ?, true), set_config('lock_timeout', ?, true)")) {
@@ -345,6 +348,14 @@ public final class BackfillEngine {
 			statement.setString(2, target.bypassTrigger().name());
 			statement.setString(3, Long.toString(this.settings.lockTimeout().toMillis()));
 			statement.execute();
+		}
+		if (replica) {
+			// The application's triggers (updated_at, audit) must not fire for zdm's copy of a column: in
+			// replica mode only triggers enabled ALWAYS or REPLICA fire, and zdm's own are bypassed above.
+			try (PreparedStatement statement = connection
+				.prepareStatement("SELECT set_config('session_replication_role', 'replica', true)")) {
+				statement.execute();
+			}
 		}
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));

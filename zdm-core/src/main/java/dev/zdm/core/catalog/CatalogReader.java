@@ -145,22 +145,32 @@ public final class CatalogReader {
 
 	/**
 	 * The objects that depend on a column and would be dropped or broken with it: indexes, constraints
-	 * (including foreign keys of other tables that reference it), views, triggers, owned sequences and
-	 * policies. Its default and its {@code NOT NULL} are not listed: zdm carries those itself.
+	 * (including foreign keys of other tables that reference it), views, triggers, owned sequences,
+	 * policies and generated columns computed from it. Its own default and its {@code NOT NULL} are not
+	 * listed: zdm carries those itself.
 	 */
 	public List<ColumnDependent> dependents(TableInfo table, ColumnInfo column) throws SQLException {
 		List<ColumnDependent> dependents = new ArrayList<>();
+		// A pg_attrdef that depends on the column is its own default, or the expression of a generated
+		// column that reads it: only the first is zdm's to carry.
 		try (PreparedStatement statement = this.connection.prepareStatement("""
-				SELECT DISTINCT d.classid::regclass::text, d.objid, pg_describe_object(d.classid, d.objid, 0),
+				SELECT DISTINCT d.classid::regclass::text, d.objid,
+				       CASE WHEN d.classid = 'pg_attrdef'::regclass
+				            THEN (SELECT 'generated column ' || quote_ident(a.attname) || ' of table ' || ad.adrelid::regclass::text
+				                  FROM pg_attrdef ad JOIN pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
+				                  WHERE ad.oid = d.objid)
+				            ELSE pg_describe_object(d.classid, d.objid, 0) END,
 				       (SELECT con.contype::text FROM pg_constraint con
 				        WHERE d.classid = 'pg_constraint'::regclass AND con.oid = d.objid)
 				FROM pg_depend d
 				WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ? AND d.refobjsubid = ?
 				  AND d.deptype IN ('n', 'a')
-				  AND d.classid <> 'pg_attrdef'::regclass
+				  AND NOT EXISTS (SELECT 1 FROM pg_attrdef own WHERE d.classid = 'pg_attrdef'::regclass
+				                  AND own.oid = d.objid AND own.adrelid = d.refobjid AND own.adnum = ?)
 				ORDER BY 3""")) {
 			statement.setLong(1, table.oid());
 			statement.setInt(2, column.position());
+			statement.setInt(3, column.position());
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					String contype = rs.getString(4);
@@ -187,7 +197,133 @@ public final class CatalogReader {
 		}
 	}
 
-	/** The connection's role ({@code current_user}). */
+	/**
+	 * The triggers that fire for writes to a table, or to its partitions, other than those PostgreSQL
+	 * makes for constraints; a trigger a partition inherits from its parent is listed once, on the parent.
+	 */
+	public List<TriggerInfo> triggers(TableInfo table) throws SQLException {
+		List<TriggerInfo> triggers = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT t.tgname || CASE WHEN t.tgrelid <> ? THEN ' on ' || t.tgrelid::regclass::text ELSE '' END,
+				       n.nspname, p.oid::regprocedure::text, l.lanname, p.prosrc, t.tgnargs, t.tgargs,
+				       t.tgenabled::text, (t.tgtype & 16) <> 0,
+				       ARRAY(SELECT a.attname FROM unnest(t.tgattr::int2[]) WITH ORDINALITY AS k(attnum, ord)
+				             JOIN pg_attribute a ON a.attrelid = t.tgrelid AND a.attnum = k.attnum ORDER BY k.ord)
+				FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+				JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+				WHERE (t.tgrelid = ? OR t.tgrelid IN (SELECT relid FROM pg_partition_tree(?)))
+				  AND NOT t.tgisinternal AND t.tgparentid = 0
+				ORDER BY t.tgrelid <> ?, 1""")) {
+			statement.setLong(1, table.oid());
+			statement.setLong(2, table.oid());
+			statement.setLong(3, table.oid());
+			statement.setLong(4, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					triggers.add(new TriggerInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+							rs.getString(5), arguments(rs.getInt(6), rs.getBytes(7)), rs.getString(8).charAt(0),
+							rs.getBoolean(9), strings(rs.getArray(10))));
+				}
+			}
+		}
+		return triggers;
+	}
+
+	/** {@code tgargs}: each argument followed by a zero byte. */
+	private static List<String> arguments(int count, byte[] bytes) {
+		List<String> arguments = new ArrayList<>(count);
+		int start = 0;
+		for (int i = 0; bytes != null && i < bytes.length && arguments.size() < count; i++) {
+			if (bytes[i] == 0) {
+				arguments.add(new String(bytes, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
+				start = i + 1;
+			}
+		}
+		return List.copyOf(arguments);
+	}
+
+	private static List<String> strings(java.sql.Array array) throws SQLException {
+		if (array == null) {
+			return List.of();
+		}
+		List<String> strings = new ArrayList<>();
+		for (Object value : (Object[]) array.getArray()) {
+			strings.add((String) value);
+		}
+		return List.copyOf(strings);
+	}
+
+	/**
+	 * The functions the query of a view calls, directly or through operators, wherever they appear in it,
+	 * read from the view's stored query tree. (Built-in functions are pinned and have no {@code pg_depend}
+	 * rows: the tree is the only place that names them.)
+	 */
+	public List<ExpressionFunction> functionsCalledBy(QualifiedName view) throws SQLException {
+		List<ExpressionFunction> functions = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT DISTINCT p.oid::regprocedure::text, p.prokind::text, p.proretset, p.provolatile::text
+				FROM pg_rewrite r
+				CROSS JOIN LATERAL regexp_matches(r.ev_action::text, ':(funcid|opfuncid|aggfnoid|winfnoid|opno) ([0-9]+)', 'g') AS m(f)
+				JOIN pg_proc p ON p.oid = CASE WHEN m.f[1] = 'opno'
+				                               THEN (SELECT o.oprcode::oid FROM pg_operator o WHERE o.oid = m.f[2]::oid)
+				                               ELSE m.f[2]::oid END
+				WHERE r.ev_class = to_regclass(?)
+				ORDER BY 1""")) {
+			statement.setString(1, view.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					functions.add(new ExpressionFunction(rs.getString(1), rs.getString(2).charAt(0), rs.getBoolean(3),
+							rs.getString(4).charAt(0)));
+				}
+			}
+		}
+		return functions;
+	}
+
+	/**
+	 * The domains a type is, outermost first: empty when {@code type} (SQL text such as
+	 * {@code varchar(20)}) is not a domain.
+	 */
+	public List<DomainInfo> domains(String type) throws SQLException {
+		List<DomainInfo> domains = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				WITH RECURSIVE chain AS (
+				  SELECT t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typnotnull, t.typdefault, 0 AS depth
+				  FROM pg_type t WHERE t.oid = to_regtype(?)
+				  UNION ALL
+				  SELECT b.oid, b.typtype, b.typbasetype, b.typtypmod, b.typnotnull, b.typdefault, c.depth + 1
+				  FROM chain c JOIN pg_type b ON b.oid = c.typbasetype WHERE c.typtype = 'd'
+				)
+				SELECT format_type(c.oid, NULL), format_type(c.typbasetype, c.typtypmod), c.typnotnull, c.typdefault,
+				       ARRAY(SELECT pg_get_constraintdef(con.oid) FROM pg_constraint con
+				             WHERE con.contypid = c.oid AND con.contype = 'c' ORDER BY con.conname)
+				FROM chain c WHERE c.typtype = 'd' ORDER BY c.depth""")) {
+			statement.setString(1, type);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					domains.add(new DomainInfo(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
+							strings(rs.getArray(5))));
+				}
+			}
+		}
+		return domains;
+	}
+
+	/**
+	 * Whether the current role may set {@code session_replication_role}: superusers may, and from
+	 * PostgreSQL 15 roles granted {@code SET} on it.
+	 */
+	public boolean canSetSessionReplicationRole() throws SQLException {
+		String sql = (this.connection.getMetaData().getDatabaseMajorVersion() >= 15)
+				? "SELECT has_parameter_privilege('session_replication_role', 'SET')"
+				: "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
+		try (PreparedStatement statement = this.connection.prepareStatement(sql);
+				ResultSet rs = statement.executeQuery()) {
+			return rs.next() && rs.getBoolean(1);
+		}
+	}
+
+	/** The connection's role ({@code current_user}), as the catalog spells it. */
 	public String currentRole() throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement("SELECT current_user");
 				ResultSet rs = statement.executeQuery()) {
@@ -285,6 +421,26 @@ public final class CatalogReader {
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					views.add(rs.getString(1));
+				}
+			}
+		}
+		return views;
+	}
+
+	/** The views (plain or materialized) that read a table. */
+	public List<DependentView> viewsOn(TableInfo table) throws SQLException {
+		List<DependentView> views = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT DISTINCT n.nspname, v.relname, r.oid
+				FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+				JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
+				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?
+				  AND v.oid <> d.refobjid AND v.relkind IN ('v', 'm')
+				ORDER BY 1, 2""")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3)));
 				}
 			}
 		}

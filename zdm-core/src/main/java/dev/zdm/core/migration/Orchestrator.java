@@ -106,11 +106,16 @@ public final class Orchestrator {
 			this.plans.put(plan.id(), plan);
 			return status(plan.id());
 		}
-		this.validator.validate(plan, true);
+		List<PlanProblem> warnings = this.validator.validate(plan, true).warnings();
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
-			this.state.insert(connection, plan.id(), plan.checksum(), plan.description(), plan.source(),
-					this.settings.instanceId());
+			if (this.state.insert(connection, plan.id(), plan.checksum(), plan.description(), plan.source(),
+					this.settings.instanceId())) {
+				for (PlanProblem warning : warnings) {
+					this.state.event(connection, plan.id(), "warning", null, null, this.settings.instanceId(),
+							warning.toString());
+				}
+			}
 			connection.commit();
 		}
 		catch (SQLException ex) {

@@ -79,7 +79,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 		return new Builder(id);
 	}
 
-	/** Builds a {@link Plan} in Java; names are validated as in a plan file. */
+	/**
+	 * Builds a {@link Plan} in Java; names are validated as in a plan file, and every problem is reported at
+	 * once by {@link #build()} as a {@link PlanException}.
+	 */
 	public static final class Builder {
 
 		private final String id;
@@ -87,6 +90,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 		private String description;
 
 		private final List<Operation> operations = new ArrayList<>();
+
+		private final List<PlanProblem> problems = new ArrayList<>();
+
+		private int count;
 
 		private Builder(String id) {
 			this.id = id;
@@ -98,7 +105,8 @@ public record Plan(String id, String description, List<Operation> operations, St
 		}
 
 		public Builder renameColumn(String table, String from, String to) {
-			return operation(new RenameColumn(QualifiedName.parse(table), Identifier.of(from), Identifier.of(to)));
+			return operation("renameColumn",
+					() -> new RenameColumn(QualifiedName.parse(table), Identifier.of(from), Identifier.of(to)));
 		}
 
 		public Builder changeColumnType(String table, String column, String type, String up, String down) {
@@ -107,16 +115,44 @@ public record Plan(String id, String description, List<Operation> operations, St
 
 		public Builder changeColumnType(String table, String column, String type, String up, String down,
 				String rename) {
-			return operation(new ChangeColumnType(QualifiedName.parse(table), Identifier.of(column), type, up, down,
-					(rename != null) ? Identifier.of(rename) : null, null));
+			return operation("changeColumnType", () -> new ChangeColumnType(QualifiedName.parse(table),
+					Identifier.of(column), type, up, down, (rename != null) ? Identifier.of(rename) : null, null));
 		}
 
 		public Builder operation(Operation operation) {
+			this.count++;
 			this.operations.add(operation);
 			return this;
 		}
 
+		private Builder operation(String kind, java.util.function.Supplier<Operation> factory) {
+			try {
+				return operation(factory.get());
+			}
+			catch (IllegalArgumentException ex) {
+				this.count++;
+				this.problems.add(new PlanProblem("java", 0, 0, this.count, kind, ex.getMessage()));
+				return this;
+			}
+		}
+
+		/**
+		 * The plan.
+		 * @throws PlanException if its id, a name or an expression is not valid
+		 */
 		public Plan build() {
+			List<PlanProblem> all = new ArrayList<>();
+			String idProblem = idProblem(this.id);
+			if (idProblem != null) {
+				all.add(new PlanProblem("java", 0, 0, 0, null, idProblem));
+			}
+			all.addAll(this.problems);
+			if (this.count == 0) {
+				all.add(new PlanProblem("java", 0, 0, 0, null, "the plan has no operations: add at least one"));
+			}
+			if (!all.isEmpty()) {
+				throw new PlanException((idProblem == null) ? this.id : null, all);
+			}
 			return new Plan(this.id, this.description, this.operations, "java");
 		}
 

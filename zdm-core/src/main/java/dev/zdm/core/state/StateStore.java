@@ -128,6 +128,25 @@ public final class StateStore {
 		}
 	}
 
+	/**
+	 * The migrations that have started and neither completed nor rolled back, oldest first, with their
+	 * phases, read in the caller's transaction.
+	 */
+	public Map<String, Phase> unfinished(Connection connection) throws SQLException {
+		Map<String, Phase> unfinished = new java.util.LinkedHashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT id, phase FROM " + table("zdm_migration")
+				+ " WHERE phase NOT IN (?, ?) ORDER BY created_at, id")) {
+			statement.setString(1, Phase.COMPLETED.name());
+			statement.setString(2, Phase.ROLLED_BACK.name());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					unfinished.put(rs.getString(1), Phase.valueOf(rs.getString(2)));
+				}
+			}
+		}
+		return unfinished;
+	}
+
 	/** Registers a new migration in {@link Phase#PENDING}; false if it already exists. */
 	public boolean insert(Connection connection, String id, String checksum, String description, String source,
 			String actor) throws SQLException {
