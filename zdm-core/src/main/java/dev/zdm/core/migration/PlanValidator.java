@@ -40,7 +40,6 @@ import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.IndexDefinition;
 import dev.zdm.core.sql.QualifiedName;
 import dev.zdm.core.state.StateStore;
-import dev.zdm.core.sync.SyncTrigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -197,7 +196,8 @@ final class PlanValidator {
 		List<ColumnDependent> dependents = catalog.dependents(table, old).stream()
 			.filter((dependent) -> !("pg_class".equals(dependent.kind()) && carried.contains(dependent.oid())))
 			.filter((dependent) -> !"u".equals(dependent.constraintType()))
-			.filter((dependent) -> !isOwnMarkTrigger(dependent, check))
+			// zdm's triggers on the column: this migration's own (after expand), or another's, reported above.
+			.filter((dependent) -> !isSyncTriggerOf(dependent, triggers, check.plan().id(), unfinished.keySet()))
 			// Version schema views: this migration's own (after expand), or another's, reported above.
 			.filter((dependent) -> !("pg_rewrite".equals(dependent.kind()) && zdmViews.contains(dependent.oid())))
 			.toList();
@@ -219,11 +219,19 @@ final class PlanValidator {
 		}
 	}
 
-	/** This operation's own trigger {@code BEFORE UPDATE OF} the old column, there once its expand ran. */
-	private static boolean isOwnMarkTrigger(ColumnDependent dependent, Check check) {
-		Identifier mark = SyncTrigger.markName(Identifier.of(ColumnCopy.objectName(check.plan().id(), check.index())),
-				false);
-		return "pg_trigger".equals(dependent.kind()) && dependent.description().startsWith("trigger " + mark + " on ");
+	/** Whether a dependent is a sync trigger of migration {@code id} or of one of {@code others}. */
+	private boolean isSyncTriggerOf(ColumnDependent dependent, List<TriggerInfo> triggers, String id,
+			Set<String> others) {
+		if (!"pg_trigger".equals(dependent.kind())) {
+			return false;
+		}
+		for (TriggerInfo trigger : triggers) {
+			if (dependent.description().startsWith("trigger " + trigger.name() + " on ")
+					&& (isSyncTriggerOf(trigger, id) || others.stream().anyMatch((other) -> isSyncTriggerOf(trigger, other)))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void validateChangeType(Connection connection, CatalogReader catalog, TableInfo table, ColumnInfo old,
@@ -481,7 +489,7 @@ final class PlanValidator {
 			String id = other.getKey();
 			List<String> objects = new ArrayList<>();
 			for (TriggerInfo trigger : triggers) {
-				if (isSyncTriggerOf(trigger, id)) {
+				if (isSyncTriggerOf(trigger, id) && !trigger.name().endsWith("_new") && !trigger.name().endsWith("_old")) {
 					objects.add("its sync trigger " + trigger.name());
 				}
 			}
@@ -505,8 +513,9 @@ final class PlanValidator {
 		// objectName(id, n) is the same prefix followed by the operation's index.
 		String zero = ColumnCopy.objectName(id, 0);
 		String prefix = zero.substring(0, zero.length() - 1);
+		// The main trigger, or one of its mark triggers (SyncTrigger.markName).
 		return isZdmTrigger(trigger) && trigger.name().startsWith(prefix)
-				&& trigger.name().substring(prefix.length()).matches("[0-9]+");
+				&& trigger.name().substring(prefix.length()).matches("[0-9]+(_new|_old)?");
 	}
 
 	/** zdm's own triggers: their functions live in zdm's schema, under the trigger's name. */
