@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlSettings;
 import dev.zdm.core.operation.ColumnCopy;
 import dev.zdm.core.operation.VersionSchema;
@@ -233,6 +234,19 @@ class OrchestrationSafetyTests {
 				connection.rollback();
 			}
 		}
+	}
+
+	@Test
+	void workThatThrowsMidTransactionIsRolledBackNotCommitted() {
+		DdlExecutor ddl = new DdlExecutor(this.db.dataSource(), DdlSettings.defaults(), MigrationListener.NONE);
+		assertThatThrownBy(() -> ddl.inTransaction("half-done work", (connection) -> {
+			execute(connection, "CREATE TABLE half_done (id int)");
+			throw new MigrationException("refused half-way");
+		})).isInstanceOf(MigrationException.class).hasMessage("refused half-way");
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'half_done'")).isZero();
+
+		ddl.rehearse("rehearsal", (connection) -> execute(connection, "CREATE TABLE rehearsed (id int)"));
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'rehearsed'")).isZero();
 	}
 
 	private Orchestrator orchestrator() {
