@@ -141,7 +141,8 @@ class OrchestrationSafetyTests {
 		assertThat(failure).isInstanceOf(MigrationException.class)
 			.hasMessageContaining("rehearse-view operation 1 (renameColumn)")
 			.hasMessageContaining("view client_emails depends on column email")
-			.hasMessageContaining("stays SWITCHED");
+			.hasMessageContaining("stays SWITCHED")
+			.hasMessageContaining("Drop what depends on column email of public.clients (or recreate it on email_address)");
 		this.db.execute("UPDATE clients SET email_address = 'changed@example.com' WHERE id = 1");
 
 		assertThat(zdm.rollback("rehearse-view").phase()).isEqualTo(Phase.ROLLED_BACK);
