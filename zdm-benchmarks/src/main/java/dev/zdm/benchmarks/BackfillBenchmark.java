@@ -8,6 +8,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -25,9 +27,13 @@ import org.postgresql.ds.PGSimpleDataSource;
  * on single-row writes, on identical fresh tables in the same run. Prints a Markdown table for
  * {@code docs/benchmarks.md}.
  * <p>
+ * It runs in a database of its own, created on the server it is pointed at under a unique name and dropped
+ * at the end, also when it fails or is interrupted: it never creates, changes or drops anything in the
+ * database of {@code zdm.bench.url}, which it uses only to create and drop its own.
+ * <p>
  * System properties: {@code zdm.bench.url} (default: an embedded PostgreSQL), {@code zdm.bench.user}
- * ({@code postgres}), {@code zdm.bench.rows} (1,000,000), {@code zdm.bench.writes} (20,000),
- * {@code zdm.bench.repeats} (3).
+ * ({@code postgres}; needs {@code CREATEDB}), {@code zdm.bench.password}, {@code zdm.bench.rows} (1,000,000),
+ * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3).
  */
 public final class BackfillBenchmark {
 
@@ -51,22 +57,78 @@ public final class BackfillBenchmark {
 		int rows = Integer.getInteger("zdm.bench.rows", 1_000_000);
 		int writes = Integer.getInteger("zdm.bench.writes", 20_000);
 		int repeats = Integer.getInteger("zdm.bench.repeats", 3);
+		if (rows < 1 || writes < 1 || repeats < 1) {
+			throw new IllegalArgumentException("zdm.bench.rows, zdm.bench.writes and zdm.bench.repeats must be at least 1");
+		}
 		String url = System.getProperty("zdm.bench.url");
 		EmbeddedPostgres embedded = null;
-		PGSimpleDataSource dataSource = new PGSimpleDataSource();
 		if (url == null || url.isBlank()) {
 			embedded = EmbeddedPostgres.builder().start();
 			url = embedded.getJdbcUrl("postgres", "postgres");
 		}
-		dataSource.setUrl(url);
-		dataSource.setUser(System.getProperty("zdm.bench.user", "postgres"));
+		PGSimpleDataSource server = dataSource(url, null);
+		String database = "zdm_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
 		try {
-			new BackfillBenchmark(dataSource, rows).run(writes, repeats);
+			createDatabase(server, database);
+			AtomicBoolean dropped = new AtomicBoolean();
+			Runnable drop = () -> {
+				if (dropped.compareAndSet(false, true)) {
+					dropDatabase(server, database);
+				}
+			};
+			// Ctrl-C ends the JVM without running finally blocks, but with its shutdown hooks.
+			Thread hook = new Thread(drop, "drop " + database);
+			Runtime.getRuntime().addShutdownHook(hook);
+			try {
+				new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
+			}
+			finally {
+				drop.run();
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
 		}
 		finally {
 			if (embedded != null) {
 				embedded.close();
 			}
+		}
+	}
+
+	private static PGSimpleDataSource dataSource(String url, String database) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(url);
+		if (database != null) {
+			dataSource.setDatabaseName(database);
+		}
+		dataSource.setUser(System.getProperty("zdm.bench.user", "postgres"));
+		String password = System.getProperty("zdm.bench.password");
+		if (password != null) {
+			dataSource.setPassword(password);
+		}
+		dataSource.setApplicationName("zdm-benchmark");
+		return dataSource;
+	}
+
+	private static void createDatabase(DataSource server, String database) throws SQLException {
+		try (Connection connection = server.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + database);
+		}
+		catch (SQLException ex) {
+			throw new SQLException("The benchmark runs in a database of its own, which it could not create ("
+					+ ex.getMessage() + "): give zdm.bench.user the CREATEDB privilege, or run it without zdm.bench.url "
+					+ "(an embedded PostgreSQL)", ex.getSQLState(), ex);
+		}
+		System.out.printf("Running in database %s (created for this run, dropped at its end)%n", database);
+	}
+
+	private static void dropDatabase(DataSource server, String database) {
+		try (Connection connection = server.getConnection(); Statement statement = connection.createStatement()) {
+			statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+			System.out.printf("Dropped database %s%n", database);
+		}
+		catch (SQLException ex) {
+			System.err.printf("Could not drop the benchmark's database %s (%s): drop it by hand%n", database,
+					ex.getMessage());
 		}
 	}
 
@@ -104,7 +166,6 @@ public final class BackfillBenchmark {
 				writes * 1000L / Math.max(1, plainMs));
 		System.out.printf("| %,d single-row `UPDATE`s through the sync trigger | %,d ms | %,d | %.2f |%n", writes, syncedMs,
 				writes * 1000L / Math.max(1, syncedMs), (double) syncedMs / plainMs);
-		execute("DROP SCHEMA IF EXISTS zdm CASCADE");
 	}
 
 	private long bareUpdate() throws SQLException {
@@ -180,8 +241,7 @@ public final class BackfillBenchmark {
 
 	private String freshTable() throws SQLException {
 		String table = "bench_" + (++this.tables);
-		execute("DROP TABLE IF EXISTS " + table,
-				"CREATE TABLE " + table + " AS SELECT g::bigint AS id, ((g % 100000) / 100.0)::numeric(10,2) AS price, "
+		execute("CREATE TABLE " + table + " AS SELECT g::bigint AS id, ((g % 100000) / 100.0)::numeric(10,2) AS price, "
 						+ "md5(g::text) AS name FROM generate_series(1, " + this.rows + ") g",
 				"ALTER TABLE " + table + " ADD PRIMARY KEY (id)", "VACUUM ANALYZE " + table, "CHECKPOINT");
 		return table;

@@ -55,7 +55,15 @@ public final class DdlExecutor {
 	 * transaction is retried when a lock is not granted.
 	 */
 	public void inTransaction(String description, TransactionWork work) {
-		run(description, this.settings.statementTimeout(), true, work);
+		run(description, this.settings.statementTimeout(), true, true, work);
+	}
+
+	/**
+	 * Runs {@code work} like {@link #inTransaction}, then rolls it back: a rehearsal that proves statements
+	 * would succeed (locks granted within the lock timeout, no error) without changing anything.
+	 */
+	public void rehearse(String description, TransactionWork work) {
+		run(description, this.settings.statementTimeout(), true, false, work);
 	}
 
 	/**
@@ -64,7 +72,7 @@ public final class DdlExecutor {
 	 * ({@code VALIDATE CONSTRAINT}).
 	 */
 	public void inLongTransaction(String description, TransactionWork work) {
-		run(description, Duration.ZERO, true, work);
+		run(description, Duration.ZERO, true, true, work);
 	}
 
 	/**
@@ -73,7 +81,7 @@ public final class DdlExecutor {
 	 * what the failed attempt left behind (an invalid index).
 	 */
 	public void autocommit(String description, String sql, String cleanup) {
-		run(description, Duration.ZERO, false, (connection) -> {
+		run(description, Duration.ZERO, false, true, (connection) -> {
 			try (Statement statement = connection.createStatement()) {
 				statement.execute(sql);
 			}
@@ -91,7 +99,8 @@ public final class DdlExecutor {
 		});
 	}
 
-	private void run(String description, Duration statementTimeout, boolean transactional, TransactionWork work) {
+	private void run(String description, Duration statementTimeout, boolean transactional, boolean commit,
+			TransactionWork work) {
 		for (int attempt = 1;; attempt++) {
 			long started = System.nanoTime();
 			try (Connection connection = this.dataSource.getConnection()) {
@@ -100,8 +109,11 @@ public final class DdlExecutor {
 					connection.setAutoCommit(!transactional);
 					setTimeouts(connection, statementTimeout, transactional);
 					work.run(connection);
-					if (transactional) {
+					if (transactional && commit) {
 						connection.commit();
+					}
+					else if (transactional) {
+						connection.rollback();
 					}
 					logger.info("{}: done in {} ms (attempt {})", description, (System.nanoTime() - started) / 1_000_000,
 							attempt);
@@ -125,6 +137,18 @@ public final class DdlExecutor {
 							ex.getMessage(), delay.toMillis());
 					this.listener.lockRetry(description, attempt, delay);
 					sleep(delay);
+				}
+				catch (RuntimeException ex) {
+					// Roll back here: resetting auto-commit below would otherwise commit the work done so far.
+					if (transactional) {
+						try {
+							connection.rollback();
+						}
+						catch (SQLException rollbackFailure) {
+							ex.addSuppressed(rollbackFailure);
+						}
+					}
+					throw ex;
 				}
 				finally {
 					resetSession(connection, autoCommit, transactional);

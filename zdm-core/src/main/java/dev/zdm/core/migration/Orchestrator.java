@@ -1,8 +1,6 @@
 package dev.zdm.core.migration;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +28,11 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.core.state.MigrationEvent;
+import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.MigrationRecord;
 import dev.zdm.core.state.StateStore;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,13 @@ import org.slf4j.LoggerFactory;
  * or {@code ROLLING_BACK → ROLLED_BACK} from any phase before {@code CONTRACTING}.
  * <p>
  * The phase lives in PostgreSQL, so any instance can pick a migration up. Transitions of one migration are
- * serialised across instances with an advisory lock. Each operation's DDL for a phase commits in one
- * transaction together with the record that it was done, so a phase interrupted by a crash is finished by
- * calling the same method again. Backfills run outside the lock so that several instances share them.
+ * serialised across instances with an advisory lock ({@link MigrationLock}); every transaction that changes
+ * the migration or its schema objects first proves, under a row lock on the migration, that this instance
+ * still holds it and that the migration is in the phase the work belongs to ({@link StateStore#fence}), so
+ * an instance whose lock connection ended cannot act on a migration another instance has taken over. Each
+ * operation's DDL for a phase commits in one transaction together with the record that it was done, so a
+ * phase interrupted by a crash is finished by calling the same method again. Backfills run outside the
+ * lock so that several instances share them.
  */
 public final class Orchestrator {
 
@@ -129,24 +134,50 @@ public final class Orchestrator {
 
 	private void restart(Plan plan, MigrationRecord record) {
 		// Instances starting together with the changed plan: the first restarts it, the others find it done.
-		withLock(plan.id(), Duration.ofSeconds(30), (connection) -> {
-			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + this.state.table("zdm_migration")
-					+ " SET checksum = ?, description = ?, source = ?, phase = ?, error = NULL, updated_at = now() "
-					+ "WHERE id = ? AND phase = ?")) {
-				statement.setString(1, plan.checksum());
-				statement.setString(2, plan.description());
-				statement.setString(3, plan.source());
-				statement.setString(4, Phase.PENDING.name());
-				statement.setString(5, plan.id());
-				statement.setString(6, Phase.ROLLED_BACK.name());
-				if (statement.executeUpdate() == 0) {
-					return;
-				}
-			}
-			this.state.clearSteps(connection, plan.id());
-			this.state.event(connection, plan.id(), "restart", record.phase(), Phase.PENDING,
-					this.settings.instanceId(), "plan changed after rollback; now from " + plan.source());
-		});
+		withLock(plan.id(), Duration.ofSeconds(30), (lock) -> this.ddl.inTransaction("restart " + plan.id(),
+				(connection) -> {
+					this.state.fence(connection, lock, "restart it");
+					if (this.state.restart(connection, plan.id(), plan.checksum(), plan.description(), plan.source())) {
+						this.state.event(connection, plan.id(), "restart", record.phase(), Phase.PENDING,
+								this.settings.instanceId(), "plan changed after rollback; now from " + plan.source());
+					}
+				}));
+	}
+
+	/**
+	 * Starts a rolled-back migration again from {@link Phase#PENDING}, with the plan loaded on this instance
+	 * (validated again first): advancing it then runs every phase afresh. The restart is recorded in the
+	 * audit log with this instance as its actor.
+	 * @throws MigrationException if the migration is in any phase but {@link Phase#ROLLED_BACK}
+	 * @throws PlanException if the plan no longer fits the database
+	 */
+	public MigrationStatus restart(String id) {
+		Plan plan = plan(id);
+		requireRolledBack(id, phaseOf(id));
+		this.validator.validate(plan, true);
+		withLock(id, (lock) -> this.ddl.inTransaction("restart " + id, (connection) -> {
+			requireRolledBack(id, this.state.fence(connection, lock, "restart it").phase());
+			this.state.restart(connection, id, plan.checksum(), plan.description(), plan.source());
+			this.state.event(connection, id, "restart", Phase.ROLLED_BACK, Phase.PENDING, this.settings.instanceId(),
+					"restarted with the plan from " + plan.source());
+		}));
+		logger.info("Migration {}: {} -> {} (restart)", id, Phase.ROLLED_BACK, Phase.PENDING);
+		this.settings.listener().phaseChanged(id, Phase.ROLLED_BACK, Phase.PENDING);
+		return status(id);
+	}
+
+	private static void requireRolledBack(String id, Phase phase) {
+		if (phase == Phase.ROLLED_BACK) {
+			return;
+		}
+		String advice = switch (phase) {
+			case COMPLETED -> "it completed: to change the schema further, write a new plan with a new id";
+			case ROLLING_BACK -> "it is rolling back: call rollback again to finish it, then restart it";
+			case CONTRACTING -> "it is contracting: advance it to finish";
+			default -> "it is still running: advance it, or roll it back first";
+		};
+		throw new MigrationException("Migration " + id + " is " + phase
+				+ ": only a rolled-back migration can be restarted; " + advice);
 	}
 
 	/** The plans registered with this instance, by id. */
@@ -204,7 +235,7 @@ public final class Orchestrator {
 				case BACKFILLED -> switchOver(plan);
 				case SWITCHED, CONTRACTING -> contract(plan);
 				case COMPLETED, ROLLED_BACK -> throw new MigrationException("Migration " + id + " is " + phase
-						+ ": there is nothing to advance");
+						+ ": there is nothing to advance" + ((phase == Phase.ROLLED_BACK) ? "; restart it to run it again" : ""));
 				case ROLLING_BACK -> throw new MigrationException("Migration " + id
 						+ " is rolling back: call rollback again to finish it");
 			}
@@ -239,7 +270,7 @@ public final class Orchestrator {
 	public MigrationStatus rollback(String id) {
 		Plan plan = plan(id);
 		try {
-			withLock(id, (lockConnection) -> {
+			withLock(id, (lock) -> {
 				Phase phase = phaseOf(id);
 				if (phase == Phase.ROLLED_BACK) {
 					return;
@@ -251,6 +282,7 @@ public final class Orchestrator {
 				if (phase != Phase.ROLLING_BACK) {
 					// Withdrawing the ranges with the transition stops running backfills at their next batch.
 					this.ddl.inTransaction(id + ": " + phase + " -> " + Phase.ROLLING_BACK, (connection) -> {
+						this.state.fence(connection, lock, plan.checksum(), "start rolling it back", phase);
 						this.backfill.delete(connection, id);
 						VersionSchema.of(id).drop(connection);
 						this.state.transition(connection, id, phase, Phase.ROLLING_BACK, "rollback",
@@ -262,13 +294,14 @@ public final class Orchestrator {
 				List<Operation> operations = plan.operations();
 				for (int i = operations.size(); i >= 1; i--) {
 					int index = i;
-					runStep(plan, "rollback:" + index, "rollback " + describe(plan, index),
+					runStep(lock, plan, Phase.ROLLING_BACK, "rollback:" + index, "rollback " + describe(plan, index),
 							(connection) -> {
 								steps(connection, plan, index).rollback(connection);
 								return null;
 							});
 				}
 				this.ddl.inTransaction("finish rollback of " + id, (connection) -> {
+					this.state.fence(connection, lock, plan.checksum(), "finish rolling it back", Phase.ROLLING_BACK);
 					this.backfill.delete(connection, id);
 					this.state.transition(connection, id, Phase.ROLLING_BACK, Phase.ROLLED_BACK, "rollback",
 							this.settings.instanceId());
@@ -286,19 +319,20 @@ public final class Orchestrator {
 	}
 
 	private void expand(Plan plan) {
-		withLock(plan.id(), (lockConnection) -> {
+		withLock(plan.id(), (lock) -> {
 			Phase phase = phaseOf(plan.id());
 			if (phase != Phase.PENDING && phase != Phase.EXPANDING) {
 				return;
 			}
 			this.validator.validate(plan, phase == Phase.PENDING);
-			transition(plan.id(), phase, Phase.EXPANDING, "advance");
+			transition(lock, plan, phase, Phase.EXPANDING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				runStep(plan, "expand:" + index, "expand " + describe(plan, index),
+				runStep(lock, plan, Phase.EXPANDING, "expand:" + index, "expand " + describe(plan, index),
 						(connection) -> steps(connection, plan, index).expand(connection));
 			}
-			runStep(plan, "expand:views", "create version schema " + VersionSchema.name(plan.id()), (connection) -> {
+			String views = "create version schema " + VersionSchema.name(plan.id());
+			runStep(lock, plan, Phase.EXPANDING, "expand:views", views, (connection) -> {
 				List<ColumnCopy> operations = new ArrayList<>();
 				for (int i = 1; i <= plan.operations().size(); i++) {
 					operations.add(steps(connection, plan, i));
@@ -306,19 +340,20 @@ public final class Orchestrator {
 				VersionSchema.of(plan.id()).create(connection, operations);
 				return null;
 			});
-			transition(plan.id(), Phase.EXPANDING, Phase.EXPANDED, "advance");
+			transition(lock, plan, Phase.EXPANDING, Phase.EXPANDED, "advance");
 		});
 	}
 
 	private void backfill(Plan plan) {
 		String id = plan.id();
 		Map<Integer, BackfillTarget> targets = backfillTargets(plan);
-		withLock(id, (lockConnection) -> {
+		withLock(id, (lock) -> {
 			Phase phase = phaseOf(id);
 			if (phase != Phase.EXPANDED && phase != Phase.BACKFILLING) {
 				return;
 			}
 			this.ddl.inTransaction("plan backfill of " + id, (connection) -> {
+				this.state.fence(connection, lock, plan.checksum(), "plan its backfill", phase);
 				for (Map.Entry<Integer, BackfillTarget> entry : targets.entrySet()) {
 					this.backfill.plan(connection, id, entry.getKey(), entry.getValue());
 				}
@@ -335,7 +370,7 @@ public final class Orchestrator {
 		long rows = this.backfill.run(id, targets);
 		logger.info("Backfill of {}: this instance wrote {} rows in {} ms", id, rows,
 				(System.nanoTime() - started) / 1_000_000);
-		withLock(id, Duration.ofMinutes(10), (lockConnection) -> {
+		withLock(id, Duration.ofMinutes(10), (lock) -> {
 			if (phaseOf(id) != Phase.BACKFILLING) {
 				return;
 			}
@@ -353,18 +388,21 @@ public final class Orchestrator {
 						+ "(or the data) before starting it again.");
 			}
 			if (mismatches > 0) {
-				this.ddl.inTransaction("reset backfill of " + id, (connection) -> this.backfill.reset(connection, id));
+				this.ddl.inTransaction("reset backfill of " + id, (connection) -> {
+					this.state.fence(connection, lock, plan.checksum(), "reset its backfill", Phase.BACKFILLING);
+					this.backfill.reset(connection, id);
+				});
 				throw new MigrationException("Verification of " + id + " found " + mismatches
 						+ " rows whose new value differs from 'up' of the old; the backfill was reset: advance again to "
 						+ "rerun it. If it keeps failing, check that 'up' and 'down' are deterministic inverses.");
 			}
 			logger.info("Backfill of {} verified: 0 rows differ", id);
-			transition(id, Phase.BACKFILLING, Phase.BACKFILLED, "advance");
+			transition(lock, plan, Phase.BACKFILLING, Phase.BACKFILLED, "advance");
 		});
 	}
 
 	private void switchOver(Plan plan) {
-		withLock(plan.id(), (lockConnection) -> {
+		withLock(plan.id(), (lock) -> {
 			if (phaseOf(plan.id()) != Phase.BACKFILLED) {
 				return;
 			}
@@ -374,22 +412,23 @@ public final class Orchestrator {
 				if (isStepDone(plan.id(), step)) {
 					continue;
 				}
+				requireHeld(lock, "prepare the switch of " + describe(plan, index));
 				withConnection((connection) -> {
 					steps(connection, plan, index).prepareSwitch(this.ddl, connection);
 					return null;
 				});
-				runStep(plan, step, "switch " + describe(plan, index),
+				runStep(lock, plan, Phase.BACKFILLED, step, "switch " + describe(plan, index),
 						(connection) -> {
 							steps(connection, plan, index).switchOver(connection);
 							return null;
 						});
 			}
-			transition(plan.id(), Phase.BACKFILLED, Phase.SWITCHED, "advance");
+			transition(lock, plan, Phase.BACKFILLED, Phase.SWITCHED, "advance");
 		});
 	}
 
 	private void contract(Plan plan) {
-		withLock(plan.id(), (lockConnection) -> {
+		withLock(plan.id(), (lock) -> {
 			Phase phase = phaseOf(plan.id());
 			if (phase != Phase.SWITCHED && phase != Phase.CONTRACTING) {
 				return;
@@ -399,6 +438,7 @@ public final class Orchestrator {
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				if (!isStepDone(plan.id(), "contract:" + index)) {
+					requireHeld(lock, "prepare the contract of " + describe(plan, index));
 					withConnection((connection) -> {
 						steps(connection, plan, index).prepareContract(this.ddl, connection);
 						return null;
@@ -406,7 +446,10 @@ public final class Orchestrator {
 				}
 			}
 			verifyInStep(plan, phase);
-			transition(plan.id(), phase, Phase.CONTRACTING, "advance");
+			if (phase == Phase.SWITCHED) {
+				rehearseContract(lock, plan);
+			}
+			transition(lock, plan, phase, Phase.CONTRACTING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				String step = "contract:" + index;
@@ -414,12 +457,13 @@ public final class Orchestrator {
 					continue;
 				}
 				OperationSteps steps = withConnection((connection) -> steps(connection, plan, index));
-				runStep(plan, step, "contract " + describe(plan, index), (connection) -> {
+				runStep(lock, plan, Phase.CONTRACTING, step, "contract " + describe(plan, index), (connection) -> {
 					steps.contract(connection);
 					return null;
 				});
 			}
 			this.ddl.inTransaction("finish contract of " + plan.id(), (connection) -> {
+				this.state.fence(connection, lock, plan.checksum(), "finish its contract", Phase.CONTRACTING);
 				this.backfill.delete(connection, plan.id());
 				VersionSchema.of(plan.id()).drop(connection);
 				this.state.transition(connection, plan.id(), Phase.CONTRACTING, Phase.COMPLETED, "advance",
@@ -472,6 +516,45 @@ public final class Orchestrator {
 						+ "lost with " + old + ". " + stays);
 			}
 		}
+	}
+
+	/**
+	 * Runs every operation's contract statements in one transaction under the lock timeout, as contract will,
+	 * and rolls it back: what would fail there (an object created since validation that depends on the old
+	 * column, a default PostgreSQL refuses) is found while the migration is still {@code SWITCHED}, from where
+	 * it can be rolled back, rather than in {@code CONTRACTING}, from where it cannot.
+	 */
+	private void rehearseContract(MigrationLock lock, Plan plan) {
+		this.ddl.rehearse("rehearse contract of " + plan.id(), (connection) -> {
+			this.state.fence(connection, lock, plan.checksum(), "rehearse its contract", Phase.SWITCHED);
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				ColumnCopy steps = steps(connection, plan, i);
+				try {
+					steps.contract(connection);
+				}
+				catch (SQLException ex) {
+					if (DdlExecutor.isLockFailure(ex)) {
+						throw ex;
+					}
+					String fix = "2BP01".equals(ex.getSQLState())
+							? "Drop what depends on column " + steps.oldColumn() + " of " + steps.table() + " (or recreate it on "
+									+ steps.newColumn() + "), then advance again; or roll the migration back."
+							: "Remove the cause, then advance again; or roll the migration back.";
+					throw new MigrationException("Contract of " + describe(plan, i) + " would fail, so it was not started: "
+							+ failure(ex) + ". Nothing was changed: the migration stays SWITCHED, from where it can be rolled "
+							+ "back. " + fix, ex);
+				}
+			}
+		});
+	}
+
+	/** PostgreSQL's message and detail, without its hint (for a dependency, "use DROP ... CASCADE"). */
+	private static String failure(SQLException ex) {
+		if (ex instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+			ServerErrorMessage error = psql.getServerErrorMessage();
+			return error.getMessage() + ((error.getDetail() != null) ? " (" + error.getDetail() + ")" : "");
+		}
+		return ex.getMessage();
 	}
 
 	private Plan plan(String id) {
@@ -530,9 +613,13 @@ public final class Orchestrator {
 		return plan.id() + " operation " + index + " (" + plan.operations().get(index - 1).kind() + ")";
 	}
 
-	/** Runs one operation's DDL for a phase with the record that it is done, in one transaction, once. */
-	private void runStep(Plan plan, String step, String description, StepWork work) {
+	/**
+	 * Runs one operation's DDL for a phase with the record that it is done, in one transaction, once, while
+	 * the migration is in {@code phase} and this instance holds it.
+	 */
+	private void runStep(MigrationLock lock, Plan plan, Phase phase, String step, String description, StepWork work) {
 		this.ddl.inTransaction(description, (connection) -> {
+			this.state.fence(connection, lock, plan.checksum(), description, phase);
 			if (this.state.isStepDone(connection, plan.id(), step)) {
 				return;
 			}
@@ -553,12 +640,15 @@ public final class Orchestrator {
 		return withConnection((connection) -> this.state.isStepDone(connection, id, step));
 	}
 
-	private void transition(String id, Phase from, Phase to, String action) {
+	private void transition(MigrationLock lock, Plan plan, Phase from, Phase to, String action) {
+		String id = plan.id();
 		if (from == to) {
 			return;
 		}
-		this.ddl.inTransaction(id + ": " + from + " -> " + to,
-				(connection) -> this.state.transition(connection, id, from, to, action, this.settings.instanceId()));
+		this.ddl.inTransaction(id + ": " + from + " -> " + to, (connection) -> {
+			this.state.fence(connection, lock, plan.checksum(), "move it from " + from + " to " + to, from);
+			this.state.transition(connection, id, from, to, action, this.settings.instanceId());
+		});
 		logger.info("Migration {}: {} -> {}", id, from, to);
 		this.settings.listener().phaseChanged(id, from, to);
 	}
@@ -582,7 +672,7 @@ public final class Orchestrator {
 	@FunctionalInterface
 	private interface LockedWork {
 
-		void run(Connection lockConnection) throws SQLException;
+		void run(MigrationLock lock) throws SQLException;
 
 	}
 
@@ -591,48 +681,27 @@ public final class Orchestrator {
 	}
 
 	/**
-	 * Runs {@code work} holding the migration's advisory lock on a connection of its own, waiting up to
-	 * {@code wait} for another instance to release it.
+	 * Runs {@code work} holding the migration's advisory lock, waiting up to {@code wait} for another
+	 * instance to release it.
 	 */
 	private void withLock(String id, Duration wait, LockedWork work) {
-		long deadline = System.nanoTime() + wait.toNanos();
-		try (Connection connection = this.dataSource.getConnection()) {
-			connection.setAutoCommit(true);
-			while (!tryLock(connection, id, true)) {
-				if (System.nanoTime() >= deadline) {
-					throw new MigrationBusyException("Migration " + id
-							+ " is being changed by another instance right now; try again when it is done");
-				}
-				try {
-					Thread.sleep(200);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					throw new MigrationException("Interrupted while waiting for migration " + id, ex);
-				}
-			}
-			try {
-				work.run(connection);
-			}
-			finally {
-				tryLock(connection, id, false);
-			}
+		try (MigrationLock lock = this.state.lock(id, wait)) {
+			work.run(lock);
 		}
 		catch (SQLException ex) {
 			throw new MigrationException("Migration " + id + ": " + ex.getMessage(), ex);
 		}
 	}
 
-	private boolean tryLock(Connection connection, String id, boolean lock) throws SQLException {
-		String function = lock ? "pg_try_advisory_lock" : "pg_advisory_unlock";
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT " + function + "(hashtext(?), hashtext(?))")) {
-			statement.setString(1, "zdm:" + this.settings.schema().name());
-			statement.setString(2, id);
-			try (ResultSet rs = statement.executeQuery()) {
-				rs.next();
-				return rs.getBoolean(1);
-			}
+	/**
+	 * Fails fast when the lock is lost, before work that cannot run in a fenced transaction (index builds
+	 * {@code CONCURRENTLY}); the transactions that follow are fenced anyway.
+	 */
+	private static void requireHeld(MigrationLock lock, String what) {
+		if (!lock.isHeld()) {
+			throw new MigrationBusyException("Migration " + lock.migrationId() + ": this instance no longer holds the "
+					+ "migration's lock (its connection ended), so it did not " + what + ": another instance may be "
+					+ "changing the migration. Check its status, then advance or roll back again.");
 		}
 	}
 

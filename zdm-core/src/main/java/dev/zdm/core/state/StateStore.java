@@ -6,15 +6,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
+import dev.zdm.core.migration.MigrationBusyException;
+import dev.zdm.core.migration.MigrationException;
 import dev.zdm.core.migration.Phase;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
 import liquibase.Scope;
 import liquibase.command.CommandScope;
 import liquibase.command.core.UpdateCommandStep;
@@ -25,7 +31,10 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.structure.core.Table;
 import liquibase.ui.LoggerUIService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * zdm's state in PostgreSQL: migrations, their audit log, completed steps and backfill ranges, in the
@@ -34,6 +43,17 @@ import liquibase.ui.LoggerUIService;
 public final class StateStore {
 
 	static final String CHANGELOG = "dev/zdm/core/state/changelog.yaml";
+
+	private static final Logger logger = LoggerFactory.getLogger(StateStore.class);
+
+	/** The longest {@link #install()} waits for another instance's install of the same schema. */
+	static final Duration INSTALL_WAIT = Duration.ofMinutes(2);
+
+	/** The first key of the install lock (the second is the schema's name); apart from migration locks. */
+	private static final String INSTALL_LOCK = "zdm-install";
+
+	/** {@code backend_start} of {@code pg_stat_activity a} in microseconds: with the pid, it names a session. */
+	private static final String BACKEND_START = "(extract(epoch FROM a.backend_start) * 1000000)::bigint";
 
 	/** The oldest PostgreSQL zdm runs on. */
 	public static final int MIN_POSTGRESQL_VERSION = 14;
@@ -57,7 +77,11 @@ public final class StateStore {
 		return this.schema.quoted() + "." + Identifier.of(name).quoted();
 	}
 
-	/** Creates or upgrades the state schema. Safe to call from several instances at once. */
+	/**
+	 * Creates or upgrades the state schema. Safe to call from several instances at once, and after an install
+	 * that died half-way: installs are serialised by an advisory lock held on the connection that runs
+	 * Liquibase, which PostgreSQL releases when that session ends, however it ends.
+	 */
 	public void install() {
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(true);
@@ -66,31 +90,94 @@ public final class StateStore {
 				throw new IllegalStateException("zdm needs PostgreSQL " + MIN_POSTGRESQL_VERSION + " or newer (it uses "
 						+ "CREATE OR REPLACE TRIGGER); this server is " + connection.getMetaData().getDatabaseProductVersion());
 			}
-			try (Statement statement = connection.createStatement()) {
-				statement.execute("CREATE SCHEMA IF NOT EXISTS " + this.schema.quoted());
-			}
-			catch (SQLException ex) {
-				// Two instances creating the schema at once: the loser sees a unique violation.
-				if (!"23505".equals(ex.getSQLState()) && !"42P06".equals(ex.getSQLState())) {
-					throw ex;
+			lockInstall(connection);
+			try {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("CREATE SCHEMA IF NOT EXISTS " + this.schema.quoted());
 				}
+				catch (SQLException ex) {
+					// An older zdm, which installs without the lock, creating the schema at the same time.
+					if (!"23505".equals(ex.getSQLState()) && !"42P06".equals(ex.getSQLState())) {
+						throw ex;
+					}
+				}
+				Database database = DatabaseFactory.getInstance()
+					.findCorrectDatabaseImplementation(new JdbcConnection(connection));
+				database.setDefaultSchemaName(this.schema.name());
+				database.setLiquibaseSchemaName(this.schema.name());
+				releaseStaleChangelogLock(connection,
+						database.correctObjectName(database.getDatabaseChangeLogLockTableName(), Table.class));
+				Map<String, Object> scope = Map.of(Scope.Attr.resourceAccessor.name(),
+						new ClassLoaderResourceAccessor(StateStore.class.getClassLoader()), Scope.Attr.ui.name(),
+						new LoggerUIService());
+				Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
+					.addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
+					.addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+					.addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+					.execute());
 			}
-			Database database = DatabaseFactory.getInstance()
-				.findCorrectDatabaseImplementation(new JdbcConnection(connection));
-			database.setDefaultSchemaName(this.schema.name());
-			database.setLiquibaseSchemaName(this.schema.name());
-			Map<String, Object> scope = Map.of(Scope.Attr.resourceAccessor.name(),
-					new ClassLoaderResourceAccessor(StateStore.class.getClassLoader()), Scope.Attr.ui.name(),
-					new LoggerUIService());
-			Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
-				.addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-				.addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
-				.addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
-				.execute());
+			finally {
+				unlockInstall(connection);
+			}
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not install zdm's state schema " + this.schema + ": " + ex.getMessage(),
 					ex);
+		}
+	}
+
+	/** Waits (up to {@link #INSTALL_WAIT}) for the install lock of this schema, on {@code connection}'s session. */
+	private void lockInstall(Connection connection) throws SQLException {
+		long deadline = System.nanoTime() + INSTALL_WAIT.toNanos();
+		while (!advisory(connection, "pg_try_advisory_lock", INSTALL_LOCK, this.schema.name())) {
+			if (System.nanoTime() >= deadline) {
+				throw new IllegalStateException("another instance has been installing zdm's state schema " + this.schema
+						+ " for more than " + INSTALL_WAIT.toSeconds() + " s: check what it is doing (pg_stat_activity), "
+						+ "then start again");
+			}
+			pause(Duration.ofMillis(100));
+		}
+	}
+
+	private void unlockInstall(Connection connection) {
+		try {
+			if (!connection.getAutoCommit()) {
+				connection.rollback();
+				connection.setAutoCommit(true);
+			}
+			advisory(connection, "pg_advisory_unlock", INSTALL_LOCK, this.schema.name());
+		}
+		catch (SQLException ex) {
+			// The lock ends with the session; closing the connection is all that is left to do.
+			logger.debug("Could not release the install lock of {}", this.schema, ex);
+		}
+	}
+
+	/**
+	 * Releases a Liquibase lock left set by an install that died holding it (Liquibase alone would wait 5
+	 * minutes, then fail). Only zdm's installer uses this table, and every installer holds the install lock
+	 * before it touches it: a lock found set while holding the install lock has no live owner.
+	 */
+	private void releaseStaleChangelogLock(Connection connection, String lockTable) throws SQLException {
+		String table = new QualifiedName(this.schema, Identifier.of(lockTable)).quoted();
+		try (PreparedStatement exists = connection.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+			exists.setString(1, table);
+			try (ResultSet rs = exists.executeQuery()) {
+				if (!rs.next() || !rs.getBoolean(1)) {
+					return;
+				}
+			}
+		}
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT lockedby, lockgranted FROM " + table + " WHERE locked")) {
+			if (!rs.next()) {
+				return;
+			}
+			logger.warn("zdm's Liquibase lock in schema {} was left set by an install that ended without releasing it "
+					+ "(locked by {} since {}); releasing it", this.schema, rs.getString(1), rs.getTimestamp(2));
+		}
+		try (Statement statement = connection.createStatement()) {
+			statement.executeUpdate("UPDATE " + table + " SET locked = false, lockgranted = NULL, lockedby = NULL");
 		}
 	}
 
@@ -106,10 +193,18 @@ public final class StateStore {
 	}
 
 	private List<MigrationRecord> select(String where, Object... args) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return select(connection, where, args);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read zdm state: " + ex.getMessage(), ex);
+		}
+	}
+
+	private List<MigrationRecord> select(Connection connection, String where, Object... args) throws SQLException {
 		String sql = "SELECT id, checksum, description, source, phase, error, created_at, updated_at FROM "
 				+ table("zdm_migration") + " " + where;
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			for (int i = 0; i < args.length; i++) {
 				statement.setObject(i + 1, args[i]);
 			}
@@ -122,9 +217,6 @@ public final class StateStore {
 				}
 			}
 			return records;
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Could not read zdm state: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -283,6 +375,172 @@ public final class StateStore {
 			.prepareStatement("DELETE FROM " + table("zdm_step") + " WHERE migration_id = ?")) {
 			statement.setString(1, id);
 			statement.executeUpdate();
+		}
+	}
+
+	/**
+	 * Takes the advisory lock that makes this instance the only one changing migration {@code id}, waiting
+	 * up to {@code wait} for another instance to release it.
+	 * @throws MigrationBusyException if another instance still holds it after {@code wait}
+	 */
+	public MigrationLock lock(String id, Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
+		Connection connection = null;
+		try {
+			connection = this.dataSource.getConnection();
+			connection.setAutoCommit(true);
+			while (!advisory(connection, "pg_try_advisory_lock", migrationLockKey(), id)) {
+				if (System.nanoTime() >= deadline) {
+					throw new MigrationBusyException("Migration " + id
+							+ " is being changed by another instance right now; try again when it is done");
+				}
+				pause(Duration.ofMillis(200));
+			}
+			MigrationLock lock;
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT pg_backend_pid(), " + BACKEND_START
+							+ " FROM pg_stat_activity a WHERE a.pid = pg_backend_pid()")) {
+				rs.next();
+				lock = new MigrationLock(this, connection, id, rs.getInt(1), rs.getLong(2));
+			}
+			connection = null;
+			return lock;
+		}
+		catch (SQLException ex) {
+			throw new MigrationException("Migration " + id + ": could not take its lock: " + ex.getMessage(), ex);
+		}
+		finally {
+			if (connection != null) {
+				closeQuietly(connection);
+			}
+		}
+	}
+
+	/** Whether {@code lock}'s session still holds it, asked on {@code connection}. */
+	boolean holds(Connection connection, MigrationLock lock) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks l "
+				+ "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+				+ "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+				+ "AND l.classid = hashtext(?)::oid AND l.objid = hashtext(?)::oid AND l.objsubid = 2 "
+				+ "AND l.pid = ? AND " + BACKEND_START + " = ?)")) {
+			statement.setString(1, migrationLockKey());
+			statement.setString(2, lock.migrationId());
+			statement.setInt(3, lock.pid());
+			statement.setLong(4, lock.backendStart());
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+	void unlock(Connection connection, String id) throws SQLException {
+		advisory(connection, "pg_advisory_unlock", migrationLockKey(), id);
+	}
+
+	/** The first key of a migration's advisory lock (the second is its id). */
+	private String migrationLockKey() {
+		return "zdm:" + this.schema.name();
+	}
+
+	private static boolean advisory(Connection connection, String function, String first, String second)
+			throws SQLException {
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT " + function + "(hashtext(?), hashtext(?))")) {
+			statement.setString(1, first);
+			statement.setString(2, second);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return rs.getBoolean(1);
+			}
+		}
+	}
+
+	/**
+	 * Proves, in the caller's transaction, that this instance still holds migration {@code lock}: locks the
+	 * migration's row until the transaction ends (so no other instance can change the migration meanwhile)
+	 * and checks that the lock's session still holds the advisory lock. Call it first in every transaction
+	 * that changes a migration or its schema objects; when it throws, roll the transaction back.
+	 * @param what what the transaction does, for the error
+	 * @return the migration as it is now
+	 * @throws MigrationBusyException if the lock was lost: another instance may be changing the migration
+	 */
+	public MigrationRecord fence(Connection connection, MigrationLock lock, String what) throws SQLException {
+		String id = lock.migrationId();
+		List<MigrationRecord> records = select(connection, "WHERE id = ? FOR UPDATE", id);
+		if (records.isEmpty()) {
+			throw new MigrationException("No migration " + id + " was started");
+		}
+		if (!holds(connection, lock)) {
+			throw new MigrationBusyException("Migration " + id + ": this instance no longer holds the migration's lock "
+					+ "(its connection ended), so it did not " + what + ": another instance may be changing the migration. "
+					+ "Nothing of it was applied; check the migration's status, then advance or roll back again.");
+		}
+		return records.get(0);
+	}
+
+	/**
+	 * {@link #fence(Connection, MigrationLock, String)}, and checks that the migration is still in one of
+	 * {@code phases} with the plan of checksum {@code checksum}.
+	 * @return the phase
+	 * @throws MigrationBusyException if the lock was lost or the migration changed meanwhile
+	 */
+	public Phase fence(Connection connection, MigrationLock lock, String checksum, String what, Phase... phases)
+			throws SQLException {
+		MigrationRecord record = fence(connection, lock, what);
+		if (!record.checksum().equals(checksum)) {
+			throw new MigrationBusyException("Migration " + record.id() + " was restarted with another plan (it is "
+					+ record.phase() + ", from " + record.source() + "), so this instance did not " + what
+					+ " with the plan it has. Nothing of it was applied; load the current plan and try again.");
+		}
+		if (!Arrays.asList(phases).contains(record.phase())) {
+			throw new MigrationBusyException("Migration " + record.id() + " is " + record.phase() + ", no longer "
+					+ Arrays.stream(phases).map(Phase::name).collect(Collectors.joining(" or "))
+					+ ": another instance changed it, so this one did not " + what
+					+ ". Nothing of it was applied; check the migration's status.");
+		}
+		return record.phase();
+	}
+
+	/**
+	 * Starts a rolled-back migration again from {@link Phase#PENDING} with the plan of {@code checksum}, in
+	 * the caller's transaction, forgetting its completed steps; false if it is not rolled back.
+	 */
+	public boolean restart(Connection connection, String id, String checksum, String description, String source)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + table("zdm_migration")
+				+ " SET checksum = ?, description = ?, source = ?, phase = ?, error = NULL, updated_at = now() "
+				+ "WHERE id = ? AND phase = ?")) {
+			statement.setString(1, checksum);
+			statement.setString(2, description);
+			statement.setString(3, source);
+			statement.setString(4, Phase.PENDING.name());
+			statement.setString(5, id);
+			statement.setString(6, Phase.ROLLED_BACK.name());
+			if (statement.executeUpdate() == 0) {
+				return false;
+			}
+		}
+		clearSteps(connection, id);
+		return true;
+	}
+
+	private static void pause(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new MigrationException("Interrupted while waiting for a lock", ex);
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (SQLException ex) {
+			logger.debug("Could not close a connection", ex);
 		}
 	}
 

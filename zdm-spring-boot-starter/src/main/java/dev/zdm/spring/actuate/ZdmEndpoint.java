@@ -14,6 +14,7 @@ import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.state.MigrationEvent;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -26,7 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code zdm} actuator endpoint: migrations, their phase, backfill progress and audit log; and, where
  * write access is granted ({@code management.endpoint.zdm.access=unrestricted}), the actions
- * {@code advance}, {@code retry} and {@code rollback}.
+ * {@code advance}, {@code retry}, {@code rollback} and {@code restart}.
  */
 @Endpoint(id = "zdm", defaultAccess = Access.READ_ONLY)
 public class ZdmEndpoint {
@@ -56,7 +57,9 @@ public class ZdmEndpoint {
 
 	/**
 	 * Acts on a migration. {@code advance} (or {@code retry}) runs the next phase; a backfill runs in the
-	 * background and the answer shows it started. {@code rollback} undoes the migration.
+	 * background and the answer shows it started. {@code rollback} undoes the migration. {@code restart}
+	 * starts a rolled-back migration again from {@code PENDING} with the same plan. A refused action answers
+	 * 400 with the reason.
 	 */
 	@WriteOperation
 	public MigrationDescriptor act(@Selector String id, String action) {
@@ -72,11 +75,12 @@ public class ZdmEndpoint {
 					}
 				}
 				case "rollback" -> this.orchestrator.rollback(id);
+				case "restart" -> this.orchestrator.restart(id);
 				default -> throw new InvalidEndpointRequestException("Unknown action '" + action
-						+ "': use advance, retry or rollback", "Unknown action");
+						+ "': use advance, retry, rollback or restart", "Unknown action");
 			}
 		}
-		catch (MigrationException ex) {
+		catch (MigrationException | PlanException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
 		}
 		return describe(status(id), true);

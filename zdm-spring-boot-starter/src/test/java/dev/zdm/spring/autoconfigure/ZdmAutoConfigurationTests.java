@@ -88,7 +88,34 @@ class ZdmAutoConfigurationTests {
 				.hasMessageContaining("is COMPLETED: there is nothing to advance");
 			assertThatThrownBy(() -> endpoint.act("rename-users-email", "explode"))
 				.isInstanceOf(InvalidEndpointRequestException.class)
-				.hasMessageContaining("Unknown action 'explode'");
+				.hasMessageContaining("Unknown action 'explode': use advance, retry, rollback or restart");
+		});
+	}
+
+	@Test
+	void endpointRestartsARolledBackMigrationAndRefusesOtherwiseWithTheReason() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.instance-id=ops-console").run((context) -> {
+			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
+			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "restart"))
+				.isInstanceOf(InvalidEndpointRequestException.class)
+				.hasMessageContaining("is EXPANDED: only a rolled-back migration can be restarted");
+			assertThat(endpoint.act("rename-users-email", "rollback").phase()).isEqualTo(Phase.ROLLED_BACK);
+
+			MigrationDescriptor restarted = endpoint.act("rename-users-email", "restart");
+
+			assertThat(restarted.phase()).isEqualTo(Phase.PENDING);
+			assertThat(restarted.error()).isNull();
+			assertThat(restarted.events()).last().satisfies((event) -> {
+				assertThat(event.action()).isEqualTo("restart");
+				assertThat(event.fromPhase()).isEqualTo("ROLLED_BACK");
+				assertThat(event.toPhase()).isEqualTo("PENDING");
+				assertThat(event.actor()).isEqualTo("ops-console");
+			});
+			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+					+ "AND attname = 'email_address' AND NOT attisdropped")).isOne();
+			assertThat(endpoint.act("rename-users-email", "rollback").phase()).isEqualTo(Phase.ROLLED_BACK);
 		});
 	}
 

@@ -1,0 +1,112 @@
+package dev.zdm.core.state;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.testing.PostgresExtension;
+import dev.zdm.core.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Regressions: installing zdm's state schema is safe with several instances starting together on a fresh
+ * database, and after an install that died holding Liquibase's lock.
+ */
+@ExtendWith(PostgresExtension.class)
+class StateInstallTests {
+
+	private static final int INSTANCES = 4;
+
+	private final ExecutorService executor = Executors.newFixedThreadPool(INSTANCES);
+
+	@AfterEach
+	void stopExecutor() {
+		this.executor.shutdownNow();
+	}
+
+	@Test
+	void instancesInstallingTogetherOnAFreshDatabaseAllSucceed() {
+		// A race: a few fresh databases make a lost one near-certain to show.
+		for (int round = 1; round <= 3; round++) {
+			try (TestDatabase fresh = TestDatabase.create()) {
+				CountDownLatch start = new CountDownLatch(1);
+				List<CompletableFuture<Void>> installs = new ArrayList<>();
+				for (int i = 0; i < INSTANCES; i++) {
+					StateStore store = new StateStore(dataSource(fresh), Identifier.of("zdm"));
+					installs.add(CompletableFuture.runAsync(() -> {
+						awaitStart(start);
+						store.install();
+					}, this.executor));
+				}
+				start.countDown();
+				CompletableFuture.allOf(installs.toArray(CompletableFuture[]::new)).join();
+
+				assertThat(fresh.queryLong("SELECT count(*) FROM zdm.databasechangelog")).isPositive();
+				assertThat(fresh.queryLong("SELECT count(*) - count(DISTINCT (id, author, filename)) FROM zdm.databasechangelog"))
+					.isZero();
+				assertThat(fresh.queryStrings("SELECT locked::text FROM zdm.databasechangeloglock")).containsExactly("false");
+				assertThat(fresh.queryLong("SELECT count(*) FROM zdm.zdm_migration")).isZero();
+			}
+		}
+	}
+
+	@Test
+	void anInstallThatDiedHoldingLiquibasesLockDoesNotHoldUpTheNext(TestDatabase db) {
+		// What an install killed right after Liquibase took its lock leaves behind: the lock row set, no
+		// changelog yet.
+		db.execute("CREATE SCHEMA zdm",
+				"CREATE TABLE zdm.databasechangeloglock (id int PRIMARY KEY, locked boolean NOT NULL, "
+						+ "lockgranted timestamp, lockedby varchar(255))",
+				"INSERT INTO zdm.databasechangeloglock VALUES (1, true, now(), 'an instance that was killed')");
+
+		StateStore store = new StateStore(dataSource(db), Identifier.of("zdm"));
+		CompletableFuture<Void> install = CompletableFuture.runAsync(store::install, this.executor);
+		// Liquibase alone would wait 5 minutes for the lock, then fail.
+		await().atMost(Duration.ofMinutes(1)).until(install::isDone);
+		install.join();
+
+		assertThat(db.queryStrings("SELECT locked::text FROM zdm.databasechangeloglock")).containsExactly("false");
+		assertThat(db.queryLong("SELECT count(*) FROM zdm.zdm_migration")).isZero();
+		// Installing again (an upgrade, another instance starting later) is a no-op.
+		store.install();
+		assertThat(db.queryLong("SELECT count(*) - count(DISTINCT id) FROM zdm.databasechangelog")).isZero();
+	}
+
+	private static DataSource dataSource(TestDatabase db) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(db.jdbcUrl());
+		dataSource.setUser(db.user());
+		if (!db.password().isEmpty()) {
+			dataSource.setPassword(db.password());
+		}
+		dataSource.setApplicationName("zdm-install-test");
+		return dataSource;
+	}
+
+	private static void awaitStart(CountDownLatch latch) {
+		try {
+			if (!latch.await(1, TimeUnit.MINUTES)) {
+				throw new IllegalStateException("Not started");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
