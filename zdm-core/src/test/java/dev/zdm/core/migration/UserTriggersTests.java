@@ -144,8 +144,8 @@ class UserTriggersTests {
 					.contains("java: operation 1 (renameColumn): the backfill updates every row of public.items, which "
 							+ "would fire triggers items_audit (function log_change()), items_touch (function touch()) for "
 							+ "each row. zdm runs the backfill with session_replication_role = replica so that they do not "
-							+ "fire, but its role " + this.owner.name() + " may not set that parameter. Grant it (GRANT SET "
-							+ "ON PARAMETER session_replication_role TO " + this.owner.name() + ", PostgreSQL 15+), or run "
+							+ "fire, but its role \"" + this.owner.name() + "\" may not set that parameter. Grant it (GRANT SET "
+							+ "ON PARAMETER session_replication_role TO \"" + this.owner.name() + "\", PostgreSQL 15+), or run "
 							+ "zdm as a role that may; or drop the triggers before the migration and recreate them after.");
 				assertThat(ex.problems()).hasSize(1);
 			});
