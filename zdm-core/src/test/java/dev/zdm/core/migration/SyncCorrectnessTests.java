@@ -152,6 +152,22 @@ class SyncCorrectnessTests {
 		assertThat(otherUsersChanged(1)).isZero();
 	}
 
+	@Test
+	void aWriteThatAssignsBothColumnsKeepsTheOneWhoseValueChanged() {
+		Orchestrator zdm = renameUsersEmail("both-sides", Phase.EXPANDED);
+		// As an ORM that maps both columns writes every column of an entity, changed or not.
+		this.db.execute("UPDATE users SET email = email, email_address = 'orm-1' WHERE id = 1",
+				"UPDATE users SET email = email, email_address = email_address WHERE id = 2");
+		assertThat(zdm.advanceTo("both-sides", Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("UPDATE users SET email = 'orm-3', email_address = email_address WHERE id = 3");
+
+		assertThat(zdm.advanceTo("both-sides", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(email(1)).isEqualTo("orm-1");
+		assertThat(email(2)).isEqualTo("u2");
+		assertThat(email(3)).isEqualTo("orm-3");
+		assertThat(otherUsersChanged(1, 3)).isZero();
+	}
+
 	// Rows whose key moves during the backfill
 
 	@RepeatedTest(3)
