@@ -132,11 +132,14 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "  _zdm_o_changed := " + o + " IS DISTINCT FROM OLD." + this.oldColumn.quoted() + ";\n"
 				+ "  _zdm_n := _zdm_n_changed;\n"
 				+ "  _zdm_o := _zdm_o_changed;\n"
-				+ "  IF current_setting('" + newMark + "', true) = OLD.ctid::text THEN\n"
-				+ "    _zdm_n := true; PERFORM set_config('" + newMark + "', '', true);\n"
+				// A mark only exists for a side assigned without a change; most writes skip reading the row's ctid.
+				+ "  IF NOT _zdm_n_changed AND current_setting('" + newMark + "', true) <> '' THEN\n"
+				+ "    _zdm_n := current_setting('" + newMark + "', true) = OLD.ctid::text;\n"
+				+ "    PERFORM set_config('" + newMark + "', '', true);\n"
 				+ "  END IF;\n"
-				+ "  IF current_setting('" + oldMark + "', true) = OLD.ctid::text THEN\n"
-				+ "    _zdm_o := true; PERFORM set_config('" + oldMark + "', '', true);\n"
+				+ "  IF NOT _zdm_o_changed AND current_setting('" + oldMark + "', true) <> '' THEN\n"
+				+ "    _zdm_o := current_setting('" + oldMark + "', true) = OLD.ctid::text;\n"
+				+ "    PERFORM set_config('" + oldMark + "', '', true);\n"
 				+ "  END IF;\n"
 				+ "  IF _zdm_n AND _zdm_o THEN\n"
 				// Both assigned: a value that changed beats one that was written back unchanged.
@@ -172,8 +175,8 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		for (boolean newColumn : new boolean[] { true, false }) {
 			Identifier column = newColumn ? this.newColumn : this.oldColumn;
 			statements.add("CREATE OR REPLACE TRIGGER " + markName(this.triggerName, newColumn).quoted()
-					+ " BEFORE UPDATE OF " + column.quoted() + " ON " + this.table.quoted() + " FOR EACH ROW WHEN ("
-					+ bypass + " AND NEW." + column.quoted() + " IS NOT DISTINCT FROM OLD." + column.quoted() + ")"
+					+ " BEFORE UPDATE OF " + column.quoted() + " ON " + this.table.quoted() + " FOR EACH ROW WHEN (NEW."
+					+ column.quoted() + " IS NOT DISTINCT FROM OLD." + column.quoted() + " AND " + bypass + ")"
 					+ execute + "('" + (newColumn ? "new" : "old") + "')");
 		}
 		for (Identifier name : triggerNames()) {
