@@ -9,8 +9,8 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Severity;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.Severity;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;

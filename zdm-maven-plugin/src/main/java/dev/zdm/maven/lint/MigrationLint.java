@@ -10,19 +10,19 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
-import dev.zdm.core.lint.Finding;
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.LintResult;
-import dev.zdm.core.lint.Linter;
-import dev.zdm.core.lint.LockMode;
-import dev.zdm.core.lint.LockRehearsal;
-import dev.zdm.core.lint.ObservedLock;
-import dev.zdm.core.lint.RehearsedStatement;
-import dev.zdm.core.lint.SarifReport;
-import dev.zdm.core.lint.Severity;
-import dev.zdm.core.lint.SourceLocation;
-import dev.zdm.core.lint.SuppressedFinding;
-import dev.zdm.core.lint.TextReport;
+import dev.zdm.lint.Finding;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.LintResult;
+import dev.zdm.lint.Linter;
+import dev.zdm.lint.LockMode;
+import dev.zdm.lint.LockRehearsal;
+import dev.zdm.lint.ObservedLock;
+import dev.zdm.lint.RehearsedStatement;
+import dev.zdm.lint.SarifReport;
+import dev.zdm.lint.Severity;
+import dev.zdm.lint.SourceLocation;
+import dev.zdm.lint.SuppressedFinding;
+import dev.zdm.lint.TextReport;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.logging.Log;
 

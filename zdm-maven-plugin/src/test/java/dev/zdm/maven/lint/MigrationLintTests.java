@@ -4,8 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Severity;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.Severity;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,50 @@
+package dev.zdm.lint;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every rule zdm ships, by id. */
+final class BuiltInRules {
+
+	private static final Map<String, BuiltInRule> ALL = load();
+
+	private BuiltInRules() {
+	}
+
+	static Map<String, BuiltInRule> all() {
+		return ALL;
+	}
+
+	private static Map<String, BuiltInRule> load() {
+		List<BuiltInRule> rules = new ArrayList<>();
+		rules.add(BuiltInRule.engine(LintUnit.UNPARSED, "Statement not understood", Severity.WARNING,
+				"The linter could not read the statement (or one ALTER TABLE action), so no rule has checked it:"
+						+ " it is reported rather than passed silently.",
+				"Review the statement by hand, rehearse it (Linter rehearsal mode) to see its locks, then allow it"
+						+ " with '-- zdm:allow ZDM000 <reason>'."));
+		rules.addAll(IndexRules.rules());
+		rules.addAll(ConstraintRules.rules());
+		rules.addAll(ColumnRules.rules());
+		rules.addAll(TableRules.rules());
+		rules.addAll(TransactionRules.rules());
+		rules.addAll(DesignRules.rules());
+		rules.add(BuiltInRule.engine(LintUnit.INVALID_SUPPRESSION, "Suppression without a reason or for an unknown rule",
+				Severity.ERROR,
+				"A suppression nobody can review is a silent hole: '-- zdm:allow' must name existing rules and say why"
+						+ " the statement is safe here. A malformed suppression suppresses nothing.",
+				"Write '-- zdm:allow ZDM001 orders has 300 rows' on the line before the statement."));
+		rules.sort(Comparator.comparing(BuiltInRule::id));
+		Map<String, BuiltInRule> byId = new LinkedHashMap<>();
+		for (BuiltInRule rule : rules) {
+			if (byId.put(rule.id(), rule) != null) {
+				throw new IllegalStateException("Duplicate rule id " + rule.id());
+			}
+		}
+		return Collections.unmodifiableMap(byId);
+	}
+
+}

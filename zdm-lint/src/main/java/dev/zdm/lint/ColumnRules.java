@@ -1,0 +1,185 @@
+package dev.zdm.lint;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+import dev.zdm.lint.ParsedStatement.AddColumn;
+import dev.zdm.lint.ParsedStatement.AlterAction;
+import dev.zdm.lint.ParsedStatement.AlterColumnType;
+import dev.zdm.lint.ParsedStatement.ColumnDefinition;
+import dev.zdm.lint.ParsedStatement.Generated;
+import dev.zdm.lint.ParsedStatement.Name;
+
+/** Rules on adding, changing, renaming and dropping columns of existing tables. */
+final class ColumnRules {
+
+	private ColumnRules() {
+	}
+
+	static List<BuiltInRule> rules() {
+		return List.of(rewritingDefault(), storedGenerated(), serialOrIdentity(), notNullWithoutDefault(),
+				typeChange(), renameColumn(), dropColumn());
+	}
+
+	/** Calls back for each ADD COLUMN of an ALTER TABLE on an existing table. */
+	private static void onAddedColumn(StatementContext context, BiConsumer<AddColumn, Name> action) {
+		Name table = context.alteredTable();
+		if (table == null || context.isNew(table)) {
+			return;
+		}
+		for (AlterAction each : context.alterActions()) {
+			if (each instanceof AddColumn add) {
+				action.accept(add, table);
+			}
+		}
+	}
+
+	static BuiltInRule rewritingDefault() {
+		return new BuiltInRule("ZDM011", "ADD COLUMN with a default that rewrites the table", Severity.ERROR,
+				"ACCESS EXCLUSIVE",
+				"A volatile default (random(), gen_random_uuid(), clock_timestamp(), ...) must be computed per row,"
+						+ " so the whole table is rewritten while reads and writes are blocked. Before PostgreSQL 11 any"
+						+ " non-NULL default did this.",
+				"Use zdm's addColumn with a backfill: add the column without default (or with a constant one), set"
+						+ " the default for new rows, and fill existing rows in batches.",
+				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+					ColumnDefinition column = add.column();
+					String function = DefaultExpressions.volatileFunction(column.defaultExpression());
+					if (function != null) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + column.name() + " with default "
+								+ function + "(), which is or may be volatile, rewrites " + table);
+					}
+					else if (context.targetVersion() < 11 && !DefaultExpressions.isNullOrAbsent(column.defaultExpression())) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + column.name()
+								+ " with a default rewrites " + table + " on PostgreSQL " + context.targetVersion()
+								+ " (constant defaults are instant only from 11)");
+					}
+				}));
+	}
+
+	static BuiltInRule storedGenerated() {
+		return new BuiltInRule("ZDM012", "ADD COLUMN ... GENERATED ALWAYS AS (...) STORED", Severity.ERROR,
+				"ACCESS EXCLUSIVE",
+				"The generated value is computed and stored for every existing row: the table is rewritten while"
+						+ " reads and writes are blocked.",
+				"Add a plain column, fill it in batches with zdm's backfill and keep it current with a trigger; on"
+						+ " PostgreSQL 18 a VIRTUAL generated column is computed on read and added instantly.",
+				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+					if (add.column().generated() == Generated.STORED) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + add.column().name()
+								+ " GENERATED ... STORED rewrites " + table);
+					}
+					else if (add.column().generated() == Generated.VIRTUAL && context.targetVersion() < 18) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + add.column().name()
+								+ " GENERATED without STORED needs PostgreSQL 18 (virtual columns); on "
+								+ context.targetVersion() + " it must be STORED, which rewrites " + table);
+					}
+				}));
+	}
+
+	static BuiltInRule serialOrIdentity() {
+		return new BuiltInRule("ZDM013", "ADD COLUMN serial or identity", Severity.ERROR, "ACCESS EXCLUSIVE",
+				"Every existing row needs its own sequence value: the table is rewritten while reads and writes are"
+						+ " blocked.",
+				"Add a nullable bigint column, attach a sequence default for new rows, backfill existing rows in"
+						+ " batches (zdm's addColumn with backfill), then make it NOT NULL with zdm's setNotNull.",
+				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+					ColumnDefinition column = add.column();
+					if (column.generated() == Generated.IDENTITY || (column.type() != null && column.type().isSerial())) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + column.name() + " "
+								+ ((column.generated() == Generated.IDENTITY) ? "GENERATED AS IDENTITY" : column.type())
+								+ " fills every row of " + table + " and rewrites it");
+					}
+				}));
+	}
+
+	static BuiltInRule notNullWithoutDefault() {
+		return new BuiltInRule("ZDM014", "ADD COLUMN NOT NULL without a default", Severity.ERROR, "ACCESS EXCLUSIVE",
+				"Fails as soon as the table has a row, and code of the previous version that inserts without the"
+						+ " column fails once it exists.",
+				"Use zdm's addColumn: add it nullable (or with a constant default), backfill, then zdm's setNotNull.",
+				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+					ColumnDefinition column = add.column();
+					boolean filled = column.generated() != Generated.NONE
+							|| (column.type() != null && column.type().isSerial());
+					if (column.notNull() && DefaultExpressions.isNullOrAbsent(column.defaultExpression()) && !filled) {
+						reporter.report(add.at(), "table " + table, "ADD COLUMN " + column.name()
+								+ " NOT NULL without a default fails on a non-empty " + table);
+					}
+				}));
+	}
+
+	static BuiltInRule typeChange() {
+		return new BuiltInRule("ZDM015", "ALTER COLUMN TYPE that rewrites the table", Severity.ERROR, "ACCESS EXCLUSIVE",
+				"Unless the old and new types are binary coercible (varchar(n) to a longer varchar or text, numeric"
+						+ " precision growth with the same scale, cidr to inet), every row and index is rewritten while"
+						+ " reads and writes are blocked.",
+				"Use zdm's changeColumnType: a new column, a sync trigger, a batched backfill, then a switch-over.",
+				(context, reporter) -> {
+					Name table = context.alteredTable();
+					if (table == null || context.isNew(table)) {
+						return;
+					}
+					for (AlterAction each : context.alterActions()) {
+						if (!(each instanceof AlterColumnType change) || change.column() == null) {
+							continue;
+						}
+						DataType old = context.schema().columnType(table.key(), change.column().name());
+						String column = table + "." + change.column();
+						if (old == null) {
+							reporter.report(change.at(), "table " + table, "Type change of " + column + " to "
+									+ change.type() + " cannot be proven free of a rewrite: its current type is unknown to"
+									+ " the linter (lint the migration that created it in the same run)");
+						}
+						else if (change.using() || !old.changesWithoutRewriteTo(change.type())) {
+							String note = (old.isOneOf("timestamp") && change.type().isOneOf("timestamptz")
+									&& context.targetVersion() >= 12)
+											? " (PostgreSQL 12+ skips the rewrite only if the session TimeZone is UTC)" : "";
+							reporter.report(change.at(), "table " + table, "Type change of " + column + " from " + old
+									+ " to " + change.type() + " rewrites the table and its indexes" + note);
+						}
+					}
+				});
+	}
+
+	static BuiltInRule renameColumn() {
+		return new BuiltInRule("ZDM016", "RENAME COLUMN", Severity.ERROR, "ACCESS EXCLUSIVE (brief)",
+				"Instant for the database, but every instance still running the previous version queries the old name"
+						+ " and fails until it is replaced.",
+				"Use zdm's renameColumn: expand with the new column kept in sync (or a view), switch readers and"
+						+ " writers, then contract.",
+				(context, reporter) -> {
+					Name table = context.alteredTable();
+					if (table == null || context.isNew(table)) {
+						return;
+					}
+					for (AlterAction each : context.alterActions()) {
+						if (each instanceof ParsedStatement.RenameColumn rename) {
+							reporter.report(rename.at(), "table " + table, "RENAME COLUMN " + table + "."
+									+ rename.column() + " to " + rename.newName() + " breaks code that still uses the old name");
+						}
+					}
+				});
+	}
+
+	static BuiltInRule dropColumn() {
+		return new BuiltInRule("ZDM018", "DROP COLUMN", Severity.ERROR, "ACCESS EXCLUSIVE (brief)",
+				"Instant for the database, but instances still running the previous version select or insert the"
+						+ " column and fail.",
+				"Use zdm's dropColumn: stop reading and writing the column in one release (expand), drop it in a"
+						+ " later one (contract).",
+				(context, reporter) -> {
+					Name table = context.alteredTable();
+					if (table == null || context.isNew(table)) {
+						return;
+					}
+					for (AlterAction each : context.alterActions()) {
+						if (each instanceof ParsedStatement.DropColumn drop) {
+							reporter.report(drop.at(), "table " + table, "DROP COLUMN " + table + "." + drop.column()
+									+ " breaks code of the previous version that still uses it");
+						}
+					}
+				});
+	}
+
+}
