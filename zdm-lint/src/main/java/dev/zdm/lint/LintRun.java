@@ -32,6 +32,8 @@ public final class LintRun {
 
 	private final List<SuppressedFinding> suppressed = new ArrayList<>();
 
+	private int statements;
+
 	LintRun(LintOptions options) {
 		this.options = options;
 	}
@@ -44,6 +46,7 @@ public final class LintRun {
 			unit.beginImplicitTransaction();
 		}
 		unit.lint(statements, null);
+		this.statements += statements.size();
 		this.suppressed.addAll(unit.suppressed());
 		return List.copyOf(unit.findings());
 	}
@@ -103,6 +106,7 @@ public final class LintRun {
 				unit.unanalysed(changeSet.line(), changeSet.column(), problem, changeSet.reference());
 			}
 			unit.lint(changeSet.statements(), changeSet.reference());
+			this.statements += changeSet.statements().size();
 			if (changeSet.runInTransaction()) {
 				unit.endImplicitTransaction();
 			}
@@ -114,6 +118,11 @@ public final class LintRun {
 			this.suppressed.addAll(unit.suppressed());
 		});
 		return List.copyOf(findings);
+	}
+
+	/** How many statements this run has linted so far (not those of changesets the database already ran). */
+	public int statements() {
+		return this.statements;
 	}
 
 	/** The findings suppressions allowed so far in this run, with their reasons. */

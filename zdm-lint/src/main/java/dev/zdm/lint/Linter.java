@@ -93,7 +93,7 @@ public final class Linter {
 		for (Path file : files) {
 			findings.addAll(run.lintFile(file));
 		}
-		return new LintResult(findings, run.suppressed(), files.size());
+		return new LintResult(findings, run.suppressed(), files.size(), run.statements());
 	}
 
 	/** Starts a run whose units share what they learn of the schema, for callers that feed units one by one. */

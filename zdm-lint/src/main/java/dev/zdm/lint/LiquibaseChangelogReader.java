@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.zdm.lint.internal.UnrunCustomChange;
 import liquibase.Scope;
 import liquibase.change.Change;
 import liquibase.change.DbmsTargetedChange;
@@ -27,6 +28,7 @@ import liquibase.database.core.PostgresDatabase;
 import liquibase.exception.LiquibaseException;
 import liquibase.parser.ChangeLogParser;
 import liquibase.parser.ChangeLogParserFactory;
+import liquibase.resource.CompositeResourceAccessor;
 import liquibase.resource.DirectoryResourceAccessor;
 import liquibase.resource.ResourceAccessor;
 import liquibase.sql.Sql;
@@ -60,28 +62,48 @@ final class LiquibaseChangelogReader {
 
 	/** Every changeset of the changelog and its includes, in the order Liquibase would run them. */
 	List<ChangeSetStatements> read() {
+		UnrunCustomChange.register();
 		List<ChangeSetStatements> changeSets = new ArrayList<>();
-		Path root = resourceRoot(this.changelog);
-		String relative = root.relativize(this.changelog).toString().replace('\\', '/');
-		try (ResourceAccessor accessor = new DirectoryResourceAccessor(root)) {
-			Database database = new PostgresDatabase();
-			database.setConnection(new OfflineConnection("offline:postgresql?version=" + this.postgresVersion
-					+ "&outputLiquibaseSql=none", accessor));
-			// sqlFile and other changes open their resources through the Scope, not the parser's accessor.
-			Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor), () -> {
-				ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
-				DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
-				for (ChangeSet changeSet : changeLog.getChangeSets()) {
-					// A changeset for other databases (dbms="h2", "!postgresql") never runs on PostgreSQL.
-					if (DatabaseList.definitionMatches(changeSet.getDbmsSet(), database, true)) {
-						changeSets.add(statements(root, changeSet, database));
-					}
-				}
-			});
-			return changeSets;
+		List<Path> roots = resourceRoots(this.changelog);
+		String relative = roots.get(0).relativize(this.changelog).toString().replace('\\', '/');
+		List<ResourceAccessor> accessors = new ArrayList<>();
+		try {
+			for (Path root : roots) {
+				accessors.add(new DirectoryResourceAccessor(root));
+			}
 		}
 		catch (FileNotFoundException ex) {
 			throw new IllegalArgumentException("Changelog not found: " + this.changelog, ex);
+		}
+		try (ResourceAccessor accessor = new CompositeResourceAccessor(accessors)) {
+			Database database = new PostgresDatabase();
+			database.setConnection(new OfflineConnection("offline:postgresql?version=" + this.postgresVersion
+					+ "&outputLiquibaseSql=none", accessor));
+			// sqlFile and other changes open their resources through the Scope, not the parser's accessor;
+			// custom changes are read without loading their Java class (UnrunCustomChange).
+			Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor, UnrunCustomChange.LINTING, true), () -> {
+				ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
+				DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
+				for (ChangeSet changeSet : changeLog.getChangeSets()) {
+					// A changeset for other databases (dbms="h2", "!postgresql") never runs on PostgreSQL, nor
+					// does one whose preconditions fail there and skip it (<dbms type="mssql"/>, onFail=MARK_RAN).
+					if (!DatabaseList.definitionMatches(changeSet.getDbmsSet(), database, true)) {
+						continue;
+					}
+					PreconditionVerdict verdict = PreconditionVerdict.onPostgres(changeSet, database);
+					if (verdict == PreconditionVerdict.SKIPPED) {
+						continue;
+					}
+					ChangeSetStatements statements = statements(roots, changeSet, database);
+					if (verdict == PreconditionVerdict.HALTS) {
+						statements.problems().add("The preconditions of changeset " + changeSet.getId()
+								+ " fail on PostgreSQL and onFail=HALT stops the whole update there: it was not linted");
+						statements.statements().clear();
+					}
+					changeSets.add(statements);
+				}
+			});
+			return changeSets;
 		}
 		catch (LiquibaseException ex) {
 			throw new IllegalArgumentException("Liquibase could not read changelog " + this.changelog + ": "
@@ -96,20 +118,44 @@ final class LiquibaseChangelogReader {
 	}
 
 	/**
-	 * The directory Liquibase resolves paths against: {@code src/main/resources} (or any {@code resources}
-	 * folder) when the changelog lives under one, so classpath-style includes resolve; else its own folder.
+	 * The directories Liquibase resolves paths against, in order: {@code src/main/resources} (or any
+	 * {@code resources} folder) when the changelog lives under one, so classpath-style includes resolve; then
+	 * the changelog's own folder and the folders above it (a few levels), so that a changelog taken out of a
+	 * jar ({@code META-INF/master.xml} including {@code META-INF/x.xml}) reads as it does on the classpath.
 	 */
-	private static Path resourceRoot(Path changelog) {
+	static List<Path> resourceRoots(Path changelog) {
+		List<Path> roots = new ArrayList<>();
 		for (Path dir = changelog.getParent(); dir != null; dir = dir.getParent()) {
 			if (dir.getFileName() != null && dir.getFileName().toString().equals("resources")) {
-				return dir;
+				roots.add(dir);
+				break;
 			}
 		}
-		return changelog.getParent();
+		Path dir = changelog.getParent();
+		for (int level = 0; dir != null && level < 4; level++, dir = dir.getParent()) {
+			if (!roots.contains(dir)) {
+				roots.add(dir);
+			}
+		}
+		return roots;
 	}
 
-	private ChangeSetStatements statements(Path root, ChangeSet changeSet, Database database) throws Exception {
-		Path file = root.resolve(changeSet.getFilePath()).normalize();
+	/** The file a changelog path (as Liquibase read it, relative to a root) names on disk. */
+	private static Path resolve(List<Path> roots, String path) {
+		for (Path root : roots) {
+			Path file = root.resolve(path).normalize();
+			if (Files.isRegularFile(file)) {
+				return file;
+			}
+		}
+		return roots.get(0).resolve(path).normalize();
+	}
+
+	private ChangeSetStatements statements(List<Path> roots, ChangeSet changeSet, Database database) throws Exception {
+		// The physical file, not logicalFilePath (which names a file that need not exist): findings point at it.
+		String physical = (changeSet.getChangeLog() != null && changeSet.getChangeLog().getPhysicalFilePath() != null)
+				? changeSet.getChangeLog().getPhysicalFilePath() : changeSet.getFilePath();
+		Path file = resolve(roots, physical);
 		String text = text(file);
 		int offset = changeSetOffset(text, changeSet);
 		int[] position = position(text, Math.max(offset, 0));
@@ -119,7 +165,7 @@ final class LiquibaseChangelogReader {
 		}
 		List<dev.zdm.lint.SqlStatement> statements = new ArrayList<>();
 		List<String> problems = new ArrayList<>();
-		if (changeSet.getChanges().isEmpty()) {
+		if (changeSet.getChanges().isEmpty() && !declaresNoChange(text, offset)) {
 			// Liquibase drops change types it does not know without a word; say so rather than pass it.
 			problems.add("Liquibase found no change it knows in changeset " + changeSet.getId()
 					+ " (unknown change type?): nothing was linted");
@@ -127,6 +173,11 @@ final class LiquibaseChangelogReader {
 		for (Change change : changeSet.getChanges()) {
 			if (change instanceof DbmsTargetedChange targeted
 					&& !DatabaseList.definitionMatches(targeted.getDbms(), database, true)) {
+				continue;
+			}
+			if (change instanceof UnrunCustomChange custom) {
+				problems.add("customChange " + custom.getClassName() + " in changeset " + changeSet.getId()
+						+ " is Java code the linter does not run: review what it does by hand");
 				continue;
 			}
 			try {
@@ -179,6 +230,34 @@ final class LiquibaseChangelogReader {
 			this.texts.put(file, text);
 		}
 		return text;
+	}
+
+	/**
+	 * Whether an XML changeset holds nothing but bookkeeping ({@code validCheckSum}, {@code comment}), as
+	 * changesets emptied on purpose do: nothing is missing, so nothing is reported. False when unsure.
+	 */
+	static boolean declaresNoChange(String text, int offset) {
+		if (offset < 0 || !text.startsWith("<changeSet", offset)) {
+			return false;
+		}
+		int end = text.indexOf("</changeSet>", offset);
+		int selfClosed = text.indexOf("/>", offset);
+		int open = text.indexOf('>', offset);
+		if (selfClosed >= 0 && selfClosed < open) {
+			return true;
+		}
+		if (end < 0) {
+			return false;
+		}
+		String body = text.substring(open + 1, end).replaceAll("(?s)<!--.*?-->", "");
+		Matcher element = Pattern.compile("<([A-Za-z][\\w:.-]*)").matcher(body);
+		while (element.find()) {
+			String name = element.group(1);
+			if (!name.equals("validCheckSum") && !name.equals("comment")) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Where the changeset starts in its file, found by its id in each changelog format, or -1. */
