@@ -403,8 +403,8 @@ CREATE INDEX idx_orders_customer ON orders (customer_id);
 -- expect: ZDM011, ZDM014
 ALTER TABLE orders ADD COLUMN ref uuid DEFAULT gen_random_uuid(), ADD COLUMN shop bigint NOT NULL;
 
--- case: do-block-with-ddl-is-reported
--- expect: ZDM000
+-- case: do-block-with-ddl-is-linted
+-- expect: ZDM001
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_indexes WHERE indexname = 'idx_orders_status') THEN
@@ -790,3 +790,214 @@ DO $$ BEGIN RAISE NOTICE 'migration 42 starts'; END $$;
 -- expect: none
 CREATE TEMP TABLE import_batch (id bigint, payload text);
 CREATE INDEX ON import_batch (id);
+
+-- ===================================================================== real-world false positives and misses (issue 11)
+
+-- case: type-change-using-a-cast-to-the-new-type-widens-varchar
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));
+-- expect: none
+ALTER TABLE users ALTER COLUMN email TYPE varchar(200) USING email::varchar(200);
+
+-- case: type-change-as-liquibase-modify-data-type-writes-it
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));
+-- expect: none
+ALTER TABLE public.users ALTER COLUMN email TYPE TEXT USING (email::TEXT);
+
+-- case: type-change-using-cast-function-syntax
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));
+-- expect: none
+ALTER TABLE users ALTER COLUMN email SET DATA TYPE text USING CAST(email AS text);
+
+-- case: type-change-using-a-cast-that-narrows-still-rewrites
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));
+-- expect: ZDM015
+ALTER TABLE users ALTER COLUMN email TYPE varchar(50) USING email::varchar(50);
+
+-- case: type-change-using-a-cast-of-another-column-rewrites
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100), login varchar(100));
+-- expect: ZDM015
+ALTER TABLE users ALTER COLUMN email TYPE text USING login::text;
+
+-- case: timestamp-to-timestamptz-after-set-timezone-utc
+-- given: CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);
+-- expect: none
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;
+
+-- case: timestamp-to-timestamptz-after-set-time-zone-utc
+-- given: CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);
+-- expect: none
+SET TIME ZONE 'Etc/UTC';
+ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz USING happened_at::timestamptz;
+
+-- case: timestamp-to-timestamptz-in-another-zone-rewrites
+-- given: CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);
+-- expect: ZDM015
+SET timezone = 'Europe/Paris';
+ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;
+
+-- case: timestamp-to-timestamptz-utc-on-pg11-rewrites
+-- given: CREATE TABLE events (id bigint PRIMARY KEY, happened_at timestamp);
+-- version: 11
+-- expect: ZDM015
+SET timezone = 'UTC';
+ALTER TABLE events ALTER COLUMN happened_at TYPE timestamptz;
+
+-- case: validate-in-a-later-statement-outside-a-transaction
+-- expect: none
+ALTER TABLE orders ADD CONSTRAINT orders_amount_positive CHECK (amount > 0) NOT VALID;
+ALTER TABLE orders VALIDATE CONSTRAINT orders_amount_positive;
+
+-- case: reindex-system-has-no-concurrent-form
+-- expect: ZDM003
+REINDEX SYSTEM shop;
+
+-- case: add-column-with-inline-unique
+-- expect: ZDM008
+ALTER TABLE users ADD COLUMN handle text UNIQUE;
+
+-- case: add-column-with-inline-primary-key
+-- expect: ZDM009, ZDM014
+ALTER TABLE legacy_events ADD COLUMN id bigint PRIMARY KEY;
+
+-- case: add-column-with-inline-unique-on-a-new-table
+-- expect: none
+CREATE TABLE handles (id bigint PRIMARY KEY);
+ALTER TABLE handles ADD COLUMN handle text UNIQUE;
+
+-- case: alter-schema-rename
+-- expect: ZDM041
+ALTER SCHEMA billing RENAME TO invoicing;
+
+-- case: alter-schema-owner
+-- expect: none
+ALTER SCHEMA billing OWNER TO migrator;
+
+-- case: numeric-precision-growth-rechecks-a-validated-check
+-- given: CREATE TABLE prices (id bigint PRIMARY KEY, amount numeric(10,2) CHECK (amount >= 0));
+-- expect: ZDM042
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);
+
+-- case: varchar-widening-rechecks-a-table-check
+-- given: CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100), CONSTRAINT users_email_shape CHECK (email LIKE '%@%'));
+-- expect: ZDM042
+ALTER TABLE users ALTER COLUMN email TYPE varchar(200);
+
+-- case: numeric-precision-growth-without-a-check
+-- given: CREATE TABLE prices (id bigint PRIMARY KEY, amount numeric(10,2));
+-- expect: none
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);
+
+-- case: numeric-precision-growth-after-dropping-the-check
+-- given: CREATE TABLE prices (id bigint PRIMARY KEY, amount numeric(10,2), CONSTRAINT prices_amount_check CHECK (amount >= 0));
+-- expect: none
+ALTER TABLE prices DROP CONSTRAINT prices_amount_check;
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);
+ALTER TABLE prices ADD CONSTRAINT prices_amount_check CHECK (amount >= 0) NOT VALID;
+
+-- case: numeric-precision-growth-with-a-not-valid-check
+-- given: CREATE TABLE prices (id bigint PRIMARY KEY, amount numeric(10,2));
+-- given: ALTER TABLE prices ADD CONSTRAINT prices_amount_check CHECK (amount >= 0) NOT VALID;
+-- expect: none
+ALTER TABLE prices ALTER COLUMN amount TYPE numeric(12,2);
+
+-- case: do-block-add-column-unique-inside-if
+-- expect: ZDM008
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'handle') THEN
+    ALTER TABLE users ADD COLUMN handle text UNIQUE;
+  END IF;
+END
+$$;
+
+-- case: do-block-whole-table-update
+-- expect: ZDM028
+DO $body$
+DECLARE
+  moved integer;
+BEGIN
+  UPDATE orders SET status = 'new';
+  GET DIAGNOSTICS moved = ROW_COUNT;
+  RAISE NOTICE 'moved %', moved;
+END
+$body$ LANGUAGE plpgsql;
+
+-- case: do-block-execute-a-literal
+-- expect: ZDM002
+DO $$ BEGIN EXECUTE 'DROP INDEX idx_orders_customer'; END $$;
+
+-- case: do-block-execute-built-sql
+-- expect: ZDM000
+DO $$
+DECLARE
+  t text := 'orders';
+BEGIN
+  EXECUTE format('TRUNCATE %I', t);
+END
+$$;
+
+-- case: do-block-two-alter-tables-in-its-one-transaction
+-- expect: ZDM021
+DO $$
+BEGIN
+  ALTER TABLE orders ADD COLUMN a text;
+  ALTER TABLE users ADD COLUMN b text;
+END
+$$;
+
+-- case: do-block-concurrently-fails-inside-it
+-- expect: ZDM004
+DO $$ BEGIN CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_status ON orders (status); END $$;
+
+-- case: do-block-insert-with-exception-handler
+-- expect: none
+DO $$
+BEGIN
+  INSERT INTO settings (name, value) VALUES ('mode', 'on');
+EXCEPTION
+  WHEN unique_violation THEN NULL;
+END
+$$;
+
+-- case: merge-into
+-- expect: none
+MERGE INTO orders o USING incoming i ON o.id = i.id
+WHEN MATCHED THEN UPDATE SET status = i.status
+WHEN NOT MATCHED THEN INSERT (id, status) VALUES (i.id, i.status);
+
+-- case: update-a-system-catalog
+-- expect: ZDM043
+UPDATE pg_catalog.pg_attribute SET attnotnull = true WHERE attrelid = 'orders'::regclass AND attname = 'status';
+
+-- case: delete-from-a-system-catalog-by-its-unqualified-name
+-- expect: ZDM043
+DELETE FROM pg_depend WHERE objid = 42;
+
+-- case: disable-trigger-all
+-- expect: ZDM044
+ALTER TABLE orders DISABLE TRIGGER ALL;
+
+-- case: disable-one-user-trigger
+-- expect: none
+ALTER TABLE orders DISABLE TRIGGER orders_audit;
+
+-- case: char-column
+-- expect: ZDM045
+CREATE TABLE countries (code char(2) PRIMARY KEY, name text);
+
+-- case: character-column-added
+-- expect: ZDM045
+ALTER TABLE orders ADD COLUMN currency character(3);
+
+-- case: varchar-column-is-not-char
+-- expect: none
+CREATE TABLE currencies (code varchar(3) PRIMARY KEY, name text);
+
+-- case: drop-schema-cascade
+-- expect: ZDM046
+DROP SCHEMA legacy CASCADE;
+
+-- case: drop-empty-schema
+-- expect: none
+DROP SCHEMA IF EXISTS legacy;

@@ -18,7 +18,7 @@ final class ColumnRules {
 
 	static List<BuiltInRule> rules() {
 		return List.of(rewritingDefault(), storedGenerated(), serialOrIdentity(), notNullWithoutDefault(),
-				typeChange(), renameColumn(), dropColumn());
+				typeChange(), renameColumn(), dropColumn(), typeChangeRechecks(), charColumn());
 	}
 
 	/** Calls back for each ADD COLUMN of an ALTER TABLE on an existing table. */
@@ -131,15 +131,95 @@ final class ColumnRules {
 									+ change.type() + " cannot be proven free of a rewrite: its current type is unknown to"
 									+ " the linter (lint the migration that created it in the same run)");
 						}
-						else if (change.using() || !old.changesWithoutRewriteTo(change.type())) {
+						else if (change.using() || !rewriteFree(context, old, change.type())) {
 							String note = (old.isOneOf("timestamp") && change.type().isOneOf("timestamptz")
 									&& context.targetVersion() >= 12)
-											? " (PostgreSQL 12+ skips the rewrite only if the session TimeZone is UTC)" : "";
+											? " (PostgreSQL 12+ skips the rewrite only if the session TimeZone is UTC:"
+													+ " SET timezone = 'UTC' before it)" : "";
 							reporter.report(change.at(), "table " + table, "Type change of " + column + " from " + old
 									+ " to " + change.type() + " rewrites the table and its indexes" + note);
 						}
 					}
 				});
+	}
+
+	/**
+	 * Whether PostgreSQL changes the type without a rewrite: binary coercible types, or timestamp to
+	 * timestamptz on 12+ when the session's zone is UTC (the values then mean the same instants).
+	 */
+	private static boolean rewriteFree(StatementContext context, DataType old, DataType target) {
+		if (old.changesWithoutRewriteTo(target)) {
+			return true;
+		}
+		return old.isOneOf("timestamp") && target.isOneOf("timestamptz") && old.array() == target.array()
+				&& context.targetVersion() >= 12 && context.sessionTimeZoneUtc();
+	}
+
+	static BuiltInRule typeChangeRechecks() {
+		return new BuiltInRule("ZDM042", "ALTER COLUMN TYPE that re-checks a CHECK constraint", Severity.ERROR,
+				"ACCESS EXCLUSIVE",
+				"Even when the new type needs no rewrite (numeric(10,2) to numeric(12,2), varchar widening), PostgreSQL"
+						+ " re-validates every CHECK constraint that reads the column, scanning the whole table while reads"
+						+ " and writes are blocked.",
+				"Drop the CHECK, change the type, then add the CHECK back NOT VALID and VALIDATE CONSTRAINT it in a"
+						+ " separate transaction (zdm's addCheckConstraint does this).",
+				(context, reporter) -> forEach(context, AlterColumnType.class, (change, table) -> {
+					if (change.column() == null || change.using()) {
+						return;
+					}
+					KnownSchema.Table known = context.schema().table(table.key());
+					DataType old = context.schema().columnType(table.key(), change.column().name());
+					if (known != null && old != null && rewriteFree(context, old, change.type())
+							&& !old.equals(change.type()) && known.validatedCheckReads(change.column().name())) {
+						reporter.report(change.at(), "table " + table, "Type change of " + table + "." + change.column()
+								+ " from " + old + " to " + change.type() + " needs no rewrite but re-checks every row"
+								+ " against the CHECK constraints on the column");
+					}
+				}));
+	}
+
+	static BuiltInRule charColumn() {
+		return new BuiltInRule("ZDM045", "char(n) column", Severity.WARNING, "none (design)",
+				"char(n) pads every value with blanks to n characters, compares and concatenates with surprising"
+						+ " results, is no faster than text, and changing it later to text or varchar rewrites the table.",
+				"Declare the column text or varchar(n) (with a CHECK on the length if it must be fixed).",
+				(context, reporter) -> {
+					for (ColumnDefinition column : declaredColumns(context)) {
+						if (column.type() != null && column.type().isOneOf("char") && !column.type().text().startsWith("\"")) {
+							reporter.report(column.name().at(), null, "Column " + column.name() + " is " + column.type()
+									+ ", which pads with blanks; use text or varchar");
+						}
+					}
+				});
+	}
+
+	/** The columns a CREATE TABLE or ADD COLUMN declares. */
+	private static List<ColumnDefinition> declaredColumns(StatementContext context) {
+		List<ColumnDefinition> columns = new java.util.ArrayList<>();
+		if (context.parsed() instanceof ParsedStatement.CreateTable create) {
+			columns.addAll(create.columns());
+		}
+		for (AlterAction action : context.alterActions()) {
+			if (action instanceof AddColumn add) {
+				columns.add(add.column());
+			}
+		}
+		columns.removeIf((column) -> column.name() == null);
+		return columns;
+	}
+
+	/** Calls back for each action of a kind in an ALTER TABLE of an existing table. */
+	private static <A extends AlterAction> void forEach(StatementContext context, Class<A> kind,
+			BiConsumer<A, Name> action) {
+		Name table = context.alteredTable();
+		if (table == null || context.isNew(table)) {
+			return;
+		}
+		for (AlterAction each : context.alterActions()) {
+			if (kind.isInstance(each)) {
+				action.accept(kind.cast(each), table);
+			}
+		}
 	}
 
 	static BuiltInRule renameColumn() {

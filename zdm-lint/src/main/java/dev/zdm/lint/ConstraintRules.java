@@ -36,6 +36,20 @@ final class ConstraintRules {
 		}
 	}
 
+	/** Calls back for each ADD COLUMN on an existing table whose inline constraints match. */
+	private static void onAddedColumnWith(StatementContext context, java.util.function.Predicate<ColumnDefinition> which,
+			BiConsumer<AddColumn, Name> action) {
+		Name table = context.alteredTable();
+		if (table == null || context.isNew(table)) {
+			return;
+		}
+		for (AlterAction each : context.alterActions()) {
+			if (each instanceof AddColumn add && which.test(add.column())) {
+				action.accept(add, table);
+			}
+		}
+	}
+
 	static BuiltInRule validatedForeignKey() {
 		return new BuiltInRule("ZDM005", "Foreign key validated on an existing table", Severity.ERROR,
 				"SHARE ROW EXCLUSIVE",
@@ -127,12 +141,18 @@ final class ConstraintRules {
 				"Builds the unique index while all reads and writes on the table are blocked.",
 				"Use zdm's addUniqueConstraint operation: CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ..."
 						+ " UNIQUE USING INDEX (instant).",
-				(context, reporter) -> onAddedConstraint(context, "UNIQUE", (add, table) -> {
-					if (!add.constraint().usingIndex()) {
-						reporter.report(add.at(), "table " + table, "ADD UNIQUE on existing table " + table
-								+ " builds its index under ACCESS EXCLUSIVE; build it concurrently and ADD ... USING INDEX");
-					}
-				}));
+				(context, reporter) -> {
+					onAddedConstraint(context, "UNIQUE", (add, table) -> {
+						if (!add.constraint().usingIndex()) {
+							reporter.report(add.at(), "table " + table, "ADD UNIQUE on existing table " + table
+									+ " builds its index under ACCESS EXCLUSIVE; build it concurrently and ADD ... USING INDEX");
+						}
+					});
+					onAddedColumnWith(context, ColumnDefinition::unique, (add, table) -> reporter.report(add.at(),
+							"table " + table, "ADD COLUMN " + add.column().name() + " ... UNIQUE builds a unique index on"
+									+ " existing table " + table + " under ACCESS EXCLUSIVE; add the column, then the index"
+									+ " concurrently, then ADD ... USING INDEX"));
+				});
 	}
 
 	static BuiltInRule addPrimaryKey() {
@@ -141,12 +161,17 @@ final class ConstraintRules {
 						+ " table are blocked.",
 				"CREATE UNIQUE INDEX CONCURRENTLY (zdm's createIndex with unique), make the columns NOT NULL with"
 						+ " zdm's setNotNull, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX.",
-				(context, reporter) -> onAddedConstraint(context, "PRIMARY KEY", (add, table) -> {
-					if (!add.constraint().usingIndex()) {
-						reporter.report(add.at(), "table " + table, "ADD PRIMARY KEY on existing table " + table
-								+ " builds its index under ACCESS EXCLUSIVE; build it concurrently and ADD ... USING INDEX");
-					}
-				}));
+				(context, reporter) -> {
+					onAddedConstraint(context, "PRIMARY KEY", (add, table) -> {
+						if (!add.constraint().usingIndex()) {
+							reporter.report(add.at(), "table " + table, "ADD PRIMARY KEY on existing table " + table
+									+ " builds its index under ACCESS EXCLUSIVE; build it concurrently and ADD ... USING INDEX");
+						}
+					});
+					onAddedColumnWith(context, ColumnDefinition::primaryKey, (add, table) -> reporter.report(add.at(),
+							"table " + table, "ADD COLUMN " + add.column().name() + " ... PRIMARY KEY builds its index on"
+									+ " existing table " + table + " under ACCESS EXCLUSIVE"));
+				});
 	}
 
 	static BuiltInRule exclusionConstraint() {

@@ -21,7 +21,8 @@ final class DesignRules {
 	}
 
 	static List<BuiltInRule> rules() {
-		return List.of(domainCheck(), dataChange(), json(), integerPrimaryKey(), enumRename(), timestampWithoutZone());
+		return List.of(domainCheck(), dataChange(), json(), integerPrimaryKey(), enumRename(), timestampWithoutZone(),
+				systemCatalogWrite());
 	}
 
 	/** Each column type the statement declares, with the token to report at. */
@@ -75,11 +76,25 @@ final class DesignRules {
 				"Use zdm's backfill: batches of a few thousand rows, each in its own short transaction, resumable.",
 				(context, reporter) -> {
 					if (context.parsed() instanceof ParsedStatement.DataChange change && change.touchesEveryRow()
-							&& !context.isNew(change.table())) {
+							&& !context.isNew(change.table()) && !change.writesSystemCatalog()) {
 						String rows = (change.where() == null) ? "every row" : "every row where "
 								+ change.where().get(0).text() + " IS NULL";
 						reporter.report(null, "table " + change.table(), change.verb() + " of " + rows + " of "
 								+ change.table() + " in one transaction; backfill in batches instead");
+					}
+				});
+	}
+
+	static BuiltInRule systemCatalogWrite() {
+		return new BuiltInRule("ZDM043", "Write to a system catalog", Severity.ERROR, "ROW EXCLUSIVE on the catalog",
+				"Writing pg_catalog tables directly bypasses every check the DDL commands make: caches, dependent"
+						+ " objects and other catalogs are not updated, which can corrupt the database or crash sessions;"
+						+ " it also needs superuser.",
+				"Use the DDL command that makes the change (ALTER TABLE, ALTER TYPE, COMMENT, ...).",
+				(context, reporter) -> {
+					if (context.parsed() instanceof ParsedStatement.DataChange change && change.writesSystemCatalog()) {
+						reporter.report(null, "catalog " + change.table(), change.verb() + " of system catalog "
+								+ change.table() + " bypasses PostgreSQL's own checks");
 					}
 				});
 	}

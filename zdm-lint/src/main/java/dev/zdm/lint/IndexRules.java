@@ -56,7 +56,10 @@ final class IndexRules {
 						+ " copy of the index, then dropIndex of the old one.",
 				(context, reporter) -> {
 					if (context.parsed() instanceof Reindex reindex && !reindex.concurrently()) {
-						String hint = (context.targetVersion() >= 12) ? "use REINDEX " + reindex.target().toUpperCase()
+						// PostgreSQL refuses CONCURRENTLY for system catalogs: REINDEX SYSTEM has no online form.
+						String hint = reindex.target().equals("system")
+								? "system catalogs cannot be reindexed CONCURRENTLY: run it in a maintenance window"
+								: (context.targetVersion() >= 12) ? "use REINDEX " + reindex.target().toUpperCase()
 								+ " CONCURRENTLY" : "PostgreSQL " + context.targetVersion()
 										+ " has no REINDEX CONCURRENTLY: build a new index concurrently and drop the old one";
 						reporter.report(null, reindex.target() + " " + reindex.name(),

@@ -31,6 +31,17 @@ final class KnownSchema {
 		/** Columns with a validated CHECK (col IS NOT NULL): SET NOT NULL skips its scan (PostgreSQL 12+). */
 		final Set<String> provenNotNull = new HashSet<>();
 
+		/** CHECK constraints by name (a generated key when unnamed): the identifiers they read, and whether validated. */
+		final Map<String, Check> checks = new LinkedHashMap<>();
+
+		/** Whether a validated CHECK reads the column: changing its type re-checks every row. */
+		boolean validatedCheckReads(String column) {
+			return this.checks.values().stream().anyMatch((check) -> check.validated() && check.columns().contains(column));
+		}
+
+	}
+
+	record Check(Set<String> columns, boolean validated) {
 	}
 
 	private final Map<String, Table> tables = new HashMap<>();
@@ -66,6 +77,7 @@ final class KnownSchema {
 			Table table = new Table();
 			for (ColumnDefinition column : create.columns()) {
 				if (column.name() != null) {
+					learnColumnCheck(table, column);
 					table.columns.put(column.name().name(), column.type());
 					if (column.primaryKey()) {
 						table.primaryKey.add(column.name().name());
@@ -91,6 +103,10 @@ final class KnownSchema {
 	private void applyAction(ParsedStatement.AlterTable alter, Table table, AlterAction action) {
 		if (action instanceof ParsedStatement.AddColumn add && add.column().name() != null) {
 			table.columns.put(add.column().name().name(), add.column().type());
+			learnColumnCheck(table, add.column());
+		}
+		else if (action instanceof ParsedStatement.DropConstraint drop) {
+			table.checks.remove(drop.name());
 		}
 		else if (action instanceof ParsedStatement.AlterColumnType change && change.column() != null) {
 			table.columns.put(change.column().name(), change.type());
@@ -113,6 +129,7 @@ final class KnownSchema {
 			learnConstraint(table, add.constraint(), !add.constraint().notValid());
 		}
 		else if (action instanceof ParsedStatement.ValidateConstraint validate) {
+			table.checks.computeIfPresent(validate.name(), (name, check) -> new Check(check.columns(), true));
 			String column = table.notNullChecks.get(validate.name());
 			if (column != null) {
 				table.provenNotNull.add(column);
@@ -120,7 +137,17 @@ final class KnownSchema {
 		}
 	}
 
+	private static void learnColumnCheck(Table table, ColumnDefinition column) {
+		if (column.check()) {
+			table.checks.put(column.name().name() + "_check#" + table.checks.size(), new Check(Set.of(column.name().name()), true));
+		}
+	}
+
 	private static void learnConstraint(Table table, ConstraintDefinition constraint, boolean validated) {
+		if (constraint.kind().equals("CHECK")) {
+			String key = (constraint.name() != null) ? constraint.name().name() : "check#" + table.checks.size();
+			table.checks.put(key, new Check(Set.copyOf(constraint.checkedIdentifiers()), validated));
+		}
 		if (constraint.kind().equals("PRIMARY KEY") && !constraint.columns().isEmpty()) {
 			table.primaryKey.clear();
 			table.primaryKey.addAll(constraint.columns());

@@ -42,13 +42,35 @@ public final class LintRun {
 	public List<Finding> lintSql(String source, String sql) {
 		LintUnit unit = newUnit(source);
 		List<SqlStatement> statements = SqlScriptSplitter.split(sql);
-		if (this.options.scriptsRunInTransaction()) {
+		if (this.options.scriptsRunInTransaction() && statements.stream().allMatch(this::flywayRunsInTransaction)) {
 			unit.beginImplicitTransaction();
 		}
 		unit.lint(statements, null);
 		this.statements += statements.size();
 		this.suppressed.addAll(unit.suppressed());
 		return List.copyOf(unit.findings());
+	}
+
+	/**
+	 * Whether Flyway would run this statement in the script's transaction. Flyway's PostgreSQL parser runs a
+	 * script that holds a statement PostgreSQL refuses in a transaction block (CREATE/DROP INDEX
+	 * CONCURRENTLY, REINDEX CONCURRENTLY/SCHEMA/DATABASE/SYSTEM, VACUUM, ALTER SYSTEM, CREATE/DROP DATABASE or
+	 * TABLESPACE, and before PostgreSQL 12 ALTER TYPE ... ADD VALUE) outside a transaction, statement by
+	 * statement.
+	 */
+	private boolean flywayRunsInTransaction(SqlStatement statement) {
+		ParsedStatement parsed = StatementParser.parse(statement);
+		List<SqlToken> tokens = statement.tokens();
+		boolean systemWide = tokens.size() > 1 && ((tokens.get(0).isWord("alter") && tokens.get(1).isWord("system"))
+				|| ((tokens.get(0).isWord("create") || tokens.get(0).isWord("drop"))
+						&& (tokens.get(1).isWord("database") || tokens.get(1).isWord("tablespace"))));
+		return !(systemWide || (parsed instanceof ParsedStatement.CreateIndex create && create.concurrently())
+				|| (parsed instanceof ParsedStatement.DropIndex drop && drop.concurrently())
+				|| (parsed instanceof ParsedStatement.Reindex reindex && (reindex.concurrently()
+						|| Set.of("schema", "database", "system").contains(reindex.target())))
+				|| parsed instanceof ParsedStatement.Vacuum
+				|| (parsed instanceof ParsedStatement.AlterType alter && alter.action().equals("add value")
+						&& this.options.postgresVersion() < 12));
 	}
 
 	/**

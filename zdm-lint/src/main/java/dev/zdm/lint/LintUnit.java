@@ -61,6 +61,8 @@ final class LintUnit {
 
 	private boolean nonTransactionalBatch;
 
+	private boolean sessionTimeZoneUtc;
+
 	LintUnit(String file, LintOptions options, KnownSchema schema, Map<String, BuiltInRule> rules) {
 		this.file = file;
 		this.options = options;
@@ -94,6 +96,11 @@ final class LintUnit {
 
 	boolean lockTimeoutSet() {
 		return this.sessionLockTimeout || this.localLockTimeout;
+	}
+
+	/** Whether an earlier {@code SET timezone} made the session's time zone UTC (or another zero offset). */
+	boolean sessionTimeZoneUtc() {
+		return this.sessionTimeZoneUtc;
 	}
 
 	/** The relations the current transaction holds ACCESS EXCLUSIVE on, in the order it took them. */
@@ -148,6 +155,10 @@ final class LintUnit {
 
 	private void lint(SqlStatement statement, String changeSet) {
 		ParsedStatement parsed = StatementParser.parse(statement);
+		if (parsed instanceof ParsedStatement.DoBlock block) {
+			lintDoBlock(statement, block, changeSet);
+			return;
+		}
 		StatementContext context = new StatementContext(statement, parsed, this);
 		Map<String, String> allowed = suppressions(statement, changeSet);
 		List<Finding> raised = new ArrayList<>();
@@ -191,6 +202,50 @@ final class LintUnit {
 			}
 		}
 		track(context);
+	}
+
+	/**
+	 * Lints the statements of a DO block as the statements they are, in the one transaction the block runs
+	 * in; what cannot be known before it runs (dynamic SQL built from expressions) is reported as ZDM000.
+	 */
+	private void lintDoBlock(SqlStatement statement, ParsedStatement.DoBlock block, String changeSet) {
+		if (!block.language().equals("plpgsql")) {
+			report(this.rules.get(UNPARSED), statement, null, "DO block in language " + block.language()
+					+ " not analysed: review it by hand or rehearse it", changeSet);
+			return;
+		}
+		boolean wrap = !inTransaction();
+		if (wrap) {
+			beginImplicitTransaction();
+		}
+		for (PlpgsqlBlock.Piece piece : PlpgsqlBlock.pieces(block.body())) {
+			if (piece.statement() != null) {
+				piece.statement().comments().addAll(statement.comments());
+				lint(piece.statement(), changeSet);
+			}
+			else {
+				report(this.rules.get(UNPARSED), statement, piece.at(), "Statement in a DO block not analysed, "
+						+ piece.reason() + ": review it by hand or rehearse it", changeSet);
+			}
+		}
+		if (wrap) {
+			endImplicitTransaction();
+		}
+	}
+
+	/** Adds a finding unless suppressed or allowed. */
+	private void report(BuiltInRule rule, SqlStatement statement, SqlToken at, String message, String changeSet) {
+		Finding finding = finding(rule, statement, at, null, message, changeSet);
+		Map<String, String> allowed = suppressions(statement, changeSet);
+		if (allowed.containsKey(rule.id())) {
+			this.suppressed.add(new SuppressedFinding(finding, allowed.get(rule.id()), true));
+		}
+		else if (this.options.allowUnsafe().containsKey(rule.id())) {
+			this.suppressed.add(new SuppressedFinding(finding, this.options.allowUnsafe().get(rule.id()), false));
+		}
+		else {
+			this.findings.add(finding);
+		}
 	}
 
 	private Finding finding(BuiltInRule rule, SqlStatement statement, SqlToken at, String target, String message,
@@ -272,8 +327,9 @@ final class LintUnit {
 		}
 		else if (parsed instanceof ParsedStatement.AlterTable alter) {
 			for (ParsedStatement.AlterAction action : alter.actions()) {
+				// Only a transaction keeps the ADD's lock until the VALIDATE: statement by statement, each commits.
 				if (action instanceof ParsedStatement.AddConstraint add && add.constraint().notValid()
-						&& add.constraint().name() != null) {
+						&& add.constraint().name() != null && inTransaction()) {
 					this.notValidInTransaction.add(add.constraint().name().name());
 				}
 				if (action instanceof ParsedStatement.RenameTable rename && rename.newName() != null) {
@@ -290,6 +346,13 @@ final class LintUnit {
 	}
 
 	private void trackSetting(ParsedStatement.SetParameter set) {
+		if (set.parameter().equals("timezone") || set.parameter().equals("all")) {
+			String zone = (set.value() != null) ? set.value().strip().toLowerCase(Locale.ROOT) : "";
+			// A transaction-local setting ends with the transaction; treat it as lasting, as migrations rarely
+			// change the zone twice.
+			this.sessionTimeZoneUtc = Set.of("utc", "etc/utc", "gmt", "etc/gmt", "uct", "etc/uct", "zulu", "etc/zulu",
+					"universal", "etc/universal", "greenwich", "gmt0", "etc/gmt0", "z").contains(zone.replace("'", ""));
+		}
 		if (!set.parameter().equals("lock_timeout") && !set.parameter().equals("all")) {
 			return;
 		}

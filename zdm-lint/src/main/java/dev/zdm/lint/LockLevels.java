@@ -85,6 +85,9 @@ final class LockLevels {
 		if (action instanceof ParsedStatement.AttachPartition) {
 			return LockMode.SHARE_UPDATE_EXCLUSIVE;
 		}
+		if (action instanceof ParsedStatement.DisableTrigger) {
+			return LockMode.SHARE_ROW_EXCLUSIVE;
+		}
 		return LockMode.ACCESS_EXCLUSIVE;
 	}
 

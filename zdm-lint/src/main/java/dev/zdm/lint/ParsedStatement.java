@@ -54,10 +54,18 @@ sealed interface ParsedStatement {
 	}
 
 	/**
-	 * {@code UPDATE} or {@code DELETE}: rewrites rows of a table from inside a schema migration.
-	 * @param where the tokens of the top-level WHERE clause, null without one
+	 * {@code UPDATE}, {@code DELETE}, {@code MERGE} or {@code INSERT}: writes rows of a table from inside a
+	 * schema migration.
+	 * @param where the tokens of the top-level WHERE clause (MERGE: its ON condition; INSERT: empty), null
+	 * without one
 	 */
 	record DataChange(String verb, Name table, List<SqlToken> where) implements ParsedStatement {
+
+		/** Whether it writes a system catalog ({@code pg_catalog.*}, or an unqualified {@code pg_*} name). */
+		boolean writesSystemCatalog() {
+			return this.table != null && ("pg_catalog".equals(this.table.schema())
+					|| (this.table.schema() == null && this.table.name().startsWith("pg_")));
+		}
 
 		/** No WHERE, or only {@code col IS NULL}: the shape of a whole-table backfill. */
 		boolean touchesEveryRow() {
@@ -68,6 +76,22 @@ sealed interface ParsedStatement {
 	}
 
 	record CreateDomain(Name domain, boolean hasCheck) implements ParsedStatement {
+	}
+
+	/** {@code ALTER SCHEMA ... RENAME TO ...}. */
+	record RenameSchema(Name schema, Name newName) implements ParsedStatement {
+	}
+
+	/** {@code DROP SCHEMA}. */
+	record DropSchema(List<Name> schemas, boolean cascade) implements ParsedStatement {
+	}
+
+	/**
+	 * {@code DO}: an anonymous code block, whose PL/pgSQL body the linter reads statement by statement.
+	 * @param body the string token holding the body
+	 * @param language the block's language, {@code plpgsql} unless said otherwise
+	 */
+	record DoBlock(SqlToken body, String language) implements ParsedStatement {
 	}
 
 	record AlterDomain(Name domain, boolean addsCheck, boolean notValid) implements ParsedStatement {
@@ -121,8 +145,12 @@ sealed interface ParsedStatement {
 	record Reference(Name table, List<String> columns) {
 	}
 
+	/**
+	 * A table constraint.
+	 * @param checkedIdentifiers for a CHECK, the identifiers its expression names (the columns it reads)
+	 */
 	record ConstraintDefinition(String kind, Name name, List<String> columns, boolean usingIndex, Reference references,
-			boolean notValid, SqlToken at) {
+			boolean notValid, SqlToken at, List<String> checkedIdentifiers) {
 	}
 
 	/** One action of an {@code ALTER TABLE}. */
@@ -138,7 +166,19 @@ sealed interface ParsedStatement {
 	record DropColumn(Name column, boolean ifExists, SqlToken at) implements AlterAction {
 	}
 
+	/**
+	 * {@code ALTER COLUMN ... TYPE}.
+	 * @param using whether a USING clause computes the new values; a USING that only casts the column to the
+	 * new type ({@code USING col::type}, as Liquibase's modifyDataType writes) counts as none
+	 */
 	record AlterColumnType(Name column, DataType type, boolean using, SqlToken at) implements AlterAction {
+	}
+
+	record DropConstraint(String name, SqlToken at) implements AlterAction {
+	}
+
+	/** {@code DISABLE TRIGGER name | ALL | USER}. */
+	record DisableTrigger(String which, SqlToken at) implements AlterAction {
 	}
 
 	record SetNotNull(Name column, SqlToken at) implements AlterAction {

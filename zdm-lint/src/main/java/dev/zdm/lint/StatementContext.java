@@ -59,6 +59,11 @@ final class StatementContext {
 		return this.unit.lockTimeoutSet();
 	}
 
+	/** Whether an earlier {@code SET timezone} in the unit made the session's zone UTC. */
+	boolean sessionTimeZoneUtc() {
+		return this.unit.sessionTimeZoneUtc();
+	}
+
 	/**
 	 * The relations the current transaction already holds ACCESS EXCLUSIVE on, when this statement needs it on
 	 * another one: waiting for that new lock keeps the held ones blocked. Empty when nothing is held yet or

@@ -148,23 +148,69 @@ final class StatementParser {
 		if (c.accept("do")) {
 			return doBlock();
 		}
+		if (c.accept("merge", "into")) {
+			return merge();
+		}
+		if (c.accept("insert", "into")) {
+			Name table = c.name();
+			return (table != null) ? new ParsedStatement.DataChange("INSERT", table, List.of())
+					: new ParsedStatement.Harmless("insert");
+		}
 		if (HARMLESS_HEADS.contains(head.value())) {
 			return new ParsedStatement.Harmless(head.value());
 		}
 		return new ParsedStatement.Unparsed("statements starting with '" + head.text() + "' are not understood");
 	}
 
-	/**
-	 * An anonymous code block runs statements the linter cannot see into; one that contains DDL or data
-	 * changes is reported rather than passed as harmless.
-	 */
+	/** An anonymous code block: its body, which the linter reads statement by statement, and its language. */
 	private ParsedStatement doBlock() {
-		for (SqlToken token : this.cursor.rest()) {
-			if (token.kind() == SqlToken.Kind.STRING && DYNAMIC_DDL.matcher(token.value()).find()) {
-				return new ParsedStatement.Unparsed("the DO block runs DDL or data changes the linter cannot analyse");
+		SqlToken body = null;
+		String language = "plpgsql";
+		while (!this.cursor.atEnd()) {
+			SqlToken token = this.cursor.next();
+			if (token.isWord("language") && !this.cursor.atEnd()) {
+				language = this.cursor.next().value().toLowerCase(Locale.ROOT);
+			}
+			else if (token.kind() == SqlToken.Kind.STRING && body == null) {
+				body = token;
 			}
 		}
-		return new ParsedStatement.Harmless("do");
+		if (body == null) {
+			return new ParsedStatement.Unparsed("DO without a body");
+		}
+		return new ParsedStatement.DoBlock(body, language);
+	}
+
+	/** {@code MERGE INTO target [AS alias] USING source ON condition WHEN ...}: writes the rows ON matches. */
+	private ParsedStatement merge() {
+		TokenCursor c = this.cursor;
+		c.accept("only");
+		Name table = c.name();
+		if (table == null) {
+			return new ParsedStatement.Unparsed("MERGE without a target table");
+		}
+		List<SqlToken> on = new ArrayList<>();
+		boolean inOn = false;
+		int depth = 0;
+		for (SqlToken token : c.rest()) {
+			if (token.isSymbol("(")) {
+				depth++;
+			}
+			else if (token.isSymbol(")")) {
+				depth--;
+			}
+			if (depth == 0 && token.isWord("on") && !inOn) {
+				inOn = true;
+				continue;
+			}
+			if (depth == 0 && token.isWord("when")) {
+				break;
+			}
+			if (inOn) {
+				on.add(token);
+			}
+		}
+		return new ParsedStatement.DataChange("MERGE", table, on);
 	}
 
 	private static String modeOf(List<SqlToken> rest) {
@@ -192,6 +238,11 @@ final class StatementParser {
 		if (c.peekWords("transaction") || c.peekWords("constraints") || c.peekWords("role")
 				|| c.peekWords("session", "authorization")) {
 			return new ParsedStatement.Harmless("set");
+		}
+		if (c.accept("time", "zone")) {
+			StringBuilder zone = new StringBuilder();
+			c.rest().forEach((token) -> zone.append(token.value()));
+			return new ParsedStatement.SetParameter("timezone", zone.toString(), local);
 		}
 		Name parameter = c.name();
 		if (parameter == null) {
@@ -360,6 +411,11 @@ final class StatementParser {
 			List<Name> tables = names();
 			return new ParsedStatement.DropTable(tables, ifExists, c.remainingContainsWord("cascade"));
 		}
+		if (c.accept("schema")) {
+			c.accept("if", "exists");
+			List<Name> schemas = names();
+			return new ParsedStatement.DropSchema(schemas, c.remainingContainsWord("cascade"));
+		}
 		SqlToken object = c.peek();
 		if (object != null && object.kind() == SqlToken.Kind.WORD) {
 			return new ParsedStatement.Harmless("drop " + object.value());
@@ -446,6 +502,13 @@ final class StatementParser {
 		if (c.accept("index")) {
 			return new ParsedStatement.Harmless("alter index");
 		}
+		if (c.accept("schema")) {
+			Name schema = c.name();
+			if (c.accept("rename", "to")) {
+				return new ParsedStatement.RenameSchema(schema, c.name());
+			}
+			return new ParsedStatement.Harmless("alter schema");
+		}
 		SqlToken object = c.peek();
 		if (object != null && HARMLESS_ALTER_OBJECTS.contains(object.value())) {
 			return new ParsedStatement.Harmless("alter " + object.value());
@@ -494,7 +557,9 @@ final class StatementParser {
 		}
 		if (c.accept("drop")) {
 			if (c.accept("constraint")) {
-				return new ParsedStatement.MetadataOnly("drop constraint", at);
+				c.accept("if", "exists");
+				Name name = c.name();
+				return new ParsedStatement.DropConstraint((name != null) ? name.name() : "", at);
 			}
 			c.accept("column");
 			boolean ifExists = c.accept("if", "exists");
@@ -508,7 +573,11 @@ final class StatementParser {
 			Name column = c.name();
 			if (c.accept("set", "data", "type") || c.accept("type")) {
 				DataType type = dataType(c);
-				return new ParsedStatement.AlterColumnType(column, type, c.remainingContainsWord("using"), at);
+				if (c.accept("collate")) {
+					c.name();
+				}
+				boolean using = c.accept("using") && !isCastTo(c.rest(), column, type);
+				return new ParsedStatement.AlterColumnType(column, type, using, at);
 			}
 			if (c.accept("set", "not", "null")) {
 				return new ParsedStatement.SetNotNull(column, at);
@@ -556,12 +625,52 @@ final class StatementParser {
 			c.next();
 			return new ParsedStatement.Rewrite("SET " + c.next().text().toUpperCase(Locale.ROOT), at);
 		}
+		if (c.accept("disable", "trigger")) {
+			SqlToken which = c.peek();
+			return new ParsedStatement.DisableTrigger((which != null) ? which.value() : "", at);
+		}
 		SqlToken head = c.peek();
 		if (head != null && Set.of("set", "reset", "enable", "disable", "force", "no", "owner", "replica", "cluster",
 				"inherit", "of", "not").contains(head.value())) {
 			return new ParsedStatement.MetadataOnly(head.value(), at);
 		}
 		return new ParsedStatement.UnknownAction(text(c), at);
+	}
+
+	/**
+	 * Whether a USING expression only casts the column to the new type ({@code col::type},
+	 * {@code (col::type)}, {@code CAST(col AS type)}): PostgreSQL then decides the rewrite from the types, as
+	 * without USING.
+	 */
+	private boolean isCastTo(List<SqlToken> using, Name column, DataType type) {
+		List<SqlToken> tokens = new ArrayList<>(using);
+		while (tokens.size() >= 2 && tokens.get(0).isSymbol("(") && tokens.get(tokens.size() - 1).isSymbol(")")) {
+			tokens = new ArrayList<>(tokens.subList(1, tokens.size() - 1));
+		}
+		if (column == null || tokens.isEmpty()) {
+			return false;
+		}
+		TokenCursor cast = new TokenCursor(tokens);
+		DataType target;
+		if (cast.accept("cast") && cast.acceptSymbol("(")) {
+			Name name = cast.name();
+			if (name == null || !name.name().equals(column.name()) || !cast.accept("as")) {
+				return false;
+			}
+			target = dataType(cast);
+			if (!cast.acceptSymbol(")")) {
+				return false;
+			}
+		}
+		else {
+			Name name = cast.name();
+			if (name == null || !name.name().equals(column.name()) || !cast.acceptSymbol("::")) {
+				return false;
+			}
+			target = dataType(cast);
+		}
+		return cast.atEnd() && target.base().equals(type.base()) && target.modifiers().equals(type.modifiers())
+				&& target.array() == type.array();
 	}
 
 	private static String text(TokenCursor c) {
@@ -728,6 +837,7 @@ final class StatementParser {
 		List<String> columns = List.of();
 		boolean usingIndex = false;
 		Reference references = null;
+		List<String> checked = new ArrayList<>();
 		if (c.accept("primary", "key") || c.accept("unique")) {
 			kind = c.current().isWord("key") ? "PRIMARY KEY" : "UNIQUE";
 			c.accept("nulls", "not", "distinct");
@@ -749,6 +859,7 @@ final class StatementParser {
 		else if (c.accept("check")) {
 			kind = "CHECK";
 			List<SqlToken> expression = c.parenthesized();
+			expression.stream().filter(SqlToken::isIdentifier).map(SqlToken::value).forEach(checked::add);
 			if (expression.size() == 4 && expression.get(0).isIdentifier() && expression.get(1).isWord("is")
 					&& expression.get(2).isWord("not") && expression.get(3).isWord("null")) {
 				columns = List.of(expression.get(0).value());
@@ -774,7 +885,7 @@ final class StatementParser {
 				c.next();
 			}
 		}
-		return new ConstraintDefinition(kind, name, columns, usingIndex, references, notValid, at);
+		return new ConstraintDefinition(kind, name, columns, usingIndex, references, notValid, at, List.copyOf(checked));
 	}
 
 }

@@ -14,7 +14,8 @@ final class TableRules {
 
 	static List<BuiltInRule> rules() {
 		return List.of(renameTable(), dropTable(), vacuumFull(), cluster(), detachPartition(), truncateCascade(),
-				rewrite(), lockTable(), refreshMaterializedView(), attachPartition());
+				rewrite(), lockTable(), refreshMaterializedView(), attachPartition(), renameSchema(), disableTriggerAll(),
+				dropSchemaCascade());
 	}
 
 	private static void onAction(StatementContext context, Class<? extends AlterAction> type,
@@ -39,6 +40,49 @@ final class TableRules {
 				(context, reporter) -> onAction(context, ParsedStatement.RenameTable.class, (action, table) -> reporter
 					.report(action.at(), "table " + table, "RENAME TABLE " + table + " to "
 							+ ((ParsedStatement.RenameTable) action).newName() + " breaks code that uses the old name")));
+	}
+
+	static BuiltInRule renameSchema() {
+		return new BuiltInRule("ZDM041", "RENAME SCHEMA", Severity.ERROR, "ACCESS EXCLUSIVE on the schema (brief)",
+				"Instant for the database, but every query of the running version that names the schema, or finds its"
+						+ " tables through search_path, fails until every instance runs the new version.",
+				"Keep the old schema name, or create the new schema and move tables with zdm's renameTable (a view"
+						+ " keeps each old name) until nothing uses the old schema.",
+				(context, reporter) -> {
+					if (context.parsed() instanceof ParsedStatement.RenameSchema rename) {
+						reporter.report(null, "schema " + rename.schema(), "RENAME SCHEMA " + rename.schema() + " to "
+								+ rename.newName() + " breaks every query that still names the old schema");
+					}
+				});
+	}
+
+	static BuiltInRule disableTriggerAll() {
+		return new BuiltInRule("ZDM044", "DISABLE TRIGGER ALL", Severity.ERROR, "SHARE ROW EXCLUSIVE",
+				"ALL includes the internal triggers that enforce foreign keys: rows every session writes meanwhile are"
+						+ " not checked, and the constraint stays marked valid while it is violated. The lock blocks writes"
+						+ " while it waits.",
+				"Disable only the user trigger you mean (DISABLE TRIGGER <name>), or skip triggers in one session only"
+						+ " with SET session_replication_role = replica.",
+				(context, reporter) -> onAction(context, ParsedStatement.DisableTrigger.class, (action, table) -> {
+					if (((ParsedStatement.DisableTrigger) action).which().equals("all")) {
+						reporter.report(action.at(), "table " + table, "DISABLE TRIGGER ALL on " + table
+								+ " also turns off its foreign-key checks for every session");
+					}
+				}));
+	}
+
+	static BuiltInRule dropSchemaCascade() {
+		return new BuiltInRule("ZDM046", "DROP SCHEMA ... CASCADE", Severity.ERROR, "ACCESS EXCLUSIVE on every object dropped",
+				"Drops every table, view, function and type in the schema, with their data, and every object elsewhere"
+						+ " that depends on them: far more than the statement names.",
+				"Drop the objects you mean one by one (each reviewed, zdm's dropTable for tables), then DROP SCHEMA"
+						+ " without CASCADE, which refuses while anything is left.",
+				(context, reporter) -> {
+					if (context.parsed() instanceof ParsedStatement.DropSchema drop && drop.cascade()) {
+						reporter.report(null, "every object in schema " + drop.schemas(), "DROP SCHEMA " + drop.schemas()
+								+ " CASCADE drops every object in it, data included, and what depends on them");
+					}
+				});
 	}
 
 	static BuiltInRule dropTable() {

@@ -81,9 +81,9 @@ class LinterTests {
 	}
 
 	@Test
-	void scriptsRunInTransactionTurnConcurrentlyIntoAFailure() {
+	void concurrentlyInAnExplicitTransactionStillFailsUnderFlyway() {
 		Linter flyway = new Linter(LintOptions.defaults().withScriptsRunInTransaction(true));
-		assertThat(flyway.lintSql("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON orders (x);"))
+		assertThat(flyway.lintSql("BEGIN;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON orders (x);\nCOMMIT;"))
 			.extracting(Finding::ruleId).containsExactly("ZDM004");
 	}
 
@@ -105,6 +105,25 @@ class LinterTests {
 			.containsExactly("V9__notes.sql", "V10__index.sql");
 		assertThat(new Linter().lintPaths(List.of(dir))).extracting((f) -> f.ruleId() + " " + java.nio.file.Path.of(f.location().file()).getFileName())
 			.containsExactly("ZDM001 V10__index.sql");
+	}
+
+
+	@Test
+	void reindexSystemIsNotToldToUseConcurrentlyWhichPostgresqlRefusesForCatalogs() {
+		List<Finding> findings = new Linter().lintSql("SET lock_timeout = '1s'; REINDEX SYSTEM shop;");
+		assertThat(findings).extracting(Finding::ruleId).containsExactly("ZDM003");
+		assertThat(findings.get(0).message()).doesNotContain("use REINDEX").contains("cannot be reindexed CONCURRENTLY");
+	}
+
+	@Test
+	void flywayRunsAScriptWithANonTransactionalStatementOutsideATransaction() {
+		Linter flyway = new Linter(LintOptions.defaults().withScriptsRunInTransaction(true));
+		assertThat(flyway.lintSql("V2__index.sql", "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_status ON orders (status);"))
+			.isEmpty();
+		assertThat(flyway.lintSql("V3__vacuum.sql", "VACUUM orders;\nREINDEX TABLE CONCURRENTLY orders;")).isEmpty();
+		// Without one, the script is one transaction: a second ACCESS EXCLUSIVE waits while the first is held.
+		assertThat(flyway.lintSql("V4__two.sql", "SET lock_timeout = '1s';\nALTER TABLE orders ADD COLUMN a text;\n"
+				+ "ALTER TABLE users ADD COLUMN b text;")).extracting(Finding::ruleId).containsExactly("ZDM021");
 	}
 
 }

@@ -137,4 +137,40 @@ class LiquibaseChangelogTests {
 		return Path.of(LiquibaseChangelogTests.class.getResource("/lint/liquibase/master.xml").toURI()).getParent();
 	}
 
+
+	@Test
+	void aCustomChangeIsReportedAtItsChangesetAndTheRestIsLinted() throws Exception {
+		List<Finding> findings = new Linter().lintPaths(List.of(realWorld().resolve("master.xml")));
+		assertThat(findings).filteredOn((f) -> f.location().changeSet().equals("java-change::ann"))
+			.extracting(Finding::ruleId).containsExactlyInAnyOrder("ZDM000", "ZDM001", "ZDM022");
+		Finding java = findings.stream().filter((f) -> f.ruleId().equals("ZDM000")).findFirst().orElseThrow();
+		assertThat(java.message()).contains("customChange com.example.migration.NotOnTheLintersClasspath");
+		assertThat(java.location().line()).isEqualTo(5);
+	}
+
+	@Test
+	void changesetsWhosePreconditionsKeepThemOffPostgresqlAreNotLinted() throws Exception {
+		List<Finding> findings = new Linter().lintPaths(List.of(realWorld().resolve("master.xml")));
+		assertThat(findings).extracting((f) -> f.location().changeSet() + " " + f.ruleId())
+			.doesNotContain("mssql-only::ann ZDM001", "mssql-constraint::bob ZDM018")
+			.contains("not-oracle-and-not-mysql::ann ZDM018", "depends-on-the-data::ann ZDM019",
+					"warn-only::ann ZDM016", "oracle-halts::ann ZDM000", "everywhere::bob ZDM007")
+			.doesNotContain("oracle-halts::ann ZDM019", "emptied-on-purpose::ann ZDM000");
+	}
+
+	@Test
+	void findingsNameThePhysicalFileNotItsLogicalFilePath() throws Exception {
+		Path master = realWorld().resolve("master.xml");
+		LintResult result = new Linter().check(List.of(master));
+		assertThat(result.findings()).filteredOn((f) -> f.location().changeSet().equals("everywhere::bob"))
+			.isNotEmpty()
+			.allSatisfy((f) -> assertThat(Path.of(f.location().file())).exists().endsWith(Path.of("META-INF", "changes-1-mssql.xml")));
+		assertThat(SarifReport.toJson(result, "test", null)).contains("changes-1-mssql.xml").doesNotContain("mssql-changes-1.xml");
+	}
+
+	private static Path realWorld() throws URISyntaxException {
+		return Path.of(LiquibaseChangelogTests.class.getResource("/lint/liquibase-real-world/META-INF/master.xml").toURI())
+			.getParent();
+	}
+
 }
