@@ -21,19 +21,6 @@ final class ColumnRules {
 				typeChange(), renameColumn(), dropColumn(), typeChangeRechecks(), charColumn());
 	}
 
-	/** Calls back for each ADD COLUMN of an ALTER TABLE on an existing table. */
-	private static void onAddedColumn(StatementContext context, BiConsumer<AddColumn, Name> action) {
-		Name table = context.alteredTable();
-		if (table == null || context.isNew(table)) {
-			return;
-		}
-		for (AlterAction each : context.alterActions()) {
-			if (each instanceof AddColumn add) {
-				action.accept(add, table);
-			}
-		}
-	}
-
 	static BuiltInRule rewritingDefault() {
 		return new BuiltInRule("ZDM011", "ADD COLUMN with a default that rewrites the table", Severity.ERROR,
 				"ACCESS EXCLUSIVE",
@@ -42,7 +29,7 @@ final class ColumnRules {
 						+ " non-NULL default did this.",
 				"Use zdm's addColumn with a backfill: add the column without default (or with a constant one), set"
 						+ " the default for new rows, and fill existing rows in batches.",
-				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+				(context, reporter) -> context.eachOnExistingTable(AddColumn.class, (add, table) -> {
 					ColumnDefinition column = add.column();
 					String function = DefaultExpressions.volatileFunction(column.defaultExpression());
 					if (function != null) {
@@ -64,7 +51,7 @@ final class ColumnRules {
 						+ " reads and writes are blocked.",
 				"Add a plain column, fill it in batches with zdm's backfill and keep it current with a trigger; on"
 						+ " PostgreSQL 18 a VIRTUAL generated column is computed on read and added instantly.",
-				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+				(context, reporter) -> context.eachOnExistingTable(AddColumn.class, (add, table) -> {
 					if (add.column().generated() == Generated.STORED) {
 						reporter.report(add.at(), "table " + table, "ADD COLUMN " + add.column().name()
 								+ " GENERATED ... STORED rewrites " + table);
@@ -83,7 +70,7 @@ final class ColumnRules {
 						+ " blocked.",
 				"Add a nullable bigint column, attach a sequence default for new rows, backfill existing rows in"
 						+ " batches (zdm's addColumn with backfill), then make it NOT NULL with zdm's setNotNull.",
-				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+				(context, reporter) -> context.eachOnExistingTable(AddColumn.class, (add, table) -> {
 					ColumnDefinition column = add.column();
 					if (column.generated() == Generated.IDENTITY || (column.type() != null && column.type().isSerial())) {
 						reporter.report(add.at(), "table " + table, "ADD COLUMN " + column.name() + " "
@@ -98,7 +85,7 @@ final class ColumnRules {
 				"Fails as soon as the table has a row, and code of the previous version that inserts without the"
 						+ " column fails once it exists.",
 				"Use zdm's addColumn: add it nullable (or with a constant default), backfill, then zdm's setNotNull.",
-				(context, reporter) -> onAddedColumn(context, (add, table) -> {
+				(context, reporter) -> context.eachOnExistingTable(AddColumn.class, (add, table) -> {
 					ColumnDefinition column = add.column();
 					boolean filled = column.generated() != Generated.NONE
 							|| (column.type() != null && column.type().isSerial());
@@ -115,14 +102,9 @@ final class ColumnRules {
 						+ " precision growth with the same scale, cidr to inet), every row and index is rewritten while"
 						+ " reads and writes are blocked.",
 				"Use zdm's changeColumnType: a new column, a sync trigger, a batched backfill, then a switch-over.",
-				(context, reporter) -> {
-					Name table = context.alteredTable();
-					if (table == null || context.isNew(table)) {
-						return;
-					}
-					for (AlterAction each : context.alterActions()) {
-						if (!(each instanceof AlterColumnType change) || change.column() == null) {
-							continue;
+				(context, reporter) -> context.eachOnExistingTable(AlterColumnType.class, (change, table) -> {
+						if (change.column() == null) {
+							return;
 						}
 						DataType old = context.schema().columnType(table.key(), change.column().name());
 						String column = table + "." + change.column();
@@ -139,8 +121,7 @@ final class ColumnRules {
 							reporter.report(change.at(), "table " + table, "Type change of " + column + " from " + old
 									+ " to " + change.type() + " rewrites the table and its indexes" + note);
 						}
-					}
-				});
+				}));
 	}
 
 	/**
@@ -163,7 +144,7 @@ final class ColumnRules {
 						+ " and writes are blocked.",
 				"Drop the CHECK, change the type, then add the CHECK back NOT VALID and VALIDATE CONSTRAINT it in a"
 						+ " separate transaction (zdm's addCheckConstraint does this).",
-				(context, reporter) -> forEach(context, AlterColumnType.class, (change, table) -> {
+				(context, reporter) -> context.eachOnExistingTable(AlterColumnType.class, (change, table) -> {
 					if (change.column() == null || change.using()) {
 						return;
 					}
@@ -208,38 +189,15 @@ final class ColumnRules {
 		return columns;
 	}
 
-	/** Calls back for each action of a kind in an ALTER TABLE of an existing table. */
-	private static <A extends AlterAction> void forEach(StatementContext context, Class<A> kind,
-			BiConsumer<A, Name> action) {
-		Name table = context.alteredTable();
-		if (table == null || context.isNew(table)) {
-			return;
-		}
-		for (AlterAction each : context.alterActions()) {
-			if (kind.isInstance(each)) {
-				action.accept(kind.cast(each), table);
-			}
-		}
-	}
-
 	static BuiltInRule renameColumn() {
 		return new BuiltInRule("ZDM016", "RENAME COLUMN", Severity.ERROR, "ACCESS EXCLUSIVE (brief)",
 				"Instant for the database, but every instance still running the previous version queries the old name"
 						+ " and fails until it is replaced.",
 				"Use zdm's renameColumn: expand with the new column kept in sync (or a view), switch readers and"
 						+ " writers, then contract.",
-				(context, reporter) -> {
-					Name table = context.alteredTable();
-					if (table == null || context.isNew(table)) {
-						return;
-					}
-					for (AlterAction each : context.alterActions()) {
-						if (each instanceof ParsedStatement.RenameColumn rename) {
-							reporter.report(rename.at(), "table " + table, "RENAME COLUMN " + table + "."
-									+ rename.column() + " to " + rename.newName() + " breaks code that still uses the old name");
-						}
-					}
-				});
+				(context, reporter) -> context.eachOnExistingTable(ParsedStatement.RenameColumn.class,
+						(rename, table) -> reporter.report(rename.at(), "table " + table, "RENAME COLUMN " + table + "."
+								+ rename.column() + " to " + rename.newName() + " breaks code that still uses the old name")));
 	}
 
 	static BuiltInRule dropColumn() {
@@ -248,18 +206,9 @@ final class ColumnRules {
 						+ " column and fail.",
 				"Use zdm's dropColumn: stop reading and writing the column in one release (expand), drop it in a"
 						+ " later one (contract).",
-				(context, reporter) -> {
-					Name table = context.alteredTable();
-					if (table == null || context.isNew(table)) {
-						return;
-					}
-					for (AlterAction each : context.alterActions()) {
-						if (each instanceof ParsedStatement.DropColumn drop) {
-							reporter.report(drop.at(), "table " + table, "DROP COLUMN " + table + "." + drop.column()
-									+ " breaks code of the previous version that still uses it");
-						}
-					}
-				});
+				(context, reporter) -> context.eachOnExistingTable(ParsedStatement.DropColumn.class,
+						(drop, table) -> reporter.report(drop.at(), "table " + table, "DROP COLUMN " + table + "."
+								+ drop.column() + " breaks code of the previous version that still uses it")));
 	}
 
 }

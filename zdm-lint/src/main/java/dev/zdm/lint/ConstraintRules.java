@@ -23,31 +23,23 @@ final class ConstraintRules {
 				exclusionConstraint(), dropNotNull(), foreignKeyTypeMismatch(), validateInSameTransaction());
 	}
 
-	/** Reports each ADD CONSTRAINT of the given kind on an existing table. */
+	/** Calls back for each ADD CONSTRAINT of the given kind on an existing table. */
 	private static void onAddedConstraint(StatementContext context, String kind, BiConsumer<AddConstraint, Name> action) {
-		Name table = context.alteredTable();
-		if (table == null || context.isNew(table)) {
-			return;
-		}
-		for (AlterAction each : context.alterActions()) {
-			if (each instanceof AddConstraint add && add.constraint().kind().equals(kind)) {
+		context.eachOnExistingTable(AddConstraint.class, (add, table) -> {
+			if (add.constraint().kind().equals(kind)) {
 				action.accept(add, table);
 			}
-		}
+		});
 	}
 
 	/** Calls back for each ADD COLUMN on an existing table whose inline constraints match. */
 	private static void onAddedColumnWith(StatementContext context, java.util.function.Predicate<ColumnDefinition> which,
 			BiConsumer<AddColumn, Name> action) {
-		Name table = context.alteredTable();
-		if (table == null || context.isNew(table)) {
-			return;
-		}
-		for (AlterAction each : context.alterActions()) {
-			if (each instanceof AddColumn add && which.test(add.column())) {
+		context.eachOnExistingTable(AddColumn.class, (add, table) -> {
+			if (which.test(add.column())) {
 				action.accept(add, table);
 			}
-		}
+		});
 	}
 
 	static BuiltInRule validatedForeignKey() {
@@ -66,14 +58,9 @@ final class ConstraintRules {
 											+ " and " + referenced + " are blocked; add it NOT VALID and VALIDATE it separately");
 						}
 					});
-					Name table = context.alteredTable();
-					for (AlterAction each : context.alterActions()) {
-						if (each instanceof AddColumn add && add.column().references() != null && !context.isNew(table)) {
-							reporter.report(add.at(), "tables " + table + " and " + add.column().references().table(),
+					onAddedColumnWith(context, (column) -> column.references() != null, (add, table) -> reporter.report(add.at(), "tables " + table + " and " + add.column().references().table(),
 									"ADD COLUMN " + add.column().name() + " ... REFERENCES validates a foreign key on existing table "
-											+ table + "; add the column, then the foreign key NOT VALID, then VALIDATE");
-						}
-					}
+											+ table + "; add the column, then the foreign key NOT VALID, then VALIDATE"));
 				});
 	}
 
@@ -90,13 +77,9 @@ final class ConstraintRules {
 									+ " is validated under ACCESS EXCLUSIVE; add it NOT VALID and VALIDATE it separately");
 						}
 					});
-					Name table = context.alteredTable();
-					for (AlterAction each : context.alterActions()) {
-						if (each instanceof AddColumn add && add.column().check() && !context.isNew(table)) {
-							reporter.report(add.at(), "table " + table, "ADD COLUMN " + add.column().name()
-									+ " with a CHECK scans existing table " + table + " under ACCESS EXCLUSIVE");
-						}
-					}
+					onAddedColumnWith(context, ColumnDefinition::check, (add, table) -> reporter.report(add.at(),
+							"table " + table, "ADD COLUMN " + add.column().name() + " with a CHECK scans existing table "
+									+ table + " under ACCESS EXCLUSIVE"));
 				});
 	}
 
@@ -106,13 +89,8 @@ final class ConstraintRules {
 				"Use zdm's setNotNull operation: ADD CONSTRAINT ... CHECK (col IS NOT NULL) NOT VALID, VALIDATE it,"
 						+ " then SET NOT NULL, which PostgreSQL 12+ proves from the valid CHECK without a scan, then drop"
 						+ " the CHECK. PostgreSQL 18: ADD CONSTRAINT ... NOT NULL col NOT VALID, then VALIDATE.",
-				(context, reporter) -> {
-					Name table = context.alteredTable();
-					if (table == null || context.isNew(table)) {
-						return;
-					}
-					KnownSchema.Table known = context.schema().table(table.key());
-					for (AlterAction each : context.alterActions()) {
+				(context, reporter) -> context.eachOnExistingTable(AlterAction.class, (each, table) -> {
+						KnownSchema.Table known = context.schema().table(table.key());
 						String column = null;
 						if (each instanceof ParsedStatement.SetNotNull set && set.column() != null) {
 							column = set.column().name();
@@ -122,18 +100,17 @@ final class ConstraintRules {
 							column = add.constraint().columns().get(0);
 						}
 						if (column == null) {
-							continue;
+							return;
 						}
 						boolean proven = known != null && known.provenNotNull.contains(column);
 						if (proven && context.targetVersion() >= 12) {
-							continue;
+							return;
 						}
 						String why = proven ? "; PostgreSQL " + context.targetVersion()
 								+ " cannot use the valid CHECK (IS NOT NULL) to skip the scan (12+ can)" : "";
 						reporter.report(each.at(), "table " + table, "SET NOT NULL on " + table + "." + column
 								+ " scans the table under ACCESS EXCLUSIVE" + why);
-					}
-				});
+				}));
 	}
 
 	static BuiltInRule addUnique() {
@@ -191,18 +168,9 @@ final class ConstraintRules {
 						+ " constraint back later costs a full-table scan (see ZDM007).",
 				"Make sure every reader handles NULL before the change ships (expand phase), and run it with a"
 						+ " lock_timeout; zdm's dropNotNull operation orders this for you.",
-				(context, reporter) -> {
-					Name table = context.alteredTable();
-					if (table == null || context.isNew(table)) {
-						return;
-					}
-					for (AlterAction each : context.alterActions()) {
-						if (each instanceof ParsedStatement.DropNotNull drop) {
-							reporter.report(drop.at(), "table " + table, "DROP NOT NULL on " + table + "." + drop.column()
-									+ ": readers of the old version may not expect NULL");
-						}
-					}
-				});
+				(context, reporter) -> context.eachOnExistingTable(ParsedStatement.DropNotNull.class,
+						(drop, table) -> reporter.report(drop.at(), "table " + table, "DROP NOT NULL on " + table + "."
+								+ drop.column() + ": readers of the old version may not expect NULL")));
 	}
 
 	static BuiltInRule foreignKeyTypeMismatch() {

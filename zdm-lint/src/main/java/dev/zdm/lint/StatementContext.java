@@ -3,6 +3,7 @@ package dev.zdm.lint;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import dev.zdm.lint.ParsedStatement.AlterAction;
 import dev.zdm.lint.ParsedStatement.Name;
@@ -87,6 +88,23 @@ final class StatementContext {
 	/** Whether the statement is part of a Liquibase changeset with {@code runInTransaction="false"}. */
 	boolean nonTransactionalBatch() {
 		return this.unit.nonTransactionalBatch();
+	}
+
+	/**
+	 * Calls back for each action of a kind in an ALTER TABLE of a table that existed before this unit (a table
+	 * created in the unit cannot block anybody): the one visitor the rules share for "each X on an existing
+	 * table".
+	 */
+	<A extends AlterAction> void eachOnExistingTable(Class<A> kind, BiConsumer<A, Name> action) {
+		Name table = alteredTable();
+		if (table == null || isNew(table)) {
+			return;
+		}
+		for (AlterAction each : alterActions()) {
+			if (kind.isInstance(each)) {
+				action.accept(kind.cast(each), table);
+			}
+		}
 	}
 
 	/** The ALTER TABLE actions of the statement, or none. */

@@ -18,17 +18,9 @@ final class TableRules {
 				dropSchemaCascade());
 	}
 
-	private static void onAction(StatementContext context, Class<? extends AlterAction> type,
-			BiConsumer<AlterAction, Name> action) {
-		Name table = context.alteredTable();
-		if (table == null || context.isNew(table)) {
-			return;
-		}
-		for (AlterAction each : context.alterActions()) {
-			if (type.isInstance(each)) {
-				action.accept(each, table);
-			}
-		}
+	private static <A extends AlterAction> void onAction(StatementContext context, Class<A> type,
+			BiConsumer<A, Name> action) {
+		context.eachOnExistingTable(type, action);
 	}
 
 	static BuiltInRule renameTable() {

@@ -114,8 +114,7 @@ public class LintMojo extends AbstractMojo {
 				threshold(), this.textFile, this.sarifFile, this.verbose, rehearsalDataSource(), this.docsBaseUrl);
 		MigrationLint.Outcome outcome = new MigrationLint(settings, getLog()).run();
 		if (outcome.fails()) {
-			throw new MojoFailureException(outcome.summary() + ": fix the statements, or allow one with"
-					+ " '-- zdm:allow <RULE-ID> <reason>' (see docs/lint-rules.md)");
+			throw new MojoFailureException(outcome.failureMessage());
 		}
 	}
 
