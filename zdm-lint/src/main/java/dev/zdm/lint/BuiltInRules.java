@@ -26,12 +26,52 @@ final class BuiltInRules {
 						+ " it is reported rather than passed silently.",
 				"Review the statement by hand, rehearse it (Linter rehearsal mode) to see its locks, then allow it"
 						+ " with '-- zdm:allow ZDM000 <reason>'."));
-		rules.addAll(IndexRules.rules());
-		rules.addAll(ConstraintRules.rules());
-		rules.addAll(ColumnRules.rules());
-		rules.addAll(TableRules.rules());
-		rules.addAll(TransactionRules.rules());
-		rules.addAll(DesignRules.rules());
+		rules.add(CreateIndexRule.rule());
+		rules.add(DropIndexRule.rule());
+		rules.add(ReindexRule.rule());
+		rules.add(ConcurrentlyInTransactionRule.rule());
+		rules.add(ValidatedForeignKeyRule.rule());
+		rules.add(ValidatedCheckRule.rule());
+		rules.add(SetNotNullRule.rule());
+		rules.add(AddUniqueRule.rule());
+		rules.add(AddPrimaryKeyRule.rule());
+		rules.add(ExclusionConstraintRule.rule());
+		rules.add(RewritingDefaultRule.rule());
+		rules.add(StoredGeneratedRule.rule());
+		rules.add(SerialOrIdentityRule.rule());
+		rules.add(NotNullWithoutDefaultRule.rule());
+		rules.add(TypeChangeRule.rule());
+		rules.add(RenameColumnRule.rule());
+		rules.add(RenameTableRule.rule());
+		rules.add(DropColumnRule.rule());
+		rules.add(DropTableRule.rule());
+		rules.add(DropNotNullRule.rule());
+		rules.add(SeveralAccessExclusiveRule.rule());
+		rules.add(MissingLockTimeoutRule.rule());
+		rules.add(VacuumFullRule.rule());
+		rules.add(ClusterRule.rule());
+		rules.add(DetachPartitionRule.rule());
+		rules.add(TruncateCascadeRule.rule());
+		rules.add(DomainCheckRule.rule());
+		rules.add(DataChangeRule.rule());
+		rules.add(JsonRule.rule());
+		rules.add(IntegerPrimaryKeyRule.rule());
+		rules.add(ForeignKeyTypeMismatchRule.rule());
+		rules.add(EnumRenameRule.rule());
+		rules.add(NotIdempotentRule.rule());
+		rules.add(EnumValueInTransactionRule.rule());
+		rules.add(ValidateInSameTransactionRule.rule());
+		rules.add(RewriteRule.rule());
+		rules.add(LockTableRule.rule());
+		rules.add(RefreshMaterializedViewRule.rule());
+		rules.add(AttachPartitionRule.rule());
+		rules.add(TimestampWithoutZoneRule.rule());
+		rules.add(RenameSchemaRule.rule());
+		rules.add(TypeChangeRechecksRule.rule());
+		rules.add(SystemCatalogWriteRule.rule());
+		rules.add(DisableTriggerAllRule.rule());
+		rules.add(CharColumnRule.rule());
+		rules.add(DropSchemaCascadeRule.rule());
 		rules.add(BuiltInRule.engine(LintUnit.INVALID_SUPPRESSION, "Suppression without a reason or for an unknown rule",
 				Severity.ERROR,
 				"A suppression nobody can review is a silent hole: '-- zdm:allow' must name existing rules and say why"

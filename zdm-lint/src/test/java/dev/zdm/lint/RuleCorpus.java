@@ -1,16 +1,22 @@
 package dev.zdm.lint;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
-/** The cases of {@code lint/corpus.sql}: a migration each, with the rule ids it must produce. */
+/**
+ * The rule cases of {@code lint/rules/}: one file per rule ({@code ZDM001.sql}) and {@code safe.sql}, a
+ * migration per case, with the rule ids it must produce.
+ */
 final class RuleCorpus {
 
 	record Case(String name, List<String> expected, List<String> given, int version, boolean lockTimeout, String sql,
-			int line) {
+			String file, int line) {
 
 		boolean safe() {
 			return this.expected.isEmpty();
@@ -26,14 +32,30 @@ final class RuleCorpus {
 	private RuleCorpus() {
 	}
 
+	/** The directory of the case files. */
+	static Path directory() {
+		try {
+			return Path.of(RuleCorpus.class.getResource("/lint/rules").toURI());
+		}
+		catch (URISyntaxException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	static List<Case> load() {
-		String text;
-		try (InputStream in = RuleCorpus.class.getResourceAsStream("/lint/corpus.sql")) {
-			text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		List<Case> cases = new ArrayList<>();
+		try (Stream<Path> files = Files.list(directory())) {
+			for (Path file : files.filter((f) -> f.toString().endsWith(".sql")).sorted().toList()) {
+				cases.addAll(load(file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8)));
+			}
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+		return cases;
+	}
+
+	private static List<Case> load(String file, String text) {
 		List<Case> cases = new ArrayList<>();
 		String[] lines = text.split("\n", -1);
 		int i = 0;
@@ -73,9 +95,9 @@ final class RuleCorpus {
 				i++;
 			}
 			if (expected == null) {
-				throw new IllegalStateException("Corpus case " + name + " (line " + start + ") has no '-- expect:' line");
+				throw new IllegalStateException("Case " + name + " (" + file + " line " + start + ") has no '-- expect:' line");
 			}
-			cases.add(new Case(name, expected, given, version, lockTimeout, sql.toString().strip(), bodyLine));
+			cases.add(new Case(name, expected, given, version, lockTimeout, sql.toString().strip(), file, bodyLine));
 		}
 		return cases;
 	}
@@ -87,7 +109,7 @@ final class RuleCorpus {
 			run.lintSql("given.sql", String.join("\n", corpusCase.given()));
 		}
 		String preamble = corpusCase.lockTimeout() ? "SET lock_timeout = '2s';\n" : "";
-		return run.lintSql("corpus.sql", preamble + corpusCase.sql());
+		return run.lintSql(corpusCase.file(), preamble + corpusCase.sql());
 	}
 
 }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every case of the rule corpus produces exactly its expected rule ids: no more, no fewer. */
+/** Every rule case produces exactly its expected rule ids: no more, no fewer. */
 class RuleCorpusTests {
 
 	static List<RuleCorpus.Case> cases() {
@@ -23,7 +23,7 @@ class RuleCorpusTests {
 	void producesExactlyTheExpectedRuleIds(RuleCorpus.Case corpusCase) {
 		List<Finding> findings = RuleCorpus.lint(corpusCase);
 		List<String> ids = findings.stream().map(Finding::ruleId).sorted().toList();
-		assertThat(ids).as("%s (corpus.sql line %d): %s", corpusCase.name(), corpusCase.line(),
+		assertThat(ids).as("%s (%s line %d): %s", corpusCase.name(), corpusCase.file(), corpusCase.line(),
 				findings.stream().map(Finding::toCompilerLine).collect(Collectors.joining("\n")))
 			.isEqualTo(corpusCase.expected().stream().sorted().toList());
 	}
@@ -35,6 +35,15 @@ class RuleCorpusTests {
 		assertThat(cases).hasSizeGreaterThanOrEqualTo(80);
 		assertThat(safe).isGreaterThanOrEqualTo(cases.size() * 2 / 5);
 		assertThat(cases.stream().map(RuleCorpus.Case::name).distinct().count()).isEqualTo(cases.size());
+	}
+
+	@Test
+	void everyRuleHasItsOwnCaseFileBesideTheOthers() {
+		for (Rule rule : Linter.rules()) {
+			List<RuleCorpus.Case> own = cases().stream().filter((c) -> c.file().equals(rule.id() + ".sql")).toList();
+			assertThat(own).as("cases of %s in lint/rules/%s.sql", rule.id(), rule.id()).isNotEmpty()
+				.allSatisfy((c) -> assertThat(c.expected().get(0)).isEqualTo(rule.id()));
+		}
 	}
 
 	@Test
