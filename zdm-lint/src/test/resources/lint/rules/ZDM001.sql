@@ -1,5 +1,5 @@
--- The cases of rule ZDM001: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM001 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM001: each is linted as one migration and must produce exactly the listed rule ids (ZDM001
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: create-index-on-existing-table
 -- expect: ZDM001
@@ -27,3 +27,23 @@ BEGIN
   END IF;
 END
 $$;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: create-index-concurrently
+-- expect: none
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_customer ON orders (customer_id);
+
+-- case: create-table-and-index-it
+-- expect: none
+CREATE TABLE items (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name text NOT NULL);
+CREATE INDEX idx_items_name ON items (name);
+
+-- case: index-on-only-the-partitioned-parent
+-- expect: none
+CREATE INDEX idx_measurements_logdate ON ONLY measurements (logdate);
+
+-- case: index-a-materialized-view-created-in-the-same-migration
+-- expect: none
+CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, sum(amount) AS total FROM orders GROUP BY customer_id;
+CREATE UNIQUE INDEX order_totals_customer ON order_totals (customer_id);

@@ -1,5 +1,5 @@
--- The cases of rule ZDM002: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM002 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM002: each is linted as one migration and must produce exactly the listed rule ids (ZDM002
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: drop-index
 -- expect: ZDM002
@@ -21,3 +21,15 @@ COMMIT;
 -- case: do-block-execute-a-literal
 -- expect: ZDM002
 DO $$ BEGIN EXECUTE 'DROP INDEX idx_orders_customer'; END $$;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: drop-index-created-in-the-same-migration
+-- expect: none
+CREATE TABLE scratch (id bigint PRIMARY KEY, v text);
+CREATE INDEX idx_scratch_v ON scratch (v);
+DROP INDEX idx_scratch_v;
+
+-- case: drop-index-concurrently
+-- expect: none
+DROP INDEX CONCURRENTLY IF EXISTS idx_orders_customer;

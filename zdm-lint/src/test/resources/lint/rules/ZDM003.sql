@@ -1,5 +1,5 @@
--- The cases of rule ZDM003: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM003 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM003: each is linted as one migration and must produce exactly the listed rule ids (ZDM003
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: reindex-index
 -- expect: ZDM003
@@ -17,3 +17,9 @@ REINDEX (VERBOSE) TABLE orders;
 -- case: reindex-system-has-no-concurrent-form
 -- expect: ZDM003
 REINDEX SYSTEM shop;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: reindex-concurrently
+-- expect: none
+REINDEX INDEX CONCURRENTLY idx_orders_customer;

@@ -1,5 +1,5 @@
--- The cases of rule ZDM008: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM008 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM008: each is linted as one migration and must produce exactly the listed rule ids (ZDM008
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: add-unique
 -- expect: ZDM008
@@ -18,3 +18,14 @@ BEGIN
   END IF;
 END
 $$;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: unique-using-index
+-- expect: none
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX ux_users_email;
+
+-- case: add-column-with-inline-unique-on-a-new-table
+-- expect: none
+CREATE TABLE handles (id bigint PRIMARY KEY);
+ALTER TABLE handles ADD COLUMN handle text UNIQUE;

@@ -1,5 +1,5 @@
--- The cases of rule ZDM022: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM022 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM022: each is linted as one migration and must produce exactly the listed rule ids (ZDM022
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: missing-lock-timeout
 -- lock-timeout: unset
@@ -22,3 +22,13 @@ ALTER TABLE users ADD COLUMN nickname text;
 -- expect: ZDM022
 SET LOCAL lock_timeout = '2s';
 ALTER TABLE users ADD COLUMN nickname text;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: set-local-lock-timeout-in-transaction
+-- lock-timeout: unset
+-- expect: none
+BEGIN;
+SET LOCAL lock_timeout = '1s';
+ALTER TABLE users ADD COLUMN nickname text;
+COMMIT;

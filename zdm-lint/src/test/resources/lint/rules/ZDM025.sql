@@ -1,5 +1,5 @@
--- The cases of rule ZDM025: each is linted as one migration and must produce exactly the listed rule ids
--- (ZDM025 first among them). Header lines of a case are described in README.md beside this file.
+-- The cases of rule ZDM025: each is linted as one migration and must produce exactly the listed rule ids (ZDM025
+-- first among them), then its near misses, which must produce nothing. Header lines: README.md beside this file.
 
 -- case: detach-partition
 -- expect: ZDM025
@@ -9,3 +9,13 @@ ALTER TABLE measurements DETACH PARTITION measurements_2020;
 -- version: 13
 -- expect: ZDM025
 ALTER TABLE measurements DETACH PARTITION measurements_2020;
+
+-- ===================================================================== near misses: must produce nothing
+
+-- case: detach-partition-concurrently
+-- expect: none
+ALTER TABLE measurements DETACH PARTITION measurements_2020 CONCURRENTLY;
+
+-- case: detach-partition-finalize
+-- expect: none
+ALTER TABLE measurements DETACH PARTITION measurements_2020 FINALIZE;

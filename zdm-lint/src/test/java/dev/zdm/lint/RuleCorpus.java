@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The rule cases of {@code lint/rules/}: one file per rule ({@code ZDM001.sql}) and {@code safe.sql}, a
- * migration per case, with the rule ids it must produce.
+ * The rule cases of {@code lint/rules/}: one file per rule ({@code ZDM001.sql}, its cases and its near
+ * misses), a migration per case, with the rule ids it must produce.
  */
 final class RuleCorpus {
 

@@ -41,8 +41,9 @@ class RuleCorpusTests {
 	void everyRuleHasItsOwnCaseFileBesideTheOthers() {
 		for (Rule rule : Linter.rules()) {
 			List<RuleCorpus.Case> own = cases().stream().filter((c) -> c.file().equals(rule.id() + ".sql")).toList();
-			assertThat(own).as("cases of %s in lint/rules/%s.sql", rule.id(), rule.id()).isNotEmpty()
-				.allSatisfy((c) -> assertThat(c.expected().get(0)).isEqualTo(rule.id()));
+			assertThat(own).as("cases of %s in lint/rules/%s.sql", rule.id(), rule.id())
+				.anyMatch((c) -> !c.safe())
+				.allSatisfy((c) -> assertThat(c.safe() || c.expected().get(0).equals(rule.id())).isTrue());
 		}
 	}
 
