@@ -75,13 +75,14 @@ final class LiquibaseChangelogReader {
 		catch (FileNotFoundException ex) {
 			throw new IllegalArgumentException("Changelog not found: " + this.changelog, ex);
 		}
-		try (ResourceAccessor accessor = new CompositeResourceAccessor(accessors)) {
+		try (ResourceAccessor accessor = new CompositeResourceAccessor(accessors);
+				UnrunCustomChange.Reading reading = UnrunCustomChange.reading()) {
 			Database database = new PostgresDatabase();
 			database.setConnection(new OfflineConnection("offline:postgresql?version=" + this.postgresVersion
 					+ "&outputLiquibaseSql=none", accessor));
 			// sqlFile and other changes open their resources through the Scope, not the parser's accessor;
 			// custom changes are read without loading their Java class (UnrunCustomChange).
-			Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor, UnrunCustomChange.LINTING, true), () -> {
+			Scope.child(Map.of(Scope.Attr.resourceAccessor.name(), accessor), () -> {
 				ChangeLogParser parser = ChangeLogParserFactory.getInstance().getParser(relative, accessor);
 				DatabaseChangeLog changeLog = parser.parse(relative, new ChangeLogParameters(database), accessor);
 				for (ChangeSet changeSet : changeLog.getChangeSets()) {

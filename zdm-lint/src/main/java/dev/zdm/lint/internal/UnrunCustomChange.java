@@ -1,6 +1,5 @@
 package dev.zdm.lint.internal;
 
-import liquibase.Scope;
 import liquibase.change.ChangeFactory;
 import liquibase.change.ChangeMetaData;
 import liquibase.change.DatabaseChange;
@@ -12,24 +11,39 @@ import liquibase.parser.core.ParsedNodeException;
 import liquibase.resource.ResourceAccessor;
 
 /**
- * Liquibase's {@code customChange}, as the linter reads it: while the linter parses a changelog (a Liquibase
- * scope holding {@link #LINTING}), the Java class is neither loaded nor run, so that a class missing from the
- * linter's classpath cannot abort the run and user code never runs against an offline database; the linter
- * reports the change as not analysed instead. Outside the linter's scope it is exactly Liquibase's
- * {@link CustomChangeWrapper}. Public only because Liquibase instantiates changes by reflection.
+ * Liquibase's {@code customChange}, as the linter reads it: while the linter parses a changelog on the
+ * current thread ({@link #reading()}), the Java class is neither loaded nor run, so that a class missing
+ * from the linter's classpath cannot abort the run and user code never runs against an offline database;
+ * the linter reports the change as not analysed instead. Anywhere else (another thread running a real
+ * update included) it is exactly Liquibase's {@link CustomChangeWrapper}: a plain thread-local marks the
+ * linter's reading, not a Liquibase scope attribute, because Liquibase scopes can be shared with threads
+ * started inside them. Public only because Liquibase instantiates changes by reflection.
  */
 @DatabaseChange(name = "customChange", description = "A change written in Java (as read by zdm's linter)",
 		priority = ChangeMetaData.PRIORITY_DEFAULT + 1)
 public class UnrunCustomChange extends CustomChangeWrapper {
 
-	/** The Liquibase scope attribute under which custom changes are read without loading their class. */
-	public static final String LINTING = "dev.zdm.lint.readingChangelog";
+	private static final ThreadLocal<Boolean> LINTING = new ThreadLocal<>();
 
 	private static volatile boolean registered;
 
 	private String unloadedClass;
 
-	/** Registers this change with Liquibase once per JVM; harmless outside the linter's scope. */
+	/** The linter's reading of a changelog on this thread, until closed. */
+	public interface Reading extends AutoCloseable {
+
+		@Override
+		void close();
+
+	}
+
+	/** Marks the current thread as reading a changelog for the linter, until the returned reading is closed. */
+	public static Reading reading() {
+		LINTING.set(Boolean.TRUE);
+		return LINTING::remove;
+	}
+
+	/** Registers this change with Liquibase once per JVM; harmless outside the linter's reading. */
 	public static void register() {
 		if (!registered) {
 			synchronized (UnrunCustomChange.class) {
@@ -43,7 +57,7 @@ public class UnrunCustomChange extends CustomChangeWrapper {
 
 	@Override
 	public CustomChangeWrapper setClass(String className) throws CustomChangeException {
-		if (Boolean.TRUE.equals(Scope.getCurrentScope().get(LINTING, Boolean.class))) {
+		if (Boolean.TRUE.equals(LINTING.get())) {
 			this.unloadedClass = className;
 			return this;
 		}
