@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 

@@ -28,7 +28,7 @@ import dev.zdm.core.catalog.RowSecurity;
 import dev.zdm.core.catalog.SchemaInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.catalog.TriggerInfo;
-import dev.zdm.core.lint.SqlReferences;
+import dev.zdm.lint.SqlReferences;
 import dev.zdm.core.operation.ColumnCopy;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.ChangeColumnType;

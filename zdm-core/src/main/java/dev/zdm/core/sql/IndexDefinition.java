@@ -1,7 +1,10 @@
 package dev.zdm.core.sql;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.zdm.lint.sql.SqlTokenizer;
 
 /**
  * Rewrites an index definition as {@code pg_get_indexdef} prints it so that it indexes another column:
@@ -34,77 +37,36 @@ public final class IndexDefinition {
 	}
 
 	/**
-	 * Replaces column references (identifiers not qualified by a {@code .} and not called as functions)
-	 * outside string literals.
+	 * Replaces column references (identifiers not qualified by a {@code .}, not called as functions and not
+	 * type names after {@code ::}) outside strings and comments, on the tokens of {@link SqlTokenizer}.
 	 */
 	static String replaceColumn(String sql, Identifier from, Identifier to) {
+		List<SqlTokenizer.Token> tokens = SqlTokenizer.tokenize(sql);
 		StringBuilder out = new StringBuilder();
-		int i = 0;
-		int n = sql.length();
-		while (i < n) {
-			char c = sql.charAt(i);
-			if (c == '\'') {
-				int end = i + 1;
-				while (end < n && !(sql.charAt(end) == '\'' && (end + 1 >= n || sql.charAt(end + 1) != '\''))) {
-					end += (sql.charAt(end) == '\'') ? 2 : 1;
-				}
-				out.append(sql, i, Math.min(n, end + 1));
-				i = end + 1;
+		int copied = 0;
+		for (int i = 0; i < tokens.size(); i++) {
+			SqlTokenizer.Token token = tokens.get(i);
+			// pg_get_indexdef prints a name unquoted only when it is lower case: compare as written.
+			String name = switch (token.kind()) {
+				case WORD -> token.text();
+				case QUOTED_IDENTIFIER -> token.value();
+				default -> null;
+			};
+			if (name == null || !name.equals(from.name())) {
 				continue;
 			}
-			if (c == '"' || Character.isLetter(c) || c == '_') {
-				int end;
-				String name;
-				if (c == '"') {
-					end = i + 1;
-					StringBuilder quoted = new StringBuilder();
-					while (end < n) {
-						if (sql.charAt(end) == '"') {
-							if (end + 1 < n && sql.charAt(end + 1) == '"') {
-								quoted.append('"');
-								end += 2;
-								continue;
-							}
-							break;
-						}
-						quoted.append(sql.charAt(end++));
-					}
-					end++;
-					name = quoted.toString();
-				}
-				else {
-					end = i;
-					while (end < n && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
-							|| sql.charAt(end) == '$')) {
-						end++;
-					}
-					name = sql.substring(i, end);
-				}
-				boolean qualified = i > 0 && sql.charAt(i - 1) == '.';
-				int before = i - 1;
-				while (before >= 0 && Character.isWhitespace(sql.charAt(before))) {
-					before--;
-				}
-				// A type name after "::" ("'2024-01-01'::date") is not a column reference.
-				boolean typeName = before >= 1 && sql.charAt(before) == ':' && sql.charAt(before - 1) == ':';
-				int next = end;
-				while (next < n && Character.isWhitespace(sql.charAt(next))) {
-					next++;
-				}
-				boolean call = next < n && sql.charAt(next) == '(';
-				if (name.equals(from.name()) && !qualified && !call && !typeName) {
-					out.append(to.quoted());
-				}
-				else {
-					out.append(sql, i, Math.min(n, end));
-				}
-				i = end;
-				continue;
+			SqlTokenizer.Token before = (i > 0) ? tokens.get(i - 1) : null;
+			SqlTokenizer.Token after = (i + 1 < tokens.size()) ? tokens.get(i + 1) : null;
+			boolean qualified = before != null && before.isSymbol(".") && before.end() == token.start();
+			// A type name after "::" ("'2024-01-01'::date") is not a column reference.
+			boolean typeName = before != null && before.isSymbol("::");
+			boolean call = after != null && after.isSymbol("(");
+			if (!qualified && !call && !typeName) {
+				out.append(sql, copied, token.start()).append(to.quoted());
+				copied = token.end();
 			}
-			out.append(c);
-			i++;
 		}
-		return out.toString();
+		return out.append(sql, copied, sql.length()).toString();
 	}
 
 }

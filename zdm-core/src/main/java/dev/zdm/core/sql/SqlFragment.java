@@ -1,10 +1,12 @@
 package dev.zdm.core.sql;
 
+import dev.zdm.lint.sql.SqlTokenizer;
+
 /**
  * Checks on SQL text that a plan supplies as an expression or a type ({@code up}, {@code down},
  * {@code type}, {@code default}). Such text is the plan author's SQL by design; these checks stop the
  * mistakes that would turn it into more than one expression before PostgreSQL itself is asked to
- * type-check it.
+ * type-check it. The text is read with zdm's one SQL lexer, {@link SqlTokenizer}.
  */
 public final class SqlFragment {
 
@@ -20,123 +22,29 @@ public final class SqlFragment {
 			return "an expression is required";
 		}
 		int depth = 0;
-		int i = 0;
-		int n = sql.length();
-		while (i < n) {
-			char c = sql.charAt(i);
-			if (c == '\'' && i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
-					&& (i == 1 || !isIdentifierPart(sql.charAt(i - 2)))) {
-				// E'...': a backslash escapes the next character, a quote included.
-				int end = closingEscapedQuote(sql, i);
-				if (end < 0) {
-					return "unterminated string literal";
-				}
-				i = end + 1;
-				continue;
+		for (SqlTokenizer.Token token : SqlTokenizer.tokenize(sql)) {
+			if (!token.terminated()) {
+				return switch (token.kind()) {
+					case QUOTED_IDENTIFIER -> "unterminated quoted identifier";
+					case COMMENT -> "unterminated comment";
+					default -> token.text().startsWith("$")
+							? "unterminated dollar-quoted string " + token.text().substring(0, token.text().indexOf('$', 1) + 1)
+							: "unterminated string literal";
+				};
 			}
-			if (c == '\'' || c == '"') {
-				int end = closingQuote(sql, i, c);
-				if (end < 0) {
-					return "unterminated " + ((c == '\'') ? "string literal" : "quoted identifier");
-				}
-				i = end + 1;
-				continue;
-			}
-			if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-				int end = sql.indexOf('\n', i);
-				i = (end < 0) ? n : end + 1;
-				continue;
-			}
-			if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-				int end = sql.indexOf("*/", i + 2);
-				if (end < 0) {
-					return "unterminated comment";
-				}
-				i = end + 2;
-				continue;
-			}
-			// Inside an identifier ("x$a$") a $ is part of the name, not the start of a dollar quote.
-			if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
-				int tagEnd = dollarTagEnd(sql, i);
-				if (tagEnd > 0) {
-					String tag = sql.substring(i, tagEnd + 1);
-					int close = sql.indexOf(tag, tagEnd + 1);
-					if (close < 0) {
-						return "unterminated dollar-quoted string " + tag;
-					}
-					i = close + tag.length();
-					continue;
-				}
-			}
-			if (c == '(') {
+			if (token.isSymbol("(")) {
 				depth++;
 			}
-			else if (c == ')') {
+			else if (token.isSymbol(")")) {
 				if (--depth < 0) {
 					return "unbalanced ')'";
 				}
 			}
-			else if (c == ';') {
+			else if (token.isSymbol(";")) {
 				return "';' is not allowed: give one expression, not statements";
 			}
-			i++;
 		}
 		return (depth != 0) ? "unbalanced '('" : null;
-	}
-
-	private static int closingQuote(String sql, int start, char quote) {
-		int i = start + 1;
-		while (i < sql.length()) {
-			if (sql.charAt(i) == quote) {
-				if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-					i += 2;
-					continue;
-				}
-				return i;
-			}
-			i++;
-		}
-		return -1;
-	}
-
-	private static boolean isIdentifierPart(char c) {
-		return Character.isLetterOrDigit(c) || c == '_' || c == '$';
-	}
-
-	private static int closingEscapedQuote(String sql, int start) {
-		int i = start + 1;
-		while (i < sql.length()) {
-			char c = sql.charAt(i);
-			if (c == '\\') {
-				i += 2;
-				continue;
-			}
-			if (c == '\'') {
-				if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
-					i += 2;
-					continue;
-				}
-				return i;
-			}
-			i++;
-		}
-		return -1;
-	}
-
-	/** The index of the closing {@code $} of a dollar-quote tag starting at {@code start}, or -1. */
-	private static int dollarTagEnd(String sql, int start) {
-		int i = start + 1;
-		while (i < sql.length()) {
-			char c = sql.charAt(i);
-			if (c == '$') {
-				return i;
-			}
-			if (!(Character.isLetterOrDigit(c) || c == '_') || (i == start + 1 && Character.isDigit(c))) {
-				return -1;
-			}
-			i++;
-		}
-		return -1;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.lint.sql.SqlTokenizer;
 
 /**
  * The SQL of the triggers that keep two columns of one table in step while old and new code run side by side.
@@ -153,10 +154,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "  RETURN NEW;\n"
 				+ "END\n";
 		// A dollar-quote tag the body cannot contain, whatever the plan's expressions hold.
-		String tag = "$zdm_sync$";
-		while (body.contains(tag)) {
-			tag = tag.substring(0, tag.length() - 1) + "_$";
-		}
+		String tag = SqlTokenizer.freeDollarTag(body, "zdm_sync");
 		return "CREATE OR REPLACE FUNCTION " + this.function.quoted() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag
 				+ "\n" + body + tag;
 	}

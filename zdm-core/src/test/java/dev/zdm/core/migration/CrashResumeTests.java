@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.zdm.core.backfill.BackfillSettings;
 import dev.zdm.core.plan.Plan;
-import dev.zdm.core.testing.PostgresExtension;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.ds.PGSimpleDataSource;

@@ -4,8 +4,8 @@ import java.util.List;
 
 import dev.zdm.core.operation.ColumnCopy;
 import dev.zdm.core.plan.Plan;
-import dev.zdm.core.testing.PostgresExtension;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

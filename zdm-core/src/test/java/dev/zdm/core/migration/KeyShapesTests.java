@@ -2,8 +2,8 @@ package dev.zdm.core.migration;
 
 import dev.zdm.core.backfill.BackfillSettings;
 import dev.zdm.core.plan.Plan;
-import dev.zdm.core.testing.PostgresExtension;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -5,7 +5,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.TestDatabase;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**

@@ -30,4 +30,13 @@ class IndexDefinitionTests {
 			.hasMessageContaining("partitioned");
 	}
 
+
+	@Test
+	void readsTheDefinitionWithTheSharedTokenizer() {
+		// A column named like the exponent of a number, or inside a comment or a dollar quote, is not a reference.
+		assertThat(IndexDefinition.replaceColumn("btree ((e5 * 1e5)) WHERE (e5 <> $$e5$$) /* e5 */",
+				Identifier.of("e5"), Identifier.of("f")))
+			.isEqualTo("btree ((\"f\" * 1e5)) WHERE (\"f\" <> $$e5$$) /* e5 */");
+	}
+
 }

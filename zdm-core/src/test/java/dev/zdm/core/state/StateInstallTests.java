@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.zdm.core.sql.Identifier;
-import dev.zdm.core.testing.PostgresExtension;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -9,8 +9,8 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Severity;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.Severity;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -114,8 +114,7 @@ public class LintMojo extends AbstractMojo {
 				threshold(), this.textFile, this.sarifFile, this.verbose, rehearsalDataSource(), this.docsBaseUrl);
 		MigrationLint.Outcome outcome = new MigrationLint(settings, getLog()).run();
 		if (outcome.fails()) {
-			throw new MojoFailureException(outcome.summary() + ": fix the statements, or allow one with"
-					+ " '-- zdm:allow <RULE-ID> <reason>' (see docs/lint-rules.md)");
+			throw new MojoFailureException(outcome.failureMessage());
 		}
 	}
 

@@ -10,19 +10,19 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
-import dev.zdm.core.lint.Finding;
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.LintResult;
-import dev.zdm.core.lint.Linter;
-import dev.zdm.core.lint.LockMode;
-import dev.zdm.core.lint.LockRehearsal;
-import dev.zdm.core.lint.ObservedLock;
-import dev.zdm.core.lint.RehearsedStatement;
-import dev.zdm.core.lint.SarifReport;
-import dev.zdm.core.lint.Severity;
-import dev.zdm.core.lint.SourceLocation;
-import dev.zdm.core.lint.SuppressedFinding;
-import dev.zdm.core.lint.TextReport;
+import dev.zdm.lint.Finding;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.LintResult;
+import dev.zdm.lint.Linter;
+import dev.zdm.lint.LockMode;
+import dev.zdm.lint.LockRehearsal;
+import dev.zdm.lint.ObservedLock;
+import dev.zdm.lint.RehearsedStatement;
+import dev.zdm.lint.SarifReport;
+import dev.zdm.lint.Severity;
+import dev.zdm.lint.SourceLocation;
+import dev.zdm.lint.SuppressedFinding;
+import dev.zdm.lint.TextReport;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.logging.Log;
 
@@ -49,8 +49,31 @@ final class MigrationLint {
 			File sarifFile, boolean verbose, DataSource rehearsal, String docsBaseUrl) {
 	}
 
-	/** The findings, the summary line, and whether the build fails. */
-	record Outcome(List<Finding> findings, String summary, boolean fails) {
+	/** How many failing findings the build-failure message lists; the rest are in the reports. */
+	static final int LISTED_IN_FAILURE = 25;
+
+	/**
+	 * The findings, the summary line, and whether the build fails.
+	 * @param failing the findings at or above {@code failOn}, which fail the build
+	 */
+	record Outcome(List<Finding> findings, String summary, boolean fails, List<Finding> failing) {
+
+		/**
+		 * The build-failure message: the summary, then each finding that failed the build, so that it is seen
+		 * even under {@code mvn -q}, which hides the warnings logged before it.
+		 */
+		String failureMessage() {
+			StringBuilder message = new StringBuilder(this.summary).append(':');
+			this.failing.stream().limit(LISTED_IN_FAILURE)
+				.forEach((finding) -> message.append("\n  ").append(finding.toCompilerLine()));
+			if (this.failing.size() > LISTED_IN_FAILURE) {
+				message.append("\n  ... and ").append(this.failing.size() - LISTED_IN_FAILURE)
+					.append(" more in the text and SARIF reports");
+			}
+			return message.append("\nFix the statements, or allow one with '-- zdm:allow <RULE-ID> <reason>'")
+				.append(" (see docs/lint-rules.md)").toString();
+		}
+
 	}
 
 	private final Settings settings;
@@ -79,8 +102,13 @@ final class MigrationLint {
 			throw new MojoExecutionException("zdm lint could not read the migrations: " + ex.getMessage(), ex);
 		}
 		List<Finding> findings = result.findings();
+		Severity failOn = this.settings.failOn();
+		List<Finding> failing = findings.stream()
+			.filter((finding) -> failOn != null && finding.severity().compareTo(failOn) <= 0)
+			.toList();
 		for (Finding finding : findings) {
-			if (finding.severity() == Severity.ERROR) {
+			// A finding that fails the build is logged as an error, so that `mvn -q` still shows it.
+			if (finding.severity() == Severity.ERROR || failing.contains(finding)) {
 				this.log.error(finding.toCompilerLine());
 			}
 			else {
@@ -98,16 +126,14 @@ final class MigrationLint {
 		String summary = lines.get(lines.size() - 1);
 		write(this.settings.textFile(), String.join("\n", lines) + "\n");
 		write(this.settings.sarifFile(), SarifReport.toJson(result, version(), this.settings.docsBaseUrl()));
-		Severity failOn = this.settings.failOn();
-		boolean fails = failOn != null
-				&& findings.stream().anyMatch((finding) -> finding.severity().compareTo(failOn) <= 0);
+		boolean fails = !failing.isEmpty();
 		if (fails) {
 			this.log.error(summary);
 		}
 		else {
 			this.log.info(summary);
 		}
-		return new Outcome(findings, summary, fails);
+		return new Outcome(findings, summary, fails, failing);
 	}
 
 	/**

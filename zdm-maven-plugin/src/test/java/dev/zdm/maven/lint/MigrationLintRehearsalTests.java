@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Severity;
-import dev.zdm.core.testing.PostgresExtension;
-import dev.zdm.core.testing.TestDatabase;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.Severity;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -4,8 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.zdm.core.lint.LintOptions;
-import dev.zdm.core.lint.Severity;
+import dev.zdm.lint.Finding;
+import dev.zdm.lint.LintOptions;
+import dev.zdm.lint.Severity;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,7 @@ class MigrationLintTests {
 		MigrationLint.Outcome outcome = run(Severity.WARNING, false);
 		assertThat(outcome.fails()).isTrue();
 		assertThat(this.log.lines).containsExactly(
-				"[WARNING] db/V2__orders_note.sql:2:31: ZDM029: Column data is json; use jsonb",
+				"[ERROR] db/V2__orders_note.sql:2:31: ZDM029: Column data is json; use jsonb",
 				"[ERROR] zdm lint: 1 finding (0 errors, 1 warning) in 2 files");
 		assertThat(Files.readAllLines(this.project.resolve("target/zdm-lint.txt"))).containsExactly(
 				"db/V2__orders_note.sql:2:31: ZDM029: Column data is json; use jsonb",
@@ -47,6 +48,33 @@ class MigrationLintTests {
 		assertThat(outcome.fails()).isFalse();
 		assertThat(this.log.lines).contains("[INFO]     safe: Declare the column jsonb. See docs/lint-rules.md#zdm029",
 				"[INFO] zdm lint: 1 finding (0 errors, 1 warning) in 2 files");
+	}
+
+	@Test
+	void theFailureMessageListsTheFindingsThatFailTheBuildForMvnQuiet() throws Exception {
+		MigrationLint.Outcome outcome = run(Severity.WARNING, false);
+		assertThat(outcome.failureMessage()).isEqualTo("zdm lint: 1 finding (0 errors, 1 warning) in 2 files:\n"
+				+ "  db/V2__orders_note.sql:2:31: ZDM029: Column data is json; use jsonb\n"
+				+ "Fix the statements, or allow one with '-- zdm:allow <RULE-ID> <reason>' (see docs/lint-rules.md)");
+	}
+
+	@Test
+	void failOnNoneLintsAChangelogWithACustomChangeWhoseClassIsMissing() throws Exception {
+		Files.writeString(this.project.resolve("db/V3__changelog.xml"), """
+				<databaseChangeLog xmlns="http://www.liquibase.org/xml/ns/dbchangelog"
+				    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+				    xsi:schemaLocation="http://www.liquibase.org/xml/ns/dbchangelog http://www.liquibase.org/xml/ns/dbchangelog/dbchangelog-4.9.xsd">
+				    <changeSet author="ann" id="java">
+				        <customChange class="com.example.AddRealmCodeSecret"/>
+				    </changeSet>
+				    <changeSet author="ann" id="index">
+				        <createIndex tableName="orders" indexName="idx_orders_note"><column name="note"/></createIndex>
+				    </changeSet>
+				</databaseChangeLog>
+				""");
+		MigrationLint.Outcome outcome = run(null, false);
+		assertThat(outcome.fails()).isFalse();
+		assertThat(outcome.findings()).extracting(Finding::ruleId).contains("ZDM000", "ZDM001");
 	}
 
 	private MigrationLint.Outcome run(Severity failOn, boolean verbose) throws Exception {

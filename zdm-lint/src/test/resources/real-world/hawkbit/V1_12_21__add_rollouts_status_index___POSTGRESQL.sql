@@ -1,0 +1,3 @@
+CREATE INDEX sp_idx_rollout_status_tenant
+ON sp_rollout
+USING BTREE (tenant, status);

@@ -1,0 +1,1 @@
+ALTER TABLE sp_action ADD last_action_status_code INTEGER;

@@ -1,0 +1,2 @@
+alter table sp_distribution_set drop constraint uk_distrib_set_sp_distribution_set;
+alter table sp_distribution_set add constraint uk_distrib_set_sp_distribution_set unique (tenant, name, version, ds_id);

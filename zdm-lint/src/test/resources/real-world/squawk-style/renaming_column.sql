@@ -1,0 +1,3 @@
+-- squawk: renaming-column.
+SET lock_timeout = '2s';
+ALTER TABLE app_user RENAME COLUMN name TO full_name;

@@ -1,0 +1,3 @@
+-- squawk: renaming-table.
+SET lock_timeout = '2s';
+ALTER TABLE event_log RENAME TO events;
