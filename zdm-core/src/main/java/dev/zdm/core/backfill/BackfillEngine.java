@@ -149,14 +149,9 @@ public final class BackfillEngine {
 				}
 			}
 			long total = 0;
+			CatalogReader catalog = new CatalogReader(connection);
 			for (BackfillTarget target : targets.values()) {
-				try (PreparedStatement statement = connection
-					.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
-					statement.setString(1, target.table().quoted());
-					try (ResultSet rs = statement.executeQuery()) {
-						total += rs.next() ? rs.getLong(1) : 0;
-					}
-				}
+				total += catalog.estimatedRows(target.table());
 			}
 			return new BackfillProgress(ranges, done, rows, Math.max(total, rows));
 		}

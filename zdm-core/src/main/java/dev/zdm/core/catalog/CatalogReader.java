@@ -447,4 +447,38 @@ public final class CatalogReader {
 		return views;
 	}
 
+	/**
+	 * The names of the user tables, bare where their schema is on the search path, else schema-qualified,
+	 * sorted, at most {@code limit} of them; for errors that name the tables there are.
+	 */
+	public List<String> tableNames(String excludedSchema, int limit) throws SQLException {
+		List<String> names = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT CASE WHEN n.nspname = ANY (current_schemas(false)) THEN c.relname ELSE n.nspname || '.' || c.relname END
+				FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+				  AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname <> ?
+				ORDER BY 1 LIMIT ?""")) {
+			statement.setString(1, excludedSchema);
+			statement.setInt(2, limit);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					names.add(rs.getString(1));
+				}
+			}
+		}
+		return names;
+	}
+
+	/** The planner's estimate of a table's rows ({@code reltuples}), 0 when unknown or the table is gone. */
+	public long estimatedRows(QualifiedName table) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+			statement.setString(1, table.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? rs.getLong(1) : 0;
+			}
+		}
+	}
+
 }

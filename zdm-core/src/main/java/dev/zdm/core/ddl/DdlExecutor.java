@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
+import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.migration.MigrationListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +98,55 @@ public final class DdlExecutor {
 				throw ex;
 			}
 		});
+	}
+
+	/**
+	 * Runs a step on its own: {@link DdlStep.InTransaction} as {@link #inTransaction}, {@link DdlStep.Validating}
+	 * as {@link #inLongTransaction}, {@link DdlStep.Concurrently} outside a transaction, dropping first an
+	 * invalid index an interrupted build left under its name.
+	 */
+	public void run(DdlStep step) {
+		if (step instanceof DdlStep.InTransaction transaction) {
+			inTransaction(step.description(), (connection) -> apply(connection, transaction));
+		}
+		else if (step instanceof DdlStep.Validating validating) {
+			inLongTransaction(step.description(), (connection) -> execute(connection, validating.sql()));
+		}
+		else if (step instanceof DdlStep.Concurrently concurrently) {
+			String drop = (concurrently.index() != null)
+					? "DROP INDEX CONCURRENTLY IF EXISTS " + concurrently.index().quoted() : null;
+			if (concurrently.index() != null && isInvalidIndex(concurrently.index())) {
+				autocommit("drop invalid index " + concurrently.index().name(), drop, null);
+			}
+			autocommit(step.description(), concurrently.sql(), drop);
+		}
+		else {
+			throw new IllegalArgumentException("Unknown step " + step);
+		}
+	}
+
+	/** Runs the statements of {@code step} in the caller's transaction (which the caller set up and commits). */
+	public static void apply(Connection connection, DdlStep.InTransaction step) throws SQLException {
+		for (String sql : step.statements()) {
+			execute(connection, sql);
+		}
+	}
+
+	private boolean isInvalidIndex(dev.zdm.core.sql.QualifiedName index) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return new CatalogReader(connection).indexValid(index.schema().name(), index.name().name())
+				.map((valid) -> !valid)
+				.orElse(false);
+		}
+		catch (SQLException ex) {
+			throw new DdlException("Could not read whether index " + index + " is valid: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
 	}
 
 	private void run(String description, Duration statementTimeout, boolean transactional, boolean commit,

@@ -15,14 +15,10 @@ import javax.sql.DataSource;
 import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
-import dev.zdm.core.catalog.CatalogReader;
-import dev.zdm.core.catalog.ColumnInfo;
-import dev.zdm.core.catalog.IndexInfo;
-import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.ddl.DdlExecutor;
-import dev.zdm.core.operation.ColumnCopy;
-import dev.zdm.core.operation.OperationSteps;
+import dev.zdm.core.operation.Resolved;
 import dev.zdm.core.operation.VersionSchema;
+import dev.zdm.core.operation.VersionView;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
@@ -31,8 +27,6 @@ import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.MigrationRecord;
 import dev.zdm.core.state.StateStore;
-import org.postgresql.util.PSQLException;
-import org.postgresql.util.ServerErrorMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,6 +60,12 @@ public final class Orchestrator {
 
 	private final PlanValidator validator;
 
+	private final OperationResolver resolver;
+
+	private final StepLedger ledger;
+
+	private final ContractGuard guard;
+
 	private final Map<String, Plan> plans = new ConcurrentHashMap<>();
 
 	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
@@ -76,6 +76,9 @@ public final class Orchestrator {
 		this.backfill = new BackfillEngine(dataSource, this.state, settings.backfill(), settings.listener(),
 				settings.instanceId());
 		this.validator = new PlanValidator(dataSource, settings.schema());
+		this.resolver = new OperationResolver(this.state, settings.schema());
+		this.ledger = new StepLedger(dataSource, this.state, this.ddl);
+		this.guard = new ContractGuard(dataSource, this.state, this.ddl, this.backfill, this.resolver, this.ledger);
 	}
 
 	/** Creates or upgrades zdm's state schema. */
@@ -294,9 +297,9 @@ public final class Orchestrator {
 				List<Operation> operations = plan.operations();
 				for (int i = operations.size(); i >= 1; i--) {
 					int index = i;
-					runStep(lock, plan, Phase.ROLLING_BACK, "rollback:" + index, "rollback " + describe(plan, index),
+					this.ledger.run(lock, plan, Phase.ROLLING_BACK, "rollback:" + index, "rollback " + describe(plan, index),
 							(connection) -> {
-								steps(connection, plan, index).rollback(connection);
+								DdlExecutor.apply(connection, resolve(connection, plan, index).rollback());
 								return null;
 							});
 				}
@@ -328,16 +331,20 @@ public final class Orchestrator {
 			transition(lock, plan, phase, Phase.EXPANDING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				runStep(lock, plan, Phase.EXPANDING, "expand:" + index, "expand " + describe(plan, index),
-						(connection) -> steps(connection, plan, index).expand(connection));
+				this.ledger.run(lock, plan, Phase.EXPANDING, OperationResolver.expandStep(index),
+						"expand " + describe(plan, index), (connection) -> {
+							Resolved resolved = resolve(connection, plan, index);
+							DdlExecutor.apply(connection, resolved.expand());
+							return resolved.memo().encode();
+						});
 			}
 			String views = "create version schema " + VersionSchema.name(plan.id());
-			runStep(lock, plan, Phase.EXPANDING, "expand:views", views, (connection) -> {
-				List<ColumnCopy> operations = new ArrayList<>();
+			this.ledger.run(lock, plan, Phase.EXPANDING, "expand:views", views, (connection) -> {
+				List<VersionView> shown = new ArrayList<>();
 				for (int i = 1; i <= plan.operations().size(); i++) {
-					operations.add(steps(connection, plan, i));
+					shown.add(resolve(connection, plan, i).view());
 				}
-				VersionSchema.of(plan.id()).create(connection, operations);
+				VersionSchema.of(plan.id()).create(connection, shown);
 				return null;
 			});
 			transition(lock, plan, Phase.EXPANDING, Phase.EXPANDED, "advance");
@@ -409,17 +416,14 @@ public final class Orchestrator {
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				String step = "switch:" + index;
-				if (isStepDone(plan.id(), step)) {
+				if (this.ledger.isDone(plan.id(), step)) {
 					continue;
 				}
 				requireHeld(lock, "prepare the switch of " + describe(plan, index));
-				withConnection((connection) -> {
-					steps(connection, plan, index).prepareSwitch(this.ddl, connection);
-					return null;
-				});
-				runStep(lock, plan, Phase.BACKFILLED, step, "switch " + describe(plan, index),
+				withConnection((connection) -> resolve(connection, plan, index)).beforeSwitch().forEach(this.ddl::run);
+				this.ledger.run(lock, plan, Phase.BACKFILLED, step, "switch " + describe(plan, index),
 						(connection) -> {
-							steps(connection, plan, index).switchOver(connection);
+							DdlExecutor.apply(connection, resolve(connection, plan, index).switchOver());
 							return null;
 						});
 			}
@@ -437,28 +441,26 @@ public final class Orchestrator {
 			// still possible.
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				if (!isStepDone(plan.id(), "contract:" + index)) {
+				if (!this.ledger.isDone(plan.id(), ContractGuard.contractStep(index))) {
 					requireHeld(lock, "prepare the contract of " + describe(plan, index));
-					withConnection((connection) -> {
-						steps(connection, plan, index).prepareContract(this.ddl, connection);
-						return null;
-					});
+					withConnection((connection) -> resolve(connection, plan, index)).beforeContract()
+						.forEach(this.ddl::run);
 				}
 			}
-			verifyInStep(plan, phase);
+			this.guard.verifyInStep(plan, phase);
 			if (phase == Phase.SWITCHED) {
-				rehearseContract(lock, plan);
+				this.guard.rehearse(lock, plan);
 			}
 			transition(lock, plan, phase, Phase.CONTRACTING, "advance");
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				String step = "contract:" + index;
-				if (isStepDone(plan.id(), step)) {
+				String step = ContractGuard.contractStep(index);
+				if (this.ledger.isDone(plan.id(), step)) {
 					continue;
 				}
-				OperationSteps steps = withConnection((connection) -> steps(connection, plan, index));
-				runStep(lock, plan, Phase.CONTRACTING, step, "contract " + describe(plan, index), (connection) -> {
-					steps.contract(connection);
+				Resolved resolved = withConnection((connection) -> resolve(connection, plan, index));
+				this.ledger.run(lock, plan, Phase.CONTRACTING, step, "contract " + describe(plan, index), (connection) -> {
+					ContractGuard.apply(connection, resolved);
 					return null;
 				});
 			}
@@ -471,90 +473,6 @@ public final class Orchestrator {
 			});
 			this.settings.listener().phaseChanged(plan.id(), Phase.CONTRACTING, Phase.COMPLETED);
 		});
-	}
-
-	/**
-	 * Before contract drops the old columns: every row must hold the same value on both sides (as the sync
-	 * triggers write it), and the triggers must still catch every write. A write that skipped them (a
-	 * disabled trigger, {@code session_replication_role = replica} before they were enabled {@code ALWAYS})
-	 * would be lost with the old column. Scans in keyset batches like the backfill's verification, holding
-	 * no lock on the table.
-	 */
-	private void verifyInStep(Plan plan, Phase phase) {
-		String stays = (phase == Phase.SWITCHED) ? "The migration stays SWITCHED." : "The migration stays " + phase + ".";
-		for (int i = 1; i <= plan.operations().size(); i++) {
-			int index = i;
-			if (isStepDone(plan.id(), "contract:" + index)) {
-				continue;
-			}
-			ColumnCopy steps = withConnection((connection) -> steps(connection, plan, index));
-			BackfillTarget target = steps.backfill().orElseThrow();
-			String triggerProblem = withConnection(steps::syncTriggerProblem);
-			BackfillEngine.Matches differing = this.backfill.find(target, steps.outOfStep(), 5);
-			String old = steps.oldColumn().quoted();
-			String fresh = steps.newColumn().quoted();
-			String rollback = (phase == Phase.SWITCHED) ? "; or roll the migration back" : "";
-			if (differing.count() > 0) {
-				throw new MigrationException("Migration " + plan.id() + " cannot contract " + describe(plan, index) + ": "
-						+ differing.count() + ((differing.count() == 1) ? " row" : " rows") + " of " + steps.table()
-						+ " hold different values in " + old + " and " + fresh + " (keys " + String.join(", ",
-								differing.examples())
-						+ ((differing.count() > differing.examples().size()) ? ", ..." : "") + "), and contract would drop "
-						+ old + ". Likely cause: writes that skipped zdm's sync trigger " + steps.syncTriggers().get(0)
-						+ ((triggerProblem != null) ? " (" + triggerProblem + ")" : "")
-						+ ": a trigger disabled for a while (ALTER TABLE ... DISABLE TRIGGER), or writes under "
-						+ "session_replication_role = replica while it was not enabled ALWAYS. Fix: enable the trigger "
-						+ "(ALTER TABLE " + steps.table().quoted() + " ENABLE ALWAYS TRIGGER " + steps.syncTriggers().get(0)
-							.quoted()
-						+ "), then re-sync those rows: UPDATE " + steps.table().quoted() + " SET " + old + " = " + old
-						+ " WHERE <those keys> where the old column holds the latest write (SET " + fresh + " = " + fresh
-						+ " where the new one does), and advance again" + rollback + ". " + stays);
-			}
-			if (triggerProblem != null) {
-				throw new MigrationException("Migration " + plan.id() + " cannot contract " + describe(plan, index)
-						+ ": no row differs yet, but " + triggerProblem + ". Writes that skip it until contract would be "
-						+ "lost with " + old + ". " + stays);
-			}
-		}
-	}
-
-	/**
-	 * Runs every operation's contract statements in one transaction under the lock timeout, as contract will,
-	 * and rolls it back: what would fail there (an object created since validation that depends on the old
-	 * column, a default PostgreSQL refuses) is found while the migration is still {@code SWITCHED}, from where
-	 * it can be rolled back, rather than in {@code CONTRACTING}, from where it cannot.
-	 */
-	private void rehearseContract(MigrationLock lock, Plan plan) {
-		this.ddl.rehearse("rehearse contract of " + plan.id(), (connection) -> {
-			this.state.fence(connection, lock, plan.checksum(), "rehearse its contract", Phase.SWITCHED);
-			for (int i = 1; i <= plan.operations().size(); i++) {
-				ColumnCopy steps = steps(connection, plan, i);
-				try {
-					steps.contract(connection);
-				}
-				catch (SQLException ex) {
-					if (DdlExecutor.isLockFailure(ex)) {
-						throw ex;
-					}
-					String fix = "2BP01".equals(ex.getSQLState())
-							? "Drop what depends on column " + steps.oldColumn() + " of " + steps.table() + " (or recreate it on "
-									+ steps.newColumn() + "), then advance again; or roll the migration back."
-							: "Remove the cause, then advance again; or roll the migration back.";
-					throw new MigrationException("Contract of " + describe(plan, i) + " would fail, so it was not started: "
-							+ failure(ex) + ". Nothing was changed: the migration stays SWITCHED, from where it can be rolled "
-							+ "back. " + fix, ex);
-				}
-			}
-		});
-	}
-
-	/** PostgreSQL's message and detail, without its hint (for a dependency, "use DROP ... CASCADE"). */
-	private static String failure(SQLException ex) {
-		if (ex instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
-			ServerErrorMessage error = psql.getServerErrorMessage();
-			return error.getMessage() + ((error.getDetail() != null) ? " (" + error.getDetail() + ")" : "");
-		}
-		return ex.getMessage();
 	}
 
 	private Plan plan(String id) {
@@ -571,7 +489,7 @@ public final class Orchestrator {
 			Map<Integer, BackfillTarget> targets = new LinkedHashMap<>();
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
-				steps(connection, plan, index).backfill().ifPresent((target) -> targets.put(index, target));
+				resolve(connection, plan, index).backfill().ifPresent((backfill) -> targets.put(index, backfill.target()));
 			}
 			return targets;
 		});
@@ -586,58 +504,12 @@ public final class Orchestrator {
 		}
 	}
 
-	private ColumnCopy steps(Connection connection, Plan plan, int index) throws SQLException {
-		Operation operation = plan.operations().get(index - 1);
-		CatalogReader catalog = new CatalogReader(connection);
-		TableInfo table = catalog.table(operation.table())
-			.orElseThrow(() -> new MigrationException("Table " + operation.table() + " of " + describe(plan, index)
-					+ " no longer exists"));
-		List<IndexInfo> indexes = table.column(ColumnCopy.oldColumnName(operation).name())
-			.map((column) -> indexesOn(catalog, table, column))
-			.orElse(List.of());
-		return ColumnCopy.resolve(plan.id(), index, operation, table, this.settings.schema(),
-				this.state.stepDetail(connection, plan.id(), "expand:" + index), indexes);
-	}
-
-	private static List<IndexInfo> indexesOn(CatalogReader catalog, TableInfo table, ColumnInfo column) {
-		try {
-			return catalog.indexesOn(table, column);
-		}
-		catch (SQLException ex) {
-			throw new MigrationException("Could not read the indexes of " + table.qualifiedName() + ": " + ex.getMessage(),
-					ex);
-		}
+	private Resolved resolve(Connection connection, Plan plan, int index) throws SQLException {
+		return this.resolver.resolve(connection, plan, index);
 	}
 
 	private static String describe(Plan plan, int index) {
-		return plan.id() + " operation " + index + " (" + plan.operations().get(index - 1).kind() + ")";
-	}
-
-	/**
-	 * Runs one operation's DDL for a phase with the record that it is done, in one transaction, once, while
-	 * the migration is in {@code phase} and this instance holds it.
-	 */
-	private void runStep(MigrationLock lock, Plan plan, Phase phase, String step, String description, StepWork work) {
-		this.ddl.inTransaction(description, (connection) -> {
-			this.state.fence(connection, lock, plan.checksum(), description, phase);
-			if (this.state.isStepDone(connection, plan.id(), step)) {
-				return;
-			}
-			String detail = work.run(connection);
-			this.state.stepDone(connection, plan.id(), step, detail);
-		});
-	}
-
-	/** One operation's DDL for a phase; returns what it records for later phases, or {@code null}. */
-	@FunctionalInterface
-	private interface StepWork {
-
-		String run(Connection connection) throws SQLException;
-
-	}
-
-	private boolean isStepDone(String id, String step) {
-		return withConnection((connection) -> this.state.isStepDone(connection, id, step));
+		return OperationResolver.describe(plan, index);
 	}
 
 	private void transition(MigrationLock lock, Plan plan, Phase from, Phase to, String action) {

@@ -1,23 +1,22 @@
 package dev.zdm.core.operation;
 
-import java.sql.Connection;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.zip.CRC32;
 
 import dev.zdm.core.backfill.BackfillTarget;
-import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.catalog.IndexInfo;
 import dev.zdm.core.catalog.TableInfo;
-import dev.zdm.core.ddl.DdlExecutor;
-import dev.zdm.core.plan.ChangeColumnType;
-import dev.zdm.core.plan.Operation;
-import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.IndexDefinition;
 import dev.zdm.core.sql.QualifiedName;
@@ -25,144 +24,75 @@ import dev.zdm.core.sync.SyncTrigger;
 import dev.zdm.core.sync.SyncTrigger.Authority;
 
 /**
- * {@code renameColumn} and {@code changeColumnType}: both add a second column next to the old one, keep
- * the two in step with a {@link SyncTrigger}, copy existing rows, then drop the old column.
+ * The mechanics shared by the operations that replace a column by a copy ({@code renameColumn},
+ * {@code changeColumnType}): add a second column next to the old one, keep the two in step with a
+ * {@link SyncTrigger}, copy existing rows, carry the old column's indexes across (built
+ * {@code CONCURRENTLY}) and its {@code NOT NULL} (a {@code CHECK ... NOT VALID} from switch, then
+ * {@code SET NOT NULL}), then drop the old column. Each operation's type describes its copy as a
+ * {@link Spec}; this class validates it and resolves it to steps.
  * <p>
  * A rename creates the new column under its final name. A type change without {@code rename} cannot show
  * two columns under one name, so its new column lives under a temporary name ({@code <column>__zdm})
  * until contract, which drops the old column and renames the new one in the same transaction.
  */
-public final class ColumnCopy implements OperationSteps {
+public final class ColumnCopy {
 
 	/** Suffix of the temporary name of a type change's new column. */
 	public static final String TEMPORARY_SUFFIX = "__zdm";
 
-	private final QualifiedName table;
-
-	private final List<ColumnInfo> key;
-
-	private final ColumnInfo oldColumn;
-
-	private final Identifier newColumn;
-
-	private final Identifier finalName;
-
-	private final String newType;
-
-	private final String newDefault;
-
-	private final String oldDefault;
-
-	private final String upOverTable;
-
-	private final String downOverTable;
-
-	private final SyncTrigger trigger;
-
-	private final Identifier notNullCheck;
-
-	private final List<CarriedIndex> indexes;
-
-	/** An index on the old column, rebuilt on the new one under a temporary name, renamed at contract. */
-	private record CarriedIndex(IndexInfo original, Identifier temporaryName, String create) {
+	private ColumnCopy() {
 	}
 
-	private ColumnCopy(QualifiedName table, List<ColumnInfo> key, ColumnInfo oldColumn, Identifier newColumn,
-			Identifier finalName, String newType, String newDefault, String oldDefault, String upOverTable,
-			String downOverTable, SyncTrigger trigger, Identifier notNullCheck, List<CarriedIndex> indexes) {
-		this.table = table;
-		this.key = key;
-		this.oldColumn = oldColumn;
-		this.newColumn = newColumn;
-		this.finalName = finalName;
-		this.newType = newType;
-		this.newDefault = newDefault;
-		this.oldDefault = oldDefault;
-		this.upOverTable = upOverTable;
-		this.downOverTable = downOverTable;
-		this.trigger = trigger;
-		this.notNullCheck = notNullCheck;
-		this.indexes = indexes;
+	/**
+	 * One column copy.
+	 *
+	 * @param table the table
+	 * @param oldColumn the column replaced
+	 * @param newColumn the column replacing it, under its name during the migration
+	 * @param finalName the new column's name once the migration completes
+	 * @param conversion how values convert between the two, or {@code null} for a plain copy (same type and
+	 * value, the old column's default)
+	 */
+	public record Spec(QualifiedName table, Identifier oldColumn, Identifier newColumn, Identifier finalName,
+			Conversion conversion) {
 	}
 
-	/** The name of the column an operation adds during the migration. */
-	public static Identifier newColumnName(Operation operation) {
-		if (operation instanceof RenameColumn rename) {
-			return rename.to();
+	/**
+	 * A conversion between two types.
+	 *
+	 * @param type the new column's SQL type
+	 * @param up SQL over the old row giving the new value
+	 * @param down SQL over the new row (the new column under its final name) giving the old value
+	 * @param defaultExpression the new column's default, set at contract, or {@code null}
+	 */
+	public record Conversion(String type, String up, String down, String defaultExpression) {
+	}
+
+	/**
+	 * The memo of a column copy's expand: the old column's default, which expand moves into the sync trigger
+	 * (stored as {@code default:<expression>}, or {@code no-default}).
+	 *
+	 * @param oldDefault the old column's default before expand, or {@code null}
+	 */
+	public record ExpandMemo(String oldDefault) implements Memo {
+
+		private static final String DEFAULT = "default:";
+
+		@Override
+		public String encode() {
+			return (this.oldDefault != null) ? DEFAULT + this.oldDefault : "no-default";
 		}
-		ChangeColumnType change = (ChangeColumnType) operation;
-		return (change.rename() != null) ? change.rename() : Identifier.of(change.column().name() + TEMPORARY_SUFFIX);
-	}
 
-	/** The name of the column an operation replaces. */
-	public static Identifier oldColumnName(Operation operation) {
-		return (operation instanceof RenameColumn rename) ? rename.from() : ((ChangeColumnType) operation).column();
+		/** Reads a stored memo. */
+		public static ExpandMemo decode(String stored) {
+			return new ExpandMemo(stored.startsWith(DEFAULT) ? stored.substring(DEFAULT.length()) : null);
+		}
+
 	}
 
 	/** The base name of the objects zdm creates for operation {@code index} of migration {@code migrationId}. */
 	public static String objectName(String migrationId, int index) {
-		return "zdm_" + migrationId.replace('-', '_') + "_" + index;
-	}
-
-	/**
-	 * Resolves an operation against the table as it is now: the old column must still exist.
-	 * @param migrationId the migration
-	 * @param index the operation's 1-based index in its plan
-	 * @param operation a {@link RenameColumn} or {@link ChangeColumnType}
-	 * @param table the table, read from the catalog
-	 * @param functionSchema the schema of zdm's trigger functions
-	 * @param expandMemo what {@link #expand} returned, once it ran
-	 * @param oldIndexes the indexes on the old column, to rebuild on the new one
-	 * @throws IllegalArgumentException if one of the indexes cannot be rebuilt concurrently
-	 */
-	public static ColumnCopy resolve(String migrationId, int index, Operation operation, TableInfo table,
-			Identifier functionSchema, Optional<String> expandMemo, List<IndexInfo> oldIndexes) {
-		Identifier oldName = oldColumnName(operation);
-		ColumnInfo old = table.column(oldName.name())
-			.orElseThrow(() -> new IllegalStateException("Table " + table.qualifiedName() + " has no column " + oldName));
-		Identifier newName = newColumnName(operation);
-		String base = objectName(migrationId, index);
-		// Expand moves the old column's default into the trigger; the memo remembers it.
-		String oldDefault = expandMemo.map(ColumnCopy::decodeDefault).orElse(old.defaultExpression());
-		Identifier finalName;
-		String newType;
-		String newDefault;
-		String up;
-		String down;
-		if (operation instanceof ChangeColumnType change) {
-			finalName = change.finalName();
-			newType = change.type();
-			newDefault = change.defaultExpression();
-			up = change.up();
-			down = change.down();
-		}
-		else {
-			finalName = newName;
-			newType = old.type();
-			newDefault = oldDefault;
-			up = oldName.quoted();
-			down = newName.quoted();
-		}
-		boolean identity = operation instanceof RenameColumn;
-		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.overRow(up, newType);
-		String downInTrigger = identity ? "NEW." + newName.quoted()
-				: SyncTrigger.overNewRow(down, old.type(), newName, finalName);
-		QualifiedName qualified = table.qualifiedName();
-		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base), new QualifiedName(functionSchema,
-				Identifier.of(base)), oldName, newName, upInTrigger, downInTrigger, oldDefault);
-		String upOverTable = identity ? oldName.quoted() : "CAST((" + up + ") AS " + newType + ")";
-		// As the trigger evaluates 'down': the new column under its final name shadows the row's columns.
-		String downOverTable = identity ? newName.quoted()
-				: "(SELECT CAST((" + down + ") AS " + old.type() + ") FROM (SELECT " + newName.quoted() + " AS "
-						+ finalName.quoted() + ") AS _zdm_new)";
-		List<CarriedIndex> indexes = new ArrayList<>();
-		for (IndexInfo original : oldIndexes) {
-			Identifier temporary = temporaryIndexName(migrationId, index, original.name());
-			indexes.add(new CarriedIndex(original, temporary,
-					IndexDefinition.concurrentCopy(original.definition(), temporary, oldName, newName)));
-		}
-		return new ColumnCopy(qualified, table.primaryKey(), old, newName, finalName, newType, newDefault, oldDefault,
-				upOverTable, downOverTable, trigger, Identifier.of(base + "_nn"), List.copyOf(indexes));
+		return ObjectNames.base(migrationId, index);
 	}
 
 	/**
@@ -170,225 +100,223 @@ public final class ColumnCopy implements OperationSteps {
 	 * so that an index created or dropped on the old column meanwhile cannot shift one copy onto another.
 	 */
 	public static Identifier temporaryIndexName(String migrationId, int index, String original) {
-		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-		crc.update(original.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		CRC32 crc = new CRC32();
+		crc.update(original.getBytes(StandardCharsets.UTF_8));
 		return Identifier.of(objectName(migrationId, index) + "_" + String.format("%08x", crc.getValue()));
 	}
 
-	private static String encodeDefault(String expression) {
-		return (expression != null) ? "default:" + expression : "no-default";
+	/** The temporary name of a type change's new column ({@code <column>__zdm}). */
+	public static Identifier temporaryName(Identifier column) {
+		return Identifier.of(column.name() + TEMPORARY_SUFFIX);
 	}
 
-	private static String decodeDefault(String memo) {
-		return memo.startsWith("default:") ? memo.substring("default:".length()) : null;
+	private static Identifier notNullCheck(String base) {
+		return Identifier.of(base + "_nn");
 	}
 
-	@Override
-	public String expand(Connection connection) throws SQLException {
+	/**
+	 * Validates a copy. Returns the old column when it exists, for the operation's own checks.
+	 */
+	public static Optional<ColumnInfo> validate(Spec spec, OperationCheck check) throws SQLException {
+		String id = check.plan().id();
+		String base = objectName(id, check.index());
+		List<String> names = new ArrayList<>(List.of(notNullCheck(base).name()));
+		try {
+			names.add(temporaryIndexName(id, check.index(), "index").name());
+		}
+		catch (IllegalArgumentException ex) {
+			names.add(base + "_xxxxxxxx");
+		}
+		if (!check.namesFit(names)) {
+			return Optional.empty();
+		}
+		TableInfo table = check.table();
+		Identifier oldName = spec.oldColumn();
+		Identifier newName = spec.newColumn();
+		if (table.primaryKey().isEmpty()) {
+			check.fail("table " + table.qualifiedName() + " has no primary key; zdm backfills in batches over the "
+					+ "primary key. Add one first.");
+		}
+		Optional<ColumnInfo> column = table.column(oldName.name());
+		if (column.isEmpty()) {
+			check.fail("table " + table.qualifiedName() + " has no column \"" + oldName + "\". Known columns: "
+					+ table.columnNames() + ".");
+			return Optional.empty();
+		}
+		ColumnInfo old = column.get();
+		if (!check.claimColumn(old.name()) || !check.claimColumn(newName.name())) {
+			check.fail("column \"" + oldName + "\" or \"" + newName + "\" of " + table.qualifiedName()
+					+ " is already changed by an earlier operation of this plan: combine them into one operation or "
+					+ "split them into two migrations.");
+		}
+		if (old.identity() || old.generated()) {
+			check.fail("column \"" + oldName + "\" is " + (old.identity() ? "an identity" : "a generated")
+					+ " column, which zdm cannot copy yet.");
+		}
+		if (check.beforeExpand() && table.column(newName.name()).isPresent()) {
+			check.fail("table " + table.qualifiedName() + " already has a column \"" + newName + "\"; choose another name"
+					+ ((spec.conversion() != null) ? " with 'rename'." : "."));
+		}
+		// Indexes and the unique constraints they back are rebuilt on the new column; nothing else is yet.
+		List<IndexInfo> indexes = check.catalog().indexesOn(table, old);
+		Set<Long> carried = new HashSet<>();
+		for (IndexInfo index : indexes) {
+			carried.add(index.oid());
+			Integer other = check.claimIndex(index.oid());
+			if (other != null) {
+				check.fail("index " + index.name() + " covers columns changed by operations " + other + " and "
+						+ check.index() + ", which zdm cannot rebuild in one step: change them in two migrations, or drop "
+						+ "the index first and recreate it after.");
+			}
+			try {
+				IndexDefinition.concurrentCopy(index.definition(), Identifier.of("zdm_check"), oldName, newName);
+			}
+			catch (IllegalArgumentException ex) {
+				check.fail("index " + index.name() + " on \"" + oldName + "\" cannot be rebuilt on the new column: "
+						+ ex.getMessage());
+			}
+		}
+		List<ColumnDependent> dependents = check.catalog().dependents(table, old).stream()
+			.filter((dependent) -> !("pg_class".equals(dependent.kind()) && carried.contains(dependent.oid())))
+			.filter((dependent) -> !"u".equals(dependent.constraintType()))
+			// zdm's triggers and version schema views on the column: this migration's own (after expand), or
+			// another's, reported as holding the table.
+			.filter((dependent) -> !check.isZdmDependent(dependent))
+			.toList();
+		if (!dependents.isEmpty()) {
+			check.fail("column \"" + oldName + "\" is used by " + dependents.stream()
+				.map(ColumnDependent::description)
+				.collect(Collectors.joining(", "))
+					+ "; zdm carries indexes and unique constraints across to the new column, but not these yet. "
+					+ "Drop them before this migration and recreate them on \"" + newName + "\" after it.");
+		}
+		if (spec.conversion() == null) {
+			// A plain copy adds the new column with the old one's type.
+			check.checkNotConstrainedDomain(old.type(), old);
+		}
+		check.checkUserTriggers(old, newName, spec.finalName());
+		return Optional.of(old);
+	}
+
+	/**
+	 * Resolves a copy against the table as it is now: the old column must still exist.
+	 * @throws IllegalStateException if it does not, or one of its indexes cannot be rebuilt concurrently
+	 */
+	public static Resolved resolve(Spec spec, ResolveContext context) throws SQLException {
+		TableInfo table = context.table(spec.table());
+		Identifier oldName = spec.oldColumn();
+		ColumnInfo old = table.column(oldName.name())
+			.orElseThrow(() -> new IllegalStateException("Table " + table.qualifiedName() + " has no column " + oldName));
+		Identifier newName = spec.newColumn();
+		Identifier finalName = spec.finalName();
+		String base = context.objectName();
+		// Expand moves the old column's default into the trigger; the memo remembers it.
+		String oldDefault = context.memo().map(ExpandMemo::decode).map(ExpandMemo::oldDefault)
+			.orElse(old.defaultExpression());
+		Conversion conversion = spec.conversion();
+		boolean identity = conversion == null;
+		String newType = identity ? old.type() : conversion.type();
+		String newDefault = identity ? oldDefault : conversion.defaultExpression();
+		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.overRow(conversion.up(), newType);
+		String downInTrigger = identity ? "NEW." + newName.quoted()
+				: SyncTrigger.overNewRow(conversion.down(), old.type(), newName, finalName);
+		QualifiedName qualified = table.qualifiedName();
+		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base),
+				new QualifiedName(context.functionSchema(), Identifier.of(base)), oldName, newName, upInTrigger,
+				downInTrigger, oldDefault);
+		String upOverTable = identity ? oldName.quoted() : "CAST((" + conversion.up() + ") AS " + newType + ")";
+		// As the trigger evaluates 'down': the new column under its final name shadows the row's columns.
+		String downOverTable = identity ? newName.quoted()
+				: "(SELECT CAST((" + conversion.down() + ") AS " + old.type() + ") FROM (SELECT " + newName.quoted()
+						+ " AS " + finalName.quoted() + ") AS _zdm_new)";
+		String outOfStep = "(" + newName.quoted() + " IS DISTINCT FROM " + upOverTable + ") AND (" + oldName.quoted()
+				+ " IS DISTINCT FROM " + downOverTable + ")";
+		Identifier notNullCheck = notNullCheck(base);
+		String alter = "ALTER TABLE " + qualified.quoted() + " ";
+		String on = context.description();
+
+		List<String> expand = new ArrayList<>();
 		// No default on the new column: existing rows stay NULL until backfilled, without a table rewrite.
-		execute(connection, "ALTER TABLE " + this.table.quoted() + " ADD COLUMN IF NOT EXISTS " + this.newColumn.quoted()
-				+ " " + this.newType);
-		if (this.oldDefault != null) {
-			execute(connection, "ALTER TABLE " + this.table.quoted() + " ALTER COLUMN "
-					+ Identifier.of(this.oldColumn.name()).quoted() + " DROP DEFAULT");
+		expand.add(alter + "ADD COLUMN IF NOT EXISTS " + newName.quoted() + " " + newType);
+		if (oldDefault != null) {
+			expand.add(alter + "ALTER COLUMN " + oldName.quoted() + " DROP DEFAULT");
 		}
-		execute(connection, this.trigger.createFunction(Authority.OLD));
-		for (String statement : this.trigger.createTriggers()) {
-			execute(connection, statement);
-		}
-		return encodeDefault(this.oldDefault);
-	}
+		expand.add(trigger.createFunction(Authority.OLD));
+		expand.addAll(trigger.createTriggers());
 
-	/** The table, schema-qualified. */
-	public QualifiedName table() {
-		return this.table;
-	}
+		BackfillTarget target = new BackfillTarget(qualified, table.primaryKey(), newName.quoted() + " = " + upOverTable,
+				newName.quoted() + " IS DISTINCT FROM " + upOverTable, trigger.triggerName(),
+				old.notNull() ? newName.quoted() + " IS NULL" : null);
 
-	/** The column being replaced. */
-	public Identifier oldColumn() {
-		return Identifier.of(this.oldColumn.name());
-	}
-
-	/** The column replacing it, under its name during the migration. */
-	public Identifier newColumn() {
-		return this.newColumn;
-	}
-
-	/** The new column's name once the migration completes. */
-	public Identifier finalName() {
-		return this.finalName;
-	}
-
-	/**
-	 * A predicate over the table, true for a row whose columns are out of step: the new value is not
-	 * {@code up} of the old one, nor the old value {@code down} of the new one. A write that skipped the sync
-	 * triggers leaves such a row, and contract would lose the side it dropped.
-	 */
-	public String outOfStep() {
-		return "(" + this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable + ") AND ("
-				+ oldColumn().quoted() + " IS DISTINCT FROM " + this.downOverTable + ")";
-	}
-
-	/** The names of the sync triggers, the main one first. */
-	public List<Identifier> syncTriggers() {
-		return this.trigger.triggerNames();
-	}
-
-	/**
-	 * Why the sync triggers may miss writes now (one is disabled, enabled only for one
-	 * {@code session_replication_role}, or the main one is missing), or {@code null} if they catch every
-	 * write. Mark triggers that do not exist are accepted (a migration expanded before they were added).
-	 */
-	public String syncTriggerProblem(Connection connection) throws SQLException {
-		Map<String, String> states = new CatalogReader(connection).triggerStates(this.table);
-		List<String> problems = new ArrayList<>();
-		List<Identifier> toEnable = new ArrayList<>();
-		for (Identifier name : this.trigger.triggerNames()) {
-			String state = states.get(name.name());
-			if (state == null) {
-				if (name.equals(this.trigger.triggerName())) {
-					problems.add("zdm's sync trigger " + name + " on " + this.table + " is missing (dropped by hand?): "
-							+ "roll the migration back and start it again");
-				}
-			}
-			else if (!"A".equals(state)) {
-				problems.add("zdm's sync trigger " + name + " is " + switch (state) {
-					case "D" -> "disabled";
-					case "R" -> "enabled only for session_replication_role = replica";
-					default -> "enabled only for session_replication_role = origin (writes under replica skip it)";
-				});
-				toEnable.add(name);
-			}
-		}
-		if (problems.isEmpty()) {
-			return null;
-		}
-		return String.join("; ", problems) + (toEnable.isEmpty() ? "" : ". Enable it again: " + toEnable.stream()
-			.map((name) -> "ALTER TABLE " + this.table.quoted() + " ENABLE ALWAYS TRIGGER " + name.quoted())
-			.collect(Collectors.joining("; ")));
-	}
-
-	@Override
-	public Optional<BackfillTarget> backfill() {
-		return Optional.of(new BackfillTarget(this.table, this.key, this.newColumn.quoted() + " = " + this.upOverTable,
-				this.newColumn.quoted() + " IS DISTINCT FROM " + this.upOverTable, this.trigger.triggerName(),
-				this.oldColumn.notNull() ? this.newColumn.quoted() + " IS NULL" : null));
-	}
-
-	@Override
-	public void prepareSwitch(DdlExecutor executor, Connection connection) throws SQLException {
-		buildIndexCopies(executor, connection);
-	}
-
-	/** Builds the copies of the old column's indexes that do not exist yet (or were left invalid). */
-	private void buildIndexCopies(DdlExecutor executor, Connection connection) throws SQLException {
-		CatalogReader catalog = new CatalogReader(connection);
-		for (CarriedIndex index : this.indexes) {
-			Optional<Boolean> valid = catalog.indexValid(this.table.schema().name(), index.temporaryName().name());
-			String drop = "DROP INDEX CONCURRENTLY IF EXISTS " + indexName(index.temporaryName());
-			if (valid.isPresent() && !valid.get()) {
-				// Left by an interrupted build: IF NOT EXISTS would keep it, invalid, for ever.
-				executor.autocommit("drop invalid index " + index.temporaryName(), drop, null);
-			}
-			executor.autocommit("build " + index.temporaryName() + " on " + this.table + "." + this.newColumn
-					+ " (copy of " + index.original().name() + ")", index.create(), drop);
-		}
-	}
-
-	@Override
-	public void switchOver(Connection connection) throws SQLException {
-		execute(connection, this.trigger.createFunction(Authority.NEW));
-		if (this.oldColumn.notNull()) {
-			execute(connection, "ALTER TABLE " + this.table.quoted() + " DROP CONSTRAINT IF EXISTS "
-					+ this.notNullCheck.quoted());
-			execute(connection, "ALTER TABLE " + this.table.quoted() + " ADD CONSTRAINT " + this.notNullCheck.quoted()
-					+ " CHECK (" + this.newColumn.quoted() + " IS NOT NULL) NOT VALID");
-		}
-	}
-
-	@Override
-	public void prepareContract(DdlExecutor executor, Connection connection) throws SQLException {
-		// An index created on the old column after switch would otherwise go with it.
-		buildIndexCopies(executor, connection);
-		if (this.oldColumn.notNull()) {
-			// SHARE UPDATE EXCLUSIVE: the scan does not block reads or writes. The validated check lets
-			// SET NOT NULL in the contract transaction skip its own scan under ACCESS EXCLUSIVE.
-			executor.inLongTransaction("validate " + this.notNullCheck + " on " + this.table,
-					(transaction) -> execute(transaction, "ALTER TABLE " + this.table.quoted() + " VALIDATE CONSTRAINT "
-							+ this.notNullCheck.quoted()));
-		}
-	}
-
-	@Override
-	public void contract(Connection connection) throws SQLException {
-		// The lock the drops below take anyway, taken first: then no one can disable a trigger and write
-		// between the check and the drop. A trigger disabled since the check before CONTRACTING would have
-		// let writes to the old column through, which dropping it would lose.
-		execute(connection, "LOCK TABLE " + this.table.quoted() + " IN ACCESS EXCLUSIVE MODE");
-		String problem = syncTriggerProblem(connection);
-		if (problem != null) {
-			throw new SQLException("Cannot drop " + this.table + "." + this.oldColumn.name() + ": " + problem
-					+ "; then re-sync rows written meanwhile (UPDATE " + this.table.quoted() + " SET "
-					+ oldColumn().quoted() + " = " + oldColumn().quoted() + " WHERE ...) and advance again.", "55000");
-		}
-		for (String statement : this.trigger.dropTriggers()) {
-			execute(connection, statement);
-		}
-		String alter = "ALTER TABLE " + this.table.quoted() + " ";
-		if (this.oldColumn.notNull()) {
-			execute(connection, alter + "ALTER COLUMN " + this.newColumn.quoted() + " SET NOT NULL");
-			execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
-		}
-		execute(connection, alter + "DROP COLUMN " + Identifier.of(this.oldColumn.name()).quoted());
-		if (this.newDefault != null) {
-			execute(connection, alter + "ALTER COLUMN " + this.newColumn.quoted() + " SET DEFAULT " + this.newDefault);
-		}
-		if (!this.newColumn.equals(this.finalName)) {
-			execute(connection, alter + "RENAME COLUMN " + this.newColumn.quoted() + " TO " + this.finalName.quoted());
-		}
-		// The old indexes went with the old column: their copies take their names.
-		for (CarriedIndex index : this.indexes) {
-			IndexInfo original = index.original();
+		// The old column's indexes, rebuilt on the new one under temporary names, renamed at contract.
+		List<DdlStep> indexCopies = new ArrayList<>();
+		List<String> indexRenames = new ArrayList<>();
+		List<String> indexDrops = new ArrayList<>();
+		for (IndexInfo original : context.catalog().indexesOn(table, old)) {
+			Identifier temporary = temporaryIndexName(context.migrationId(), context.index(), original.name());
+			QualifiedName temporaryIndex = new QualifiedName(qualified.schema(), temporary);
+			indexCopies.add(new DdlStep.Concurrently("build " + temporary + " on " + qualified + "." + newName
+					+ " (copy of " + original.name() + ")",
+					IndexDefinition.concurrentCopy(original.definition(), temporary, oldName, newName), temporaryIndex));
 			if (original.constraint() != null) {
-				execute(connection, alter + "ADD CONSTRAINT " + Identifier.of(original.constraint()).quoted()
-						+ " UNIQUE USING INDEX " + index.temporaryName().quoted()
-						+ (original.deferrable() ? " DEFERRABLE" : "")
+				indexRenames.add(alter + "ADD CONSTRAINT " + Identifier.quote(original.constraint()) + " UNIQUE USING INDEX "
+						+ temporary.quoted() + (original.deferrable() ? " DEFERRABLE" : "")
 						+ (original.initiallyDeferred() ? " INITIALLY DEFERRED" : ""));
 			}
 			else {
-				execute(connection, "ALTER INDEX " + indexName(index.temporaryName()) + " RENAME TO "
-						+ Identifier.of(original.name()).quoted());
+				indexRenames.add("ALTER INDEX " + temporaryIndex.quoted() + " RENAME TO " + Identifier.quote(original.name()));
 			}
+			indexDrops.add("DROP INDEX IF EXISTS " + temporaryIndex.quoted());
 		}
-		execute(connection, this.trigger.dropFunction());
-	}
 
-	@Override
-	public void rollback(Connection connection) throws SQLException {
-		for (String statement : this.trigger.dropTriggers()) {
-			execute(connection, statement);
+		List<String> switchOver = new ArrayList<>();
+		switchOver.add(trigger.createFunction(Authority.NEW));
+		if (old.notNull()) {
+			switchOver.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
+			switchOver.add(alter + "ADD CONSTRAINT " + notNullCheck.quoted() + " CHECK (" + newName.quoted()
+					+ " IS NOT NULL) NOT VALID");
 		}
-		execute(connection, this.trigger.dropFunction());
-		String alter = "ALTER TABLE " + this.table.quoted() + " ";
-		execute(connection, alter + "DROP CONSTRAINT IF EXISTS " + this.notNullCheck.quoted());
-		for (CarriedIndex index : this.indexes) {
-			execute(connection, "DROP INDEX IF EXISTS " + indexName(index.temporaryName()));
-		}
-		execute(connection, alter + "DROP COLUMN IF EXISTS " + this.newColumn.quoted());
-		if (this.oldDefault != null) {
-			execute(connection, alter + "ALTER COLUMN " + Identifier.of(this.oldColumn.name()).quoted() + " SET DEFAULT "
-					+ this.oldDefault);
-		}
-	}
 
-	private String indexName(Identifier name) {
-		return new QualifiedName(this.table.schema(), name).quoted();
-	}
-
-	private static void execute(Connection connection, String sql) throws SQLException {
-		try (Statement statement = connection.createStatement()) {
-			statement.execute(sql);
+		List<String> contract = new ArrayList<>(trigger.dropTriggers());
+		if (old.notNull()) {
+			contract.add(alter + "ALTER COLUMN " + newName.quoted() + " SET NOT NULL");
+			contract.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
 		}
+		contract.add(alter + "DROP COLUMN " + oldName.quoted());
+		if (newDefault != null) {
+			contract.add(alter + "ALTER COLUMN " + newName.quoted() + " SET DEFAULT " + newDefault);
+		}
+		if (!newName.equals(finalName)) {
+			contract.add(alter + "RENAME COLUMN " + newName.quoted() + " TO " + finalName.quoted());
+		}
+		// The old indexes went with the old column: their copies take their names.
+		contract.addAll(indexRenames);
+		contract.add(trigger.dropFunction());
+
+		List<String> rollback = new ArrayList<>(trigger.dropTriggers());
+		rollback.add(trigger.dropFunction());
+		rollback.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
+		rollback.addAll(indexDrops);
+		rollback.add(alter + "DROP COLUMN IF EXISTS " + newName.quoted());
+		if (oldDefault != null) {
+			rollback.add(alter + "ALTER COLUMN " + oldName.quoted() + " SET DEFAULT " + oldDefault);
+		}
+
+		// An index created on the old column after switch would otherwise go with it.
+		List<DdlStep> beforeContract = new ArrayList<>(indexCopies);
+		if (old.notNull()) {
+			// SHARE UPDATE EXCLUSIVE: the scan does not block reads or writes. The validated check lets
+			// SET NOT NULL in the contract transaction skip its own scan under ACCESS EXCLUSIVE.
+			beforeContract.add(new DdlStep.Validating("validate " + notNullCheck + " on " + qualified,
+					alter + "VALIDATE CONSTRAINT " + notNullCheck.quoted()));
+		}
+		return new Resolved(new DdlStep.InTransaction("expand " + on, expand), new ExpandMemo(oldDefault),
+				Optional.of(new Backfill.SqlAssignment(target)), indexCopies,
+				new DdlStep.InTransaction("switch " + on, switchOver), beforeContract,
+				new DdlStep.InTransaction("contract " + on, contract),
+				new DdlStep.InTransaction("rollback " + on, rollback),
+				new VersionView(qualified, Set.of(oldName.name()), Map.of(newName.name(), finalName.name())),
+				new Sync.Trigger(trigger, outOfStep));
 	}
 
 }

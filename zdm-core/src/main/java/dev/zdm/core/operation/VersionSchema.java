@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The schema {@code zdm_<migration id>} of simple, automatically updatable views that show each table a
- * migration changes in its final shape: old columns hidden, new columns under their final names. Code
+ * migration changes in its final shape, as each operation's {@link VersionView} shows it: old columns
+ * hidden, new columns under their final names. Code
  * written for the new shape puts this schema first on its {@code search_path} and works from expand on,
  * even where a column keeps its name but changes its type. Contract drops the schema in the same
  * transaction that gives the columns their final names, so such code then reaches the tables directly.
@@ -98,10 +99,10 @@ public final class VersionSchema {
 	 * @throws IllegalStateException if a schema of that name exists that zdm did not create for this
 	 * migration, or if a view could not apply its table's row level security
 	 */
-	public void create(Connection connection, List<ColumnCopy> operations) throws SQLException {
-		Map<QualifiedName, List<ColumnCopy>> byTable = new LinkedHashMap<>();
-		for (ColumnCopy operation : operations) {
-			byTable.computeIfAbsent(operation.table(), (table) -> new ArrayList<>()).add(operation);
+	public void create(Connection connection, List<VersionView> views) throws SQLException {
+		Map<QualifiedName, List<VersionView>> byTable = new LinkedHashMap<>();
+		for (VersionView view : views) {
+			byTable.computeIfAbsent(view.table(), (table) -> new ArrayList<>()).add(view);
 		}
 		CatalogReader catalog = new CatalogReader(connection);
 		Optional<SchemaInfo> existing = catalog.schema(this.schema.name());
@@ -120,7 +121,7 @@ public final class VersionSchema {
 		}
 		boolean invoker = viewsApplyRowSecurity(connection.getMetaData().getDatabaseMajorVersion());
 		Set<Optional<String>> grantees = new LinkedHashSet<>();
-		for (Map.Entry<QualifiedName, List<ColumnCopy>> entry : byTable.entrySet()) {
+		for (Map.Entry<QualifiedName, List<VersionView>> entry : byTable.entrySet()) {
 			TableInfo table = catalog.table(entry.getKey())
 				.orElseThrow(() -> new IllegalStateException("Table " + entry.getKey() + " no longer exists"));
 			if (!invoker && catalog.rowSecurity(table).enabled()) {
@@ -138,8 +139,7 @@ public final class VersionSchema {
 			QualifiedName view = new QualifiedName(this.schema, Identifier.of(table.name()));
 			execute(connection, "CREATE VIEW " + view.quoted() + (invoker ? " WITH (security_invoker = true)" : "")
 					+ " AS SELECT " + shownAs.entrySet().stream()
-						.map((column) -> Identifier.of(column.getKey()).quoted() + " AS "
-								+ Identifier.of(column.getValue()).quoted())
+						.map((column) -> Identifier.quote(column.getKey()) + " AS " + Identifier.quote(column.getValue()))
 						.collect(Collectors.joining(", "))
 					+ " FROM " + table.qualifiedName().quoted());
 			execute(connection, "COMMENT ON VIEW " + view.quoted() + " IS " + literal(VIEW_MARKER + this.migrationId));
@@ -183,7 +183,7 @@ public final class VersionSchema {
 				if (shown == null) {
 					continue;
 				}
-				columns = " (" + Identifier.of(shown).quoted() + ")";
+				columns = " (" + Identifier.quote(shown) + ")";
 			}
 			// PUBLIC cannot hold a grant option, and the view's owner has every one already.
 			boolean grantOption = privilege.grantable() && privilege.grantee() != null && !privilege.grantee().equals(self);
@@ -195,13 +195,14 @@ public final class VersionSchema {
 	}
 
 	/** The name a column shows under in the view, or {@code null} if the view hides it. */
-	private static String shown(String column, List<ColumnCopy> operations) {
-		for (ColumnCopy operation : operations) {
-			if (operation.oldColumn().name().equals(column)) {
+	private static String shown(String column, List<VersionView> views) {
+		for (VersionView view : views) {
+			if (view.hidden().contains(column)) {
 				return null;
 			}
-			if (operation.newColumn().name().equals(column)) {
-				return operation.finalName().name();
+			String renamed = view.renamed().get(column);
+			if (renamed != null) {
+				return renamed;
 			}
 		}
 		return column;

@@ -58,4 +58,9 @@ public record ChangeColumnType(QualifiedName table, Identifier column, String ty
 				+ this.up + ",down=" + this.down + ",rename=" + this.rename + ",default=" + this.defaultExpression + ")";
 	}
 
+	@Override
+	public <R> R accept(Visitor<R> visitor) {
+		return visitor.changeColumnType(this);
+	}
+
 }

@@ -10,10 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
-import dev.zdm.core.sql.Identifier;
-import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.operation.OperationType;
+import dev.zdm.core.operation.Operations;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -33,8 +35,6 @@ public final class PlanLoader {
 
 	private static final Set<String> PLAN_KEYS = Set.of("id", "description", "operations");
 
-	private static final Map<String, Set<String>> OPERATION_KEYS = Map.of("renameColumn", Set.of("table", "from", "to"),
-			"changeColumnType", Set.of("table", "column", "type", "up", "down", "rename", "default"));
 
 	/** Loads the plan in {@code file}. */
 	public Plan load(Path file) {
@@ -120,85 +120,29 @@ public final class PlanLoader {
 		}
 
 		private Operation operation(Node node) {
+			String kinds = String.join(", ", Operations.kinds());
 			if (!(node instanceof MappingNode mapping) || mapping.getValue().size() != 1
 					|| !(mapping.getValue().get(0).getKeyNode() instanceof ScalarNode)) {
-				problem(node, "an operation is a mapping with one key, its kind: one of " + String.join(", ", new java.util.TreeSet<>(OPERATION_KEYS.keySet())));
+				problem(node, "an operation is a mapping with one key, its kind: one of " + kinds);
 				return null;
 			}
 			NodeTuple tuple = mapping.getValue().get(0);
 			String kind = ((ScalarNode) tuple.getKeyNode()).getValue();
-			Set<String> keys = OPERATION_KEYS.get(kind);
-			if (keys == null) {
-				problem(tuple.getKeyNode(), "unknown operation '" + kind + "': use one of " + String.join(", ", new java.util.TreeSet<>(OPERATION_KEYS.keySet())));
+			Optional<OperationType<?>> type = Operations.type(kind);
+			if (type.isEmpty()) {
+				problem(tuple.getKeyNode(), "unknown operation '" + kind + "': use one of " + kinds);
 				return null;
 			}
 			this.operationKind = kind;
+			Set<String> keys = type.get().keys();
 			if (!(tuple.getValueNode() instanceof MappingNode arguments)) {
-				problem(tuple.getValueNode(), "the arguments of " + kind + " must be a mapping with keys " + String.join(", ", new java.util.TreeSet<>(keys)));
+				problem(tuple.getValueNode(), "the arguments of " + kind + " must be a mapping with keys "
+						+ String.join(", ", new TreeSet<>(keys)));
 				return null;
 			}
-			Map<String, NodeTuple> entries = entries(arguments, keys);
 			int before = this.problems.size();
-			QualifiedName table = tableName(entries, arguments);
-			Operation operation = switch (kind) {
-				case "renameColumn" -> {
-					Identifier from = identifier(entries, "from", arguments, true);
-					Identifier to = identifier(entries, "to", arguments, true);
-					yield (table != null && from != null && to != null)
-							? build(arguments, () -> new RenameColumn(table, from, to)) : null;
-				}
-				case "changeColumnType" -> {
-					Identifier column = identifier(entries, "column", arguments, true);
-					Identifier rename = identifier(entries, "rename", arguments, false);
-					String type = scalar(entries, "type", arguments, true);
-					String up = scalar(entries, "up", arguments, true);
-					String down = scalar(entries, "down", arguments, true);
-					String defaultExpression = scalar(entries, "default", arguments, false);
-					yield (table != null && column != null && type != null && up != null && down != null)
-							? build(arguments, () -> new ChangeColumnType(table, column, type, up, down, rename,
-									defaultExpression))
-							: null;
-				}
-				default -> throw new IllegalStateException(kind);
-			};
+			Operation operation = type.get().read(new OperationArguments(arguments, keys, this::problem));
 			return (this.problems.size() == before) ? operation : null;
-		}
-
-		private Operation build(Node at, java.util.function.Supplier<Operation> factory) {
-			try {
-				return factory.get();
-			}
-			catch (IllegalArgumentException ex) {
-				problem(at, ex.getMessage());
-				return null;
-			}
-		}
-
-		private QualifiedName tableName(Map<String, NodeTuple> entries, MappingNode owner) {
-			String text = scalar(entries, "table", owner, true);
-			if (text == null) {
-				return null;
-			}
-			try {
-				return QualifiedName.parse(text);
-			}
-			catch (IllegalArgumentException ex) {
-				problem(entries.get("table").getValueNode(), "'table': " + ex.getMessage());
-				return null;
-			}
-		}
-
-		private Identifier identifier(Map<String, NodeTuple> entries, String key, MappingNode owner, boolean required) {
-			String text = scalar(entries, key, owner, required);
-			if (text == null) {
-				return null;
-			}
-			String problem = Identifier.problem(text);
-			if (problem != null) {
-				problem(entries.get(key).getValueNode(), "'" + key + "': " + problem);
-				return null;
-			}
-			return Identifier.of(text);
 		}
 
 		private String scalar(Map<String, NodeTuple> entries, String key, MappingNode owner, boolean required) {

@@ -34,4 +34,9 @@ public record RenameColumn(QualifiedName table, Identifier from, Identifier to) 
 		return "renameColumn(table=" + this.table + ",from=" + this.from + ",to=" + this.to + ")";
 	}
 
+	@Override
+	public <R> R accept(Visitor<R> visitor) {
+		return visitor.renameColumn(this);
+	}
+
 }

@@ -2,6 +2,8 @@ package dev.zdm.core.sync;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
@@ -192,6 +194,40 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 
 	public String dropFunction() {
 		return "DROP FUNCTION IF EXISTS " + this.function.quoted() + "()";
+	}
+
+	/**
+	 * Why the triggers may miss writes, given their states as the catalog has them (name to
+	 * {@code pg_trigger.tgenabled}): one is disabled, enabled only for one {@code session_replication_role},
+	 * or the main one is missing; {@code null} if they catch every write. Mark triggers that do not exist are
+	 * accepted (a migration expanded before they were added).
+	 */
+	public String problem(Map<String, String> states) {
+		List<String> problems = new ArrayList<>();
+		List<Identifier> toEnable = new ArrayList<>();
+		for (Identifier name : triggerNames()) {
+			String state = states.get(name.name());
+			if (state == null) {
+				if (name.equals(this.triggerName)) {
+					problems.add("zdm's sync trigger " + name + " on " + this.table + " is missing (dropped by hand?): "
+							+ "roll the migration back and start it again");
+				}
+			}
+			else if (!"A".equals(state)) {
+				problems.add("zdm's sync trigger " + name + " is " + switch (state) {
+					case "D" -> "disabled";
+					case "R" -> "enabled only for session_replication_role = replica";
+					default -> "enabled only for session_replication_role = origin (writes under replica skip it)";
+				});
+				toEnable.add(name);
+			}
+		}
+		if (problems.isEmpty()) {
+			return null;
+		}
+		return String.join("; ", problems) + (toEnable.isEmpty() ? "" : ". Enable it again: " + toEnable.stream()
+			.map((name) -> "ALTER TABLE " + this.table.quoted() + " ENABLE ALWAYS TRIGGER " + name.quoted())
+			.collect(Collectors.joining("; ")));
 	}
 
 }

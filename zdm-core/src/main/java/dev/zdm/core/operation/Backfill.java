@@ -1,0 +1,29 @@
+package dev.zdm.core.operation;
+
+import java.util.Objects;
+
+import dev.zdm.core.backfill.BackfillTarget;
+
+/**
+ * What an operation's backfill writes into existing rows. Sealed, so that the backfill engine knows every
+ * kind: a Java transform and an archive copy (for {@code dropColumn}) join as further records.
+ */
+public sealed interface Backfill {
+
+	/** The table and the predicates of the backfill's batches and of its verification. */
+	BackfillTarget target();
+
+	/**
+	 * An {@code UPDATE ... SET} of SQL computed from the row itself, in keyset batches.
+	 *
+	 * @param target the assignment, the mismatch predicate and the trigger the batches bypass
+	 */
+	record SqlAssignment(BackfillTarget target) implements Backfill {
+
+		public SqlAssignment {
+			Objects.requireNonNull(target, "target");
+		}
+
+	}
+
+}

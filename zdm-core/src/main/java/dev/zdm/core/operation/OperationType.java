@@ -1,0 +1,53 @@
+package dev.zdm.core.operation;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.OperationArguments;
+
+/**
+ * The contract of one kind of operation: everything zdm knows of it is here, and nowhere else. A type
+ * reads the operation's arguments from a plan file, validates the operation against the catalog before
+ * any DDL runs, and resolves it to its steps, as data, for the orchestrator to run. Registered in
+ * {@link Operations}; proved by a subclass of the operation contract test.
+ *
+ * @param <O> the operation's record
+ */
+public interface OperationType<O extends Operation> {
+
+	/** The operation's name in a plan file ({@code renameColumn}). */
+	String kind();
+
+	/** The record of the operation. */
+	Class<O> operationClass();
+
+	/** The keys the operation's arguments may have; others are reported. */
+	Set<String> keys();
+
+	/**
+	 * Reads the operation from its arguments in a plan file, or gives {@code null} when they have problems
+	 * ({@code arguments} reported them, with their lines).
+	 */
+	O read(OperationArguments arguments);
+
+	/**
+	 * Checks the operation against the catalog before any DDL runs, reporting every problem to
+	 * {@code check} with the fix. The table exists (checked before), and no other migration holds it.
+	 */
+	void validate(O operation, OperationCheck check) throws SQLException;
+
+	/**
+	 * Once the plan is valid: what its author should know but is no reason to refuse it
+	 * ({@link OperationCheck#warn}), in a read-only transaction with short timeouts. None by default.
+	 */
+	default void review(O operation, OperationCheck check) throws SQLException {
+	}
+
+	/**
+	 * The operation's steps, from the catalog as it is now and the memo its expand recorded.
+	 * @throws dev.zdm.core.migration.MigrationException if the operation no longer fits the catalog
+	 */
+	Resolved resolve(O operation, ResolveContext context) throws SQLException;
+
+}

@@ -1,0 +1,102 @@
+package dev.zdm.core.operation;
+
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.RenameColumn;
+
+/**
+ * The registry of operation types: the one place that names every operation. Adding an operation adds its
+ * type here twice: in {@link #TYPES} (how plan files find it by kind) and in {@link #BIND} (how a record
+ * finds its type), which {@link Operation.Visitor} makes the compiler ask for. A test checks that the two
+ * agree and cover every record of the sealed family.
+ */
+public final class Operations {
+
+	private static final RenameColumnType RENAME_COLUMN = new RenameColumnType();
+
+	private static final ChangeColumnTypeType CHANGE_COLUMN_TYPE = new ChangeColumnTypeType();
+
+	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE);
+
+	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
+
+		@Override
+		public Bound<?> renameColumn(RenameColumn operation) {
+			return new Bound<>(RENAME_COLUMN, operation);
+		}
+
+		@Override
+		public Bound<?> changeColumnType(ChangeColumnType operation) {
+			return new Bound<>(CHANGE_COLUMN_TYPE, operation);
+		}
+
+	};
+
+	private static final Map<String, OperationType<?>> BY_KIND;
+
+	static {
+		Map<String, OperationType<?>> byKind = new LinkedHashMap<>();
+		for (OperationType<?> type : TYPES) {
+			if (byKind.put(type.kind(), type) != null) {
+				throw new IllegalStateException("Two operation types of kind " + type.kind());
+			}
+		}
+		BY_KIND = Map.copyOf(byKind);
+	}
+
+	private Operations() {
+	}
+
+	/** Every type. */
+	public static List<OperationType<?>> types() {
+		return TYPES;
+	}
+
+	/** The kinds a plan file may use, sorted. */
+	public static Set<String> kinds() {
+		return new TreeSet<>(BY_KIND.keySet());
+	}
+
+	/** The type of the operations of {@code kind}, if there is one. */
+	public static Optional<OperationType<?>> type(String kind) {
+		return Optional.ofNullable(BY_KIND.get(kind));
+	}
+
+	/** {@code operation} with its type. */
+	public static Bound<?> bind(Operation operation) {
+		return operation.accept(BIND);
+	}
+
+	/**
+	 * An operation with its type, so that callers that do not know which operation they hold can still use
+	 * its type without casts.
+	 *
+	 * @param <O> the operation's record
+	 * @param type the type
+	 * @param operation the operation
+	 */
+	public record Bound<O extends Operation>(OperationType<O> type, O operation) {
+
+		public void validate(OperationCheck check) throws SQLException {
+			this.type.validate(this.operation, check);
+		}
+
+		public void review(OperationCheck check) throws SQLException {
+			this.type.review(this.operation, check);
+		}
+
+		public Resolved resolve(ResolveContext context) throws SQLException {
+			return this.type.resolve(this.operation, context);
+		}
+
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.zdm.core.operation;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.zdm.core.sql.QualifiedName;
+
+/**
+ * What one operation shows of a table in its migration's version schema ({@link VersionSchema}): the
+ * columns new code must not see, and the columns it sees under another name. Columns neither hides nor
+ * renames show as they are.
+ *
+ * @param table the table
+ * @param hidden the columns the view leaves out (catalog names)
+ * @param renamed the columns the view shows under another name (catalog name to shown name)
+ */
+public record VersionView(QualifiedName table, Set<String> hidden, Map<String, String> renamed) {
+
+	public VersionView {
+		Objects.requireNonNull(table, "table");
+		hidden = Set.copyOf(hidden);
+		renamed = Map.copyOf(renamed);
+	}
+
+	/** The table as it is. */
+	public static VersionView unchanged(QualifiedName table) {
+		return new VersionView(table, Set.of(), Map.of());
+	}
+
+}

@@ -1,0 +1,559 @@
+package dev.zdm.core.operation;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.ddl.DdlExecutor;
+import dev.zdm.core.ddl.DdlSettings;
+import dev.zdm.core.migration.MigrationException;
+import dev.zdm.core.migration.MigrationListener;
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The contract every operation keeps, proved on a real PostgreSQL (as ShedLock's
+ * {@code AbstractLockProviderIntegrationTest} proves each lock provider): each phase can run twice, a crash
+ * at any step is finished by advancing again, rollback from every phase before contract leaves the table as
+ * it was plus the writes made meanwhile, writes through the old and the new shape both land while sessions
+ * run, and no application statement waits longer than the lock timeout while no scan runs under
+ * {@code ACCESS EXCLUSIVE}.
+ * <p>
+ * A subclass gives the fixture: a table with an {@code id bigint} primary key, the plan, and how a value
+ * {@code n} is written through the old shape (the table as old code sees it) and through the new shape
+ * (the version schema, as new code sees it), and how it reads after contract and after rollback. Values are
+ * chosen so that {@code n} means the same through either shape: the expected row then depends on the last
+ * {@code n} written alone. Initial rows hold {@code n = id}.
+ */
+@ExtendWith(PostgresExtension.class)
+public abstract class AbstractOperationContractTests {
+
+	/** Rows of the lock-bound test (the issue asks for at least 100k). */
+	private static final int LOCK_ROWS = 100_000;
+
+	/** Rows of the other tests: enough for several backfill batches, small enough to be quick. */
+	private static final int ROWS = 300;
+
+	private static final Duration LOCK_TIMEOUT = Duration.ofMillis(300);
+
+	/** Scheduling margin on a loaded 2-core machine (as LockSafetyTests allows). */
+	private static final Duration MARGIN = Duration.ofMillis(700);
+
+	private static final Pattern CRASH = Pattern.compile("simulated crash \\[([0-9a-f]{32})\\]");
+
+	private final TestDatabase db;
+
+	protected AbstractOperationContractTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	// ---- the fixture ----
+
+	/** {@code CREATE TABLE <table> (id bigint PRIMARY KEY, ...)}, with whatever the operation must carry. */
+	protected abstract List<String> createTable(String table);
+
+	/** Inserts rows {@code 1..rows}, row {@code id} holding {@code n = id}. */
+	protected abstract String fill(String table, int rows);
+
+	/** The plan (one operation on {@code table}). */
+	protected abstract Plan plan(String id, String table);
+
+	/** The old column, as old code writes it. */
+	protected abstract String oldColumn();
+
+	/** The column under its name once the migration completes (as new code writes it through the version schema). */
+	protected abstract String finalColumn();
+
+	/** SQL literal of value {@code n} for the old column. */
+	protected abstract String oldLiteral(long n);
+
+	/** SQL literal of value {@code n} for the new column. */
+	protected abstract String newLiteral(long n);
+
+	/** {@code n} as the completed migration's column reads ({@code ::text}). */
+	protected abstract String finalText(long n);
+
+	/** {@code n} as the old column reads ({@code ::text}) after a rollback. */
+	protected abstract String oldText(long n);
+
+	// ---- the contract ----
+
+	@Test
+	void everyPhaseRunTwiceChangesNothingTheFirstRunDidNot() throws Exception {
+		String table = "t_twice";
+		String id = "contract-twice";
+		setUp(table, ROWS);
+		Orchestrator zdm = orchestrator(this.db.dataSource());
+		Plan plan = plan(id, table);
+		zdm.start(plan);
+		DdlExecutor ddl = new DdlExecutor(this.db.dataSource(), DdlSettings.defaults(), new MigrationListener() {
+		});
+
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		String expanded = fingerprint(table);
+		Resolved resolved = resolve(plan);
+		assertThat(resolved.memo().encode()).isEqualTo(storedMemo(id));
+		ddl.run(resolved.expand());
+		assertThat(fingerprint(table)).isEqualTo(expanded);
+		assertThat(resolve(plan).memo().encode()).isEqualTo(storedMemo(id));
+
+		assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		String switched = fingerprint(table);
+		resolved = resolve(plan);
+		resolved.beforeSwitch().forEach(ddl::run);
+		ddl.run(resolved.switchOver());
+		assertThat(fingerprint(table)).isEqualTo(switched);
+
+		resolved.beforeContract().forEach(ddl::run);
+		String prepared = fingerprint(table);
+		resolve(plan).beforeContract().forEach(ddl::run);
+		assertThat(fingerprint(table)).isEqualTo(prepared);
+
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+		String completed = fingerprint(table);
+		assertThatThrownBy(() -> zdm.advance(id)).isInstanceOf(MigrationException.class)
+			.hasMessageContaining("nothing to advance");
+		assertThat(fingerprint(table)).isEqualTo(completed);
+		assertCompleted(table, initialValues(ROWS));
+	}
+
+	@Test
+	void aCrashAtEveryStepIsFinishedByAdvancingAgain() {
+		String table = "t_crash";
+		String id = "contract-crash";
+		setUp(table, ROWS);
+		Orchestrator zdm = orchestrator(this.db.dataSource());
+		zdm.start(plan(id, table));
+		Set<String> crashedIn = new LinkedHashSet<>();
+		int crashes = 0;
+		armCrashes(id, "%");
+		try {
+			for (int attempt = 0; zdm.status(id).phase() != Phase.COMPLETED; attempt++) {
+				assertThat(attempt).as("advances").isLessThan(300);
+				try {
+					zdm.advance(id);
+				}
+				catch (RuntimeException ex) {
+					String key = crashKey(ex);
+					crashedIn.add(zdm.status(id).phase().name());
+					this.db.execute("INSERT INTO crash_seen VALUES ('" + key + "')");
+					crashes++;
+				}
+			}
+		}
+		finally {
+			disarmCrashes();
+		}
+		// Every phase with DDL crashed in each of its steps, and resumed.
+		assertThat(crashedIn).contains("EXPANDING", "BACKFILLED", "SWITCHED", "CONTRACTING");
+		assertThat(crashes).isGreaterThanOrEqualTo(6);
+		assertThat(zdm.status(id).error()).isNull();
+		assertCompleted(table, initialValues(ROWS));
+	}
+
+	@Test
+	void rollbackFromEveryPhaseBeforeContractLeavesTheTableAsBeforeWithTheWritesMadeMeanwhile() {
+		List<String> phases = List.of("EXPANDING", "EXPANDED", "BACKFILLED", "SWITCHED");
+		for (int i = 0; i < phases.size(); i++) {
+			Phase phase = Phase.valueOf(phases.get(i));
+			String table = "t_back_" + i;
+			String id = "contract-back-" + i;
+			setUp(table, ROWS);
+			String before = fingerprint(table);
+			Orchestrator zdm = orchestrator(this.db.dataSource());
+			zdm.start(plan(id, table));
+			if (phase == Phase.EXPANDING) {
+				// Interrupted expand: its first step committed, the version schema's did not.
+				armCrashes(id, "CREATE SCHEMA%");
+				try {
+					assertThatThrownBy(() -> zdm.advance(id)).hasMessageContaining("simulated crash");
+				}
+				finally {
+					disarmCrashes();
+				}
+			}
+			else {
+				zdm.advanceTo(id, phase);
+			}
+			assertThat(zdm.status(id).phase()).isEqualTo(phase);
+			Map<Long, Long> expected = initialValues(ROWS);
+			for (long row = 1; row <= 5; row++) {
+				writeOld(table, row, 1000 + row, expected);
+			}
+			insertOld(table, ROWS + 1, 1000 + ROWS + 1, expected);
+			if (phase != Phase.EXPANDING) {
+				for (long row = 6; row <= 10; row++) {
+					writeNew(id, table, row, 2000 + row, expected);
+				}
+				insertNew(id, table, ROWS + 2, 2000 + ROWS + 2, expected);
+			}
+			assertThat(zdm.rollback(id).phase()).isEqualTo(Phase.ROLLED_BACK);
+			assertThat(zdm.rollback(id).phase()).isEqualTo(Phase.ROLLED_BACK);
+			assertThat(fingerprint(table)).as("catalog after rollback from %s", phase).isEqualTo(before);
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = ?", VersionSchema.name(id)))
+				.isZero();
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE ?",
+					ObjectNames.base(id, 1) + "%")).isZero();
+			assertRows(table, oldColumn(), expected, this::oldText);
+		}
+	}
+
+	@Test
+	void writesThroughTheOldAndTheNewShapeLandWhileSessionsRun() throws Exception {
+		String table = "t_shapes";
+		String id = "contract-shapes";
+		setUp(table, ROWS);
+		Orchestrator zdm = orchestrator(this.db.dataSource());
+		zdm.start(plan(id, table));
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		Map<Long, Long> expected = new ConcurrentHashMap<>(initialValues(ROWS));
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		AtomicBoolean oldRunning = new AtomicBoolean(true);
+		AtomicBoolean newRunning = new AtomicBoolean(true);
+		AtomicLong[] writes = { new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong() };
+		List<Thread> sessions = new ArrayList<>();
+		for (int s = 0; s < 4; s++) {
+			int session = s;
+			boolean newShape = s >= 2;
+			Thread thread = new Thread(() -> {
+				long n = 1_000_000L * (session + 1);
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					if (newShape) {
+						statement.execute("SET search_path = " + Identifier.quote(VersionSchema.name(id)) + ", public");
+					}
+					AtomicBoolean running = newShape ? newRunning : oldRunning;
+					while (running.get()) {
+						long row = ThreadLocalRandom.current().nextLong(ROWS / 4) * 4 + session + 1;
+						n++;
+						String column = newShape ? finalColumn() : oldColumn();
+						String value = newShape ? newLiteral(n) : oldLiteral(n);
+						statement.executeUpdate("UPDATE " + table + " SET " + column + " = " + value + " WHERE id = " + row);
+						expected.put(row, n);
+						writes[session].incrementAndGet();
+					}
+				}
+				catch (SQLException | RuntimeException ex) {
+					failures.add(ex);
+				}
+			}, "shape-writer-" + s);
+			thread.start();
+			sessions.add(thread);
+		}
+		try {
+			await().until(() -> allAtLeast(writes, 20));
+			assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+			long[] atSwitch = snapshot(writes);
+			await().until(() -> allAbove(writes, atSwitch, 20));
+			// Old code is gone before contract.
+			oldRunning.set(false);
+			sessions.get(0).join();
+			sessions.get(1).join();
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+			long[] atContract = snapshot(writes);
+			// New code keeps writing, now to the table itself.
+			await().until(() -> writes[2].get() > atContract[2] + 20 && writes[3].get() > atContract[3] + 20);
+		}
+		finally {
+			oldRunning.set(false);
+			newRunning.set(false);
+			for (Thread thread : sessions) {
+				thread.join();
+			}
+		}
+		assertThat(failures).isEmpty();
+		assertCompleted(table, expected);
+	}
+
+	@Test
+	void noApplicationStatementWaitsLongerThanTheLockTimeoutAndNoScanRunsUnderAccessExclusive() throws Exception {
+		String table = "t_lock";
+		String id = "contract-lock";
+		setUp(table, LOCK_ROWS);
+		this.db.execute("ALTER TABLE " + table + " ADD COLUMN note text", "ANALYZE " + table);
+		PGSimpleDataSource zdmSource = dataSource("zdm-contract-lock");
+		Orchestrator zdm = new Orchestrator(zdmSource, ZdmSettings.defaults()
+			.withDdl(DdlSettings.defaults().withLockTimeout(LOCK_TIMEOUT).withMaxAttempts(100)
+				.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))));
+		zdm.install();
+		zdm.start(plan(id, table));
+		long oid = this.db.queryLong("SELECT ?::regclass::oid", table);
+
+		AtomicBoolean running = new AtomicBoolean(true);
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		AtomicLong longest = new AtomicLong();
+		AtomicLong statements = new AtomicLong();
+		List<Thread> threads = new ArrayList<>();
+		for (int s = 0; s < 4; s++) {
+			int session = s;
+			Thread thread = new Thread(() -> {
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					while (running.get()) {
+						long row = ThreadLocalRandom.current().nextLong(LOCK_ROWS) + 1;
+						String sql = (session % 2 == 0) ? "SELECT * FROM " + table + " WHERE id = " + row
+								: "UPDATE " + table + " SET note = 'n" + statements.get() + "' WHERE id = " + row;
+						long started = System.nanoTime();
+						statement.execute(sql);
+						longest.accumulateAndGet(System.nanoTime() - started, Math::max);
+						statements.incrementAndGet();
+					}
+				}
+				catch (SQLException | RuntimeException ex) {
+					failures.add(ex);
+				}
+			}, "app-session-" + s);
+			thread.start();
+			threads.add(thread);
+		}
+		AtomicLong scansSeen = new AtomicLong();
+		AtomicLong exclusiveDuringScan = new AtomicLong();
+		List<String> offending = new CopyOnWriteArrayList<>();
+		Thread sampler = new Thread(() -> {
+			String scans = "a.application_name = 'zdm-contract-lock' AND a.state = 'active' AND a.datname = current_database() "
+					+ "AND (a.query ILIKE '%VALIDATE CONSTRAINT%' OR a.query ILIKE 'CREATE%INDEX CONCURRENTLY%' "
+					+ "OR a.query ILIKE 'UPDATE \"public\".\"" + table + "\"%' OR a.query ILIKE 'WITH _zdm_batch%' "
+					+ "OR a.query ILIKE 'SELECT min(%')";
+			String sql = "SELECT (SELECT string_agg(left(a.query, 60), ' | ') FROM pg_stat_activity a WHERE " + scans + "), "
+					+ "(SELECT count(*) FROM pg_locks l WHERE l.relation = " + oid + " AND l.mode = 'AccessExclusiveLock' "
+					+ "AND l.granted)";
+			try (Connection connection = this.db.dataSource().getConnection();
+					Statement statement = connection.createStatement()) {
+				while (running.get()) {
+					try (var rs = statement.executeQuery(sql)) {
+						rs.next();
+						String scan = rs.getString(1);
+						if (scan != null) {
+							scansSeen.incrementAndGet();
+							if (rs.getLong(2) > 0) {
+								exclusiveDuringScan.incrementAndGet();
+								offending.add(scan);
+							}
+						}
+					}
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				failures.add(ex);
+			}
+		}, "lock-sampler");
+		sampler.start();
+		try {
+			await().until(() -> statements.get() > 100);
+			assertThat(zdm.advanceTo(id, Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		}
+		finally {
+			running.set(false);
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			sampler.join();
+		}
+		System.out.printf("lock bound of %s on %d rows: longest application statement %d ms over %d statements "
+				+ "(lock timeout %d ms); %d samples saw a scan, %d of them an ACCESS EXCLUSIVE lock%n",
+				plan(id, table).operations().get(0).kind(), LOCK_ROWS, longest.get() / 1_000_000, statements.get(),
+				LOCK_TIMEOUT.toMillis(), scansSeen.get(), exclusiveDuringScan.get());
+		assertThat(failures).isEmpty();
+		assertThat(scansSeen.get()).as("the sampler saw the scans").isPositive();
+		assertThat(offending).as("ACCESS EXCLUSIVE held while a scan ran").isEmpty();
+		assertThat(Duration.ofNanos(longest.get())).isLessThan(LOCK_TIMEOUT.plus(MARGIN));
+		assertCompleted(table, initialValues(LOCK_ROWS));
+	}
+
+	// ---- helpers ----
+
+	private Orchestrator orchestrator(javax.sql.DataSource dataSource) {
+		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults());
+		zdm.install();
+		return zdm;
+	}
+
+	private void setUp(String table, int rows) {
+		this.db.execute("DROP TABLE IF EXISTS " + table + " CASCADE");
+		this.db.execute(createTable(table).toArray(String[]::new));
+		this.db.execute(fill(table, rows));
+	}
+
+	private PGSimpleDataSource dataSource(String applicationName) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.db.jdbcUrl());
+		dataSource.setUser(this.db.user());
+		if (!this.db.password().isEmpty()) {
+			dataSource.setPassword(this.db.password());
+		}
+		dataSource.setApplicationName(applicationName);
+		return dataSource;
+	}
+
+	private Resolved resolve(Plan plan) throws SQLException {
+		try (Connection connection = this.db.dataSource().getConnection()) {
+			ResolveContext context = new ResolveContext(plan.id(), 1, plan.id() + " operation 1", Identifier.of("zdm"),
+					new CatalogReader(connection), Optional.of(storedMemo(plan.id())));
+			return Operations.bind(plan.operations().get(0)).resolve(context);
+		}
+	}
+
+	private String storedMemo(String id) {
+		return this.db.queryStrings("SELECT coalesce(detail, '') FROM zdm.zdm_step WHERE migration_id = ? AND step = 'expand:1'",
+				id).get(0);
+	}
+
+	/** The table's shape as the catalog has it: columns, defaults, indexes, constraints, triggers. */
+	private String fingerprint(String table) {
+		return String.join("\n", this.db.queryStrings("""
+				SELECT x FROM (
+				  SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' not null ' || a.attnotnull
+				         || ' default ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS x
+				  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+				  WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
+				  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' valid ' || i.indisvalid FROM pg_index i
+				  WHERE i.indrelid = ?::regclass
+				  UNION ALL SELECT 'constraint ' || c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+				  WHERE c.conrelid = ?::regclass
+				  UNION ALL SELECT 'trigger ' || t.tgname || ' ' || t.tgenabled::text FROM pg_trigger t
+				  WHERE t.tgrelid = ?::regclass AND NOT t.tgisinternal
+				) s ORDER BY x""", table, table, table, table));
+	}
+
+	private static Map<Long, Long> initialValues(int rows) {
+		Map<Long, Long> values = new HashMap<>();
+		for (long row = 1; row <= rows; row++) {
+			values.put(row, row);
+		}
+		return values;
+	}
+
+	private void writeOld(String table, long row, long n, Map<Long, Long> expected) {
+		this.db.execute("UPDATE " + table + " SET " + oldColumn() + " = " + oldLiteral(n) + " WHERE id = " + row);
+		expected.put(row, n);
+	}
+
+	private void insertOld(String table, long row, long n, Map<Long, Long> expected) {
+		this.db.execute("INSERT INTO " + table + " (id, " + oldColumn() + ") VALUES (" + row + ", " + oldLiteral(n) + ")");
+		expected.put(row, n);
+	}
+
+	private void writeNew(String id, String table, long row, long n, Map<Long, Long> expected) {
+		this.db.execute("SET search_path = " + Identifier.quote(VersionSchema.name(id)) + ", public",
+				"UPDATE " + table + " SET " + finalColumn() + " = " + newLiteral(n) + " WHERE id = " + row);
+		expected.put(row, n);
+	}
+
+	private void insertNew(String id, String table, long row, long n, Map<Long, Long> expected) {
+		this.db.execute("SET search_path = " + Identifier.quote(VersionSchema.name(id)) + ", public",
+				"INSERT INTO " + table + " (id, " + finalColumn() + ") VALUES (" + row + ", " + newLiteral(n) + ")");
+		expected.put(row, n);
+	}
+
+	/** Completed: the old column gone, no zdm object left, every row as last written. */
+	private void assertCompleted(String table, Map<Long, Long> expected) {
+		List<String> columns = this.db.queryStrings("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass "
+				+ "AND attnum > 0 AND NOT attisdropped", table);
+		assertThat(columns).contains(finalColumn());
+		if (!oldColumn().equals(finalColumn())) {
+			assertThat(columns).doesNotContain(oldColumn());
+		}
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass AND NOT tgisinternal",
+				table)).isZero();
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'zdm\\_contract%'")).isZero();
+		assertRows(table, finalColumn(), expected, this::finalText);
+	}
+
+	private void assertRows(String table, String column, Map<Long, Long> expected,
+			java.util.function.LongFunction<String> text) {
+		Map<Long, String> actual = new HashMap<>();
+		for (List<Object> row : this.db.query("SELECT id, " + column + "::text FROM " + table)) {
+			actual.put(((Number) row.get(0)).longValue(), (String) row.get(1));
+		}
+		Map<Long, String> wanted = new HashMap<>();
+		expected.forEach((row, n) -> wanted.put(row, text.apply(n)));
+		assertThat(actual).isEqualTo(wanted);
+	}
+
+	/**
+	 * An event trigger that fails zdm's DDL of migration {@code id} matching {@code pattern} (a LIKE
+	 * pattern), once per kind of statement (its command tag) in each step (the phase and the number of steps
+	 * done tell the step): the test records each crash in {@code crash_seen}, so the next advance gets past
+	 * it, to the next. A crash rolls back the step's transaction, as a process dying there would.
+	 */
+	private void armCrashes(String id, String pattern) {
+		this.db.execute("CREATE TABLE IF NOT EXISTS crash_seen (k text PRIMARY KEY)",
+				"CREATE OR REPLACE FUNCTION crash_once() RETURNS event_trigger LANGUAGE plpgsql AS $$ DECLARE _key text; BEGIN "
+						+ "IF current_query() ILIKE '%TEMPORARY%' OR current_query() NOT LIKE '" + pattern.replace("'", "''")
+						+ "' THEN RETURN; END IF; "
+						+ "_key := md5(coalesce((SELECT phase FROM zdm.zdm_migration WHERE id = '" + id + "'), '') || ':' "
+						+ "|| (SELECT count(*) FROM zdm.zdm_step WHERE migration_id = '" + id + "') || ':' || tg_tag); "
+						+ "IF NOT EXISTS (SELECT 1 FROM crash_seen WHERE crash_seen.k = _key) THEN "
+						+ "RAISE EXCEPTION 'simulated crash [%]', _key; END IF; END $$",
+				"CREATE EVENT TRIGGER crash_once ON ddl_command_start EXECUTE FUNCTION crash_once()");
+	}
+
+	private void disarmCrashes() {
+		this.db.execute("DROP EVENT TRIGGER IF EXISTS crash_once", "DROP FUNCTION IF EXISTS crash_once()");
+	}
+
+	private static String crashKey(Throwable ex) {
+		for (Throwable t = ex; t != null; t = t.getCause()) {
+			Matcher matcher = CRASH.matcher(String.valueOf(t.getMessage()));
+			if (matcher.find()) {
+				return matcher.group(1);
+			}
+		}
+		throw new AssertionError("not a simulated crash", ex);
+	}
+
+	private static boolean allAtLeast(AtomicLong[] counts, long least) {
+		for (AtomicLong count : counts) {
+			if (count.get() < least) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static long[] snapshot(AtomicLong[] counts) {
+		long[] values = new long[counts.length];
+		for (int i = 0; i < counts.length; i++) {
+			values[i] = counts[i].get();
+		}
+		return values;
+	}
+
+	private static boolean allAbove(AtomicLong[] counts, long[] from, long more) {
+		for (int i = 0; i < counts.length; i++) {
+			if (counts[i].get() < from[i] + more) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+}

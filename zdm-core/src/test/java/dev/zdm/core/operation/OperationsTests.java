@@ -1,0 +1,73 @@
+package dev.zdm.core.operation;
+
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.Operation;
+import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The registry covers the sealed family: every operation record has exactly one type, found by its kind
+ * (as plan files name it) and by its record (as the orchestrator and validator find it).
+ */
+class OperationsTests {
+
+	/** One instance of every operation record; a new record without one fails {@link #everyRecordHasAnInstanceHere}. */
+	private static final List<Operation> EXAMPLES = List.of(
+			new RenameColumn(QualifiedName.parse("t"), Identifier.of("a"), Identifier.of("b")),
+			new ChangeColumnType(QualifiedName.parse("t"), Identifier.of("a"), "integer", "a::integer", "a::text", null,
+					null));
+
+	@Test
+	void everyRecordOfTheSealedFamilyHasOneType() {
+		Set<Class<?>> records = Set.of(Operation.class.getPermittedSubclasses());
+		Set<Class<?>> typed = new HashSet<>();
+		for (OperationType<?> type : Operations.types()) {
+			assertThat(typed.add(type.operationClass())).as("two types for %s", type.operationClass()).isTrue();
+		}
+		assertThat(typed).isEqualTo(records);
+	}
+
+	@Test
+	void everyRecordHasAnInstanceHere() {
+		assertThat(EXAMPLES.stream().map(Object::getClass).toList())
+			.containsExactlyInAnyOrderElementsOf(Arrays.asList(Operation.class.getPermittedSubclasses()));
+	}
+
+	@Test
+	void aRecordIsBoundToTheTypeOfItsKind() {
+		for (Operation operation : EXAMPLES) {
+			Operations.Bound<?> bound = Operations.bind(operation);
+			assertThat(bound.operation()).isSameAs(operation);
+			assertThat(bound.type().operationClass()).isEqualTo(operation.getClass());
+			assertThat(bound.type().kind()).isEqualTo(operation.kind());
+			assertThat(Operations.type(operation.kind())).containsSame(bound.type());
+		}
+	}
+
+	@Test
+	void kindsAreUniqueAndEveryTypeDeclaresTheTableKey() {
+		assertThat(Operations.kinds()).hasSameSizeAs(Operations.types());
+		for (OperationType<?> type : Operations.types()) {
+			assertThat(type.keys()).contains("table");
+		}
+	}
+
+	@Test
+	void theExpandMemoReadsEveryStoredForm() {
+		assertThat(ColumnCopy.ExpandMemo.decode("default:'x'::text").oldDefault()).isEqualTo("'x'::text");
+		assertThat(ColumnCopy.ExpandMemo.decode("no-default").oldDefault()).isNull();
+		assertThat(ColumnCopy.ExpandMemo.decode(new ColumnCopy.ExpandMemo("now()").encode()).oldDefault())
+			.isEqualTo("now()");
+		assertThat(new ColumnCopy.ExpandMemo(null).encode()).isEqualTo("no-default");
+	}
+
+}
