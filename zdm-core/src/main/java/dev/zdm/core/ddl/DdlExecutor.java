@@ -125,7 +125,9 @@ public final class DdlExecutor {
 				if (concurrently.failureReport() == null) {
 					throw ex;
 				}
-				throw new DdlException(ex.getMessage() + failureReport(concurrently), ex);
+				String message = ex.getMessage().strip();
+				throw new DdlException((message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
+						+ failureReport(concurrently), ex);
 			}
 		}
 		else {
