@@ -481,4 +481,58 @@ public final class CatalogReader {
 		}
 	}
 
+
+	/** The index called {@code name} (resolved through the {@code search_path} when not qualified), if any. */
+	public Optional<NamedIndex> index(QualifiedName name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT ic.oid, n.nspname, ic.relname, tn.nspname, t.relname, pg_get_indexdef(ic.oid), con.conname,
+				       con.contype::text, i.indisvalid, ic.relkind = 'I'
+				FROM pg_class ic JOIN pg_namespace n ON n.oid = ic.relnamespace
+				JOIN pg_index i ON i.indexrelid = ic.oid
+				JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
+				LEFT JOIN pg_constraint con ON con.conindid = ic.oid AND con.conrelid = t.oid AND con.contype IN ('p', 'u', 'x')
+				WHERE ic.oid = to_regclass(?) AND ic.relkind IN ('i', 'I')""")) {
+			statement.setString(1, name.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				if (!rs.next()) {
+					return Optional.empty();
+				}
+				return Optional.of(new NamedIndex(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+						rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getBoolean(9),
+						rs.getBoolean(10)));
+			}
+		}
+	}
+
+	/**
+	 * What the relation called {@code name} in {@code schema} is ({@code pg_class.relkind}: {@code r} a table,
+	 * {@code i} an index, ...), if there is one: tables, indexes, views and sequences share one namespace.
+	 */
+	public Optional<String> relationKind(String schema, String name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE n.nspname = ? AND c.relname = ?""")) {
+			statement.setString(1, schema);
+			statement.setString(2, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+			}
+		}
+	}
+
+	/**
+	 * Whether the table has a constraint called {@code name} and, if so, whether it is validated
+	 * ({@code convalidated}).
+	 */
+	public Optional<Boolean> constraintValidated(TableInfo table, String name) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement("SELECT convalidated FROM pg_constraint WHERE conrelid = ? AND conname = ?")) {
+			statement.setLong(1, table.oid());
+			statement.setString(2, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
+			}
+		}
+	}
+
 }

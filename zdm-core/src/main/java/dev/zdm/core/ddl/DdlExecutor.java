@@ -118,7 +118,17 @@ public final class DdlExecutor {
 			if (concurrently.index() != null && isInvalidIndex(concurrently.index())) {
 				autocommit("drop invalid index " + concurrently.index().name(), drop, null);
 			}
-			autocommit(step.description(), concurrently.sql(), drop);
+			try {
+				autocommit(step.description(), concurrently.sql(), drop);
+			}
+			catch (DdlException ex) {
+				if (concurrently.failureReport() == null) {
+					throw ex;
+				}
+				String message = ex.getMessage().strip();
+				throw new DdlException((message.endsWith(".") ? message.substring(0, message.length() - 1) : message)
+						+ failureReport(concurrently), ex);
+			}
 		}
 		else {
 			throw new IllegalArgumentException("Unknown step " + step);
@@ -130,6 +140,28 @@ public final class DdlExecutor {
 		for (String sql : step.statements()) {
 			execute(connection, sql);
 		}
+	}
+
+	/**
+	 * What the step's report query says of its failure (read after the failure, so that it sees what failed
+	 * the statement), without a statement timeout: it scans like the statement did.
+	 */
+	private String failureReport(DdlStep.Concurrently step) {
+		StringBuilder report = new StringBuilder();
+		try {
+			inLongTransaction("explain the failure of " + step.description(), (connection) -> {
+				try (Statement statement = connection.createStatement();
+						java.sql.ResultSet rs = statement.executeQuery(step.failureReport())) {
+					if (rs.next() && rs.getString(1) != null) {
+						report.append(". ").append(rs.getString(1));
+					}
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			logger.warn("{}: could not explain the failure: {}", step.description(), ex.getMessage());
+		}
+		return report.toString();
 	}
 
 	private boolean isInvalidIndex(dev.zdm.core.sql.QualifiedName index) {

@@ -46,12 +46,19 @@ public sealed interface DdlStep {
 	 * @param description what the step does
 	 * @param sql the statement
 	 * @param index the index the statement builds, schema-qualified, or {@code null}
+	 * @param failureReport a query giving one text that explains a failure of the statement (the duplicate
+	 * values that failed a unique build), run after it, or {@code null}
 	 */
-	record Concurrently(String description, String sql, QualifiedName index) implements DdlStep {
+	record Concurrently(String description, String sql, QualifiedName index, String failureReport) implements DdlStep {
 
 		public Concurrently {
 			Objects.requireNonNull(description, "description");
 			Objects.requireNonNull(sql, "sql");
+		}
+
+		/** A statement without a failure report. */
+		public Concurrently(String description, String sql, QualifiedName index) {
+			this(description, sql, index, null);
 		}
 
 	}

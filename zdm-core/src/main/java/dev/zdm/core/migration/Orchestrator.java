@@ -16,6 +16,7 @@ import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.ddl.DdlExecutor;
+import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.operation.Resolved;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.operation.VersionView;
@@ -297,6 +298,11 @@ public final class Orchestrator {
 				List<Operation> operations = plan.operations();
 				for (int i = operations.size(); i >= 1; i--) {
 					int index = i;
+					if (!this.ledger.isDone(id, "rollback:" + index)) {
+						requireHeld(lock, "roll back " + describe(plan, index));
+						withConnection((connection) -> resolve(connection, plan, index)).outside().rollback()
+							.forEach(this.ddl::run);
+					}
 					this.ledger.run(lock, plan, Phase.ROLLING_BACK, "rollback:" + index, "rollback " + describe(plan, index),
 							(connection) -> {
 								DdlExecutor.apply(connection, resolve(connection, plan, index).rollback());
@@ -337,6 +343,18 @@ public final class Orchestrator {
 							DdlExecutor.apply(connection, resolved.expand());
 							return resolved.memo().encode();
 						});
+				// After the memo committed, so that a rollback knows that what these build is zdm's.
+				String outside = OperationResolver.expandStep(index) + ":outside";
+				if (!this.ledger.isDone(plan.id(), outside)) {
+					List<DdlStep> steps = withConnection((connection) -> resolve(connection, plan, index))
+						.outside().expand();
+					if (!steps.isEmpty()) {
+						requireHeld(lock, "finish the expand of " + describe(plan, index));
+						steps.forEach(this.ddl::run);
+						this.ledger.run(lock, plan, Phase.EXPANDING, outside, "expand " + describe(plan, index)
+								+ " outside a transaction", (connection) -> null);
+					}
+				}
 			}
 			String views = "create version schema " + VersionSchema.name(plan.id());
 			this.ledger.run(lock, plan, Phase.EXPANDING, "expand:views", views, (connection) -> {
@@ -459,6 +477,10 @@ public final class Orchestrator {
 					continue;
 				}
 				Resolved resolved = withConnection((connection) -> resolve(connection, plan, index));
+				if (!resolved.outside().contract().isEmpty()) {
+					requireHeld(lock, "contract " + describe(plan, index));
+					resolved.outside().contract().forEach(this.ddl::run);
+				}
 				this.ledger.run(lock, plan, Phase.CONTRACTING, step, "contract " + describe(plan, index), (connection) -> {
 					ContractGuard.apply(connection, resolved);
 					return null;

@@ -82,7 +82,7 @@ final class PlanValidator {
 				java.util.Map<String, String> viewNames = new java.util.HashMap<>();
 				for (int i = 0; i < plan.operations().size(); i++) {
 					Operation operation = plan.operations().get(i);
-					Optional<TableInfo> table = catalog.table(operation.table());
+					Optional<TableInfo> table = Operations.bind(operation).table(catalog);
 					if (table.isPresent()) {
 						// The version schema shows each table under its bare name.
 						String previous = viewNames.putIfAbsent(table.get().name(), table.get().qualifiedName().toString());
@@ -123,10 +123,11 @@ final class PlanValidator {
 			throws SQLException {
 		Operation operation = plan.operations().get(index - 1);
 		Check check = new Check(plan, index, operation, problems);
-		Optional<TableInfo> found = catalog.table(operation.table());
+		Optional<TableInfo> found = Operations.bind(operation).table(catalog);
 		if (found.isEmpty()) {
-			check.fail("table \"" + operation.table() + "\" does not exist" + knownTables(catalog)
-					+ ". Fix the table name (schema-qualify it if it is not on the search_path).");
+			String missing = Operations.bind(operation).missingTable();
+			check.fail((missing != null) ? missing : "table \"" + operation.table() + "\" does not exist"
+					+ knownTables(catalog) + ". Fix the table name (schema-qualify it if it is not on the search_path).");
 			return;
 		}
 		TableInfo table = found.get();
@@ -173,7 +174,7 @@ final class PlanValidator {
 		Set<Long> tables = new HashSet<>();
 		for (int i = 0; i < plan.operations().size(); i++) {
 			Operation operation = plan.operations().get(i);
-			Optional<TableInfo> found = catalog.table(operation.table());
+			Optional<TableInfo> found = Operations.bind(operation).table(catalog);
 			if (found.isEmpty()) {
 				continue;
 			}
@@ -286,7 +287,7 @@ final class PlanValidator {
 			}
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				Operation operation = plan.operations().get(i - 1);
-				Optional<TableInfo> table = catalog.table(operation.table());
+				Optional<TableInfo> table = Operations.bind(operation).table(catalog);
 				if (table.isPresent()) {
 					Operations.bind(operation).review(new OperationCheck(plan, i, connection, catalog, table.get(), false,
 							this.stateSchema, Set.of(), catalog.triggers(table.get()), Set.of(),

@@ -231,9 +231,9 @@ public final class OperationCheck {
 	/**
 	 * Checks an expression by creating a temporary view of {@code select} (which holds it), then planning the
 	 * view: PostgreSQL resolves names, types and clauses as zdm will, and folds what it can. The view's query
-	 * tree then names every function the expression calls, to refuse volatile ones.
+	 * tree then names every function the expression calls, to refuse volatile ones. Returns whether it passed.
 	 */
-	public void checkExpression(String what, String select, String failure) throws SQLException {
+	public boolean checkExpression(String what, String select, String failure) throws SQLException {
 		QualifiedName view = scratch("expression");
 		Savepoint savepoint = this.connection.setSavepoint();
 		List<ExpressionFunction> functions;
@@ -245,7 +245,7 @@ public final class OperationCheck {
 		catch (SQLException ex) {
 			this.connection.rollback(savepoint);
 			fail(expressionError(what, this.table, failure, ex));
-			return;
+			return false;
 		}
 		this.connection.rollback(savepoint);
 		List<String> volatileFunctions = functions.stream()
@@ -258,7 +258,9 @@ public final class OperationCheck {
 					+ what + " again to verify the backfill and on every write, so the copies would never agree. Use a "
 					+ "deterministic expression: immutable or stable functions only (declare a function of your own "
 					+ "IMMUTABLE or STABLE when it is).");
+			return false;
 		}
+		return true;
 	}
 
 	private static String expressionError(String what, TableInfo table, String failure, SQLException ex) {

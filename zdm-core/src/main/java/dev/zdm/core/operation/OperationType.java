@@ -1,8 +1,11 @@
 package dev.zdm.core.operation;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Set;
 
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.OperationArguments;
 
@@ -30,6 +33,22 @@ public interface OperationType<O extends Operation> {
 	 * ({@code arguments} reported them, with their lines).
 	 */
 	O read(OperationArguments arguments);
+
+	/**
+	 * The table the operation changes, as the catalog has it now: by default the one its plan names. An
+	 * operation whose plan names another object finds the table from it ({@code dropIndex}, from its index).
+	 */
+	default Optional<TableInfo> table(O operation, CatalogReader catalog) throws SQLException {
+		return catalog.table(operation.table());
+	}
+
+	/**
+	 * Why {@link #table} found no table, with the fix, or {@code null} for the validator's own message (the
+	 * table named in the plan does not exist).
+	 */
+	default String missingTable(O operation) {
+		return null;
+	}
 
 	/**
 	 * Checks the operation against the catalog before any DDL runs, reporting every problem to

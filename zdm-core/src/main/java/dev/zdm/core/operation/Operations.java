@@ -8,7 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 
@@ -24,7 +29,14 @@ public final class Operations {
 
 	private static final ChangeColumnTypeType CHANGE_COLUMN_TYPE = new ChangeColumnTypeType();
 
-	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE);
+	private static final CreateIndexType CREATE_INDEX = new CreateIndexType();
+
+	private static final DropIndexType DROP_INDEX = new DropIndexType();
+
+	private static final AddCheckConstraintType ADD_CHECK_CONSTRAINT = new AddCheckConstraintType();
+
+	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
+			DROP_INDEX, ADD_CHECK_CONSTRAINT);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -36,6 +48,21 @@ public final class Operations {
 		@Override
 		public Bound<?> changeColumnType(ChangeColumnType operation) {
 			return new Bound<>(CHANGE_COLUMN_TYPE, operation);
+		}
+
+		@Override
+		public Bound<?> createIndex(CreateIndex operation) {
+			return new Bound<>(CREATE_INDEX, operation);
+		}
+
+		@Override
+		public Bound<?> dropIndex(DropIndex operation) {
+			return new Bound<>(DROP_INDEX, operation);
+		}
+
+		@Override
+		public Bound<?> addCheckConstraint(AddCheckConstraint operation) {
+			return new Bound<>(ADD_CHECK_CONSTRAINT, operation);
 		}
 
 	};
@@ -84,6 +111,14 @@ public final class Operations {
 	 * @param operation the operation
 	 */
 	public record Bound<O extends Operation>(OperationType<O> type, O operation) {
+
+		public Optional<TableInfo> table(CatalogReader catalog) throws SQLException {
+			return this.type.table(this.operation, catalog);
+		}
+
+		public String missingTable() {
+			return this.type.missingTable(this.operation);
+		}
 
 		public void validate(OperationCheck check) throws SQLException {
 			this.type.validate(this.operation, check);

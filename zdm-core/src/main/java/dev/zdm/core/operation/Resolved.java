@@ -30,10 +30,11 @@ import dev.zdm.core.ddl.DdlStep;
  * @param rollback the rollback step
  * @param view what the operation shows in the version schema
  * @param sync how old and new shape are kept in step
+ * @param outside the steps of expand, contract and rollback that cannot run in a transaction
  */
 public record Resolved(DdlStep.InTransaction expand, Memo memo, Optional<Backfill> backfill, List<DdlStep> beforeSwitch,
 		DdlStep.InTransaction switchOver, List<DdlStep> beforeContract, DdlStep.InTransaction contract,
-		DdlStep.InTransaction rollback, VersionView view, Sync sync) {
+		DdlStep.InTransaction rollback, VersionView view, Sync sync, Outside outside) {
 
 	public Resolved {
 		Objects.requireNonNull(expand, "expand");
@@ -46,6 +47,43 @@ public record Resolved(DdlStep.InTransaction expand, Memo memo, Optional<Backfil
 		Objects.requireNonNull(rollback, "rollback");
 		Objects.requireNonNull(view, "view");
 		Objects.requireNonNull(sync, "sync");
+		Objects.requireNonNull(outside, "outside");
+	}
+
+	/** An operation whose every step runs in a transaction ({@link Outside#NONE}). */
+	public Resolved(DdlStep.InTransaction expand, Memo memo, Optional<Backfill> backfill, List<DdlStep> beforeSwitch,
+			DdlStep.InTransaction switchOver, List<DdlStep> beforeContract, DdlStep.InTransaction contract,
+			DdlStep.InTransaction rollback, VersionView view, Sync sync) {
+		this(expand, memo, backfill, beforeSwitch, switchOver, beforeContract, contract, rollback, view, sync,
+				Outside.NONE);
+	}
+
+	/**
+	 * Steps that cannot run in a transaction ({@code CREATE INDEX CONCURRENTLY}, {@code DROP INDEX
+	 * CONCURRENTLY}), each idempotent, run by the orchestrator around an operation's transactions:
+	 * <ul>
+	 * <li>{@code expand}: after the operation's expand transaction committed its memo (so a rollback knows,
+	 * from the memo, that what they build is zdm's), until the orchestrator records them done;</li>
+	 * <li>{@code contract}: once the migration is {@code CONTRACTING}, before the operation's contract
+	 * transaction, until that transaction records the contract done;</li>
+	 * <li>{@code rollback}: before the operation's rollback transaction, until it records the rollback done.</li>
+	 * </ul>
+	 *
+	 * @param expand the expand steps outside a transaction
+	 * @param contract the contract steps outside a transaction
+	 * @param rollback the rollback steps outside a transaction
+	 */
+	public record Outside(List<DdlStep> expand, List<DdlStep> contract, List<DdlStep> rollback) {
+
+		/** Nothing outside a transaction. */
+		public static final Outside NONE = new Outside(List.of(), List.of(), List.of());
+
+		public Outside {
+			expand = List.copyOf(expand);
+			contract = List.copyOf(contract);
+			rollback = List.copyOf(rollback);
+		}
+
 	}
 
 }

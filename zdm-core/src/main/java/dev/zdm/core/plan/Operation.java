@@ -12,7 +12,8 @@ import dev.zdm.core.sql.QualifiedName;
  * The family is closed. A new operation is a record here, one {@link Visitor} method (which makes the
  * registry fail to compile until it gives the record a type), and its type.
  */
-public sealed interface Operation permits RenameColumn, ChangeColumnType {
+public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
+		AddCheckConstraint {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -42,6 +43,12 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType {
 		R renameColumn(RenameColumn operation);
 
 		R changeColumnType(ChangeColumnType operation);
+
+		R createIndex(CreateIndex operation);
+
+		R dropIndex(DropIndex operation);
+
+		R addCheckConstraint(AddCheckConstraint operation);
 
 	}
 

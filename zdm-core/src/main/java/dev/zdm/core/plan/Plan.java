@@ -119,6 +119,21 @@ public record Plan(String id, String description, List<Operation> operations, St
 					Identifier.of(column), type, up, down, (rename != null) ? Identifier.of(rename) : null, null));
 		}
 
+		/** {@code createIndex} on {@code columns}; other forms through {@link #operation(Operation)}. */
+		public Builder createIndex(String table, String name, boolean unique, String... columns) {
+			return operation("createIndex", () -> new CreateIndex(QualifiedName.parse(table), Identifier.of(name),
+					java.util.Arrays.stream(columns).map(Identifier::of).toList(), null, unique, null, null, null));
+		}
+
+		public Builder dropIndex(String name) {
+			return operation("dropIndex", () -> new DropIndex(QualifiedName.parse(name)));
+		}
+
+		public Builder addCheckConstraint(String table, String name, String check) {
+			return operation("addCheckConstraint",
+					() -> new AddCheckConstraint(QualifiedName.parse(table), Identifier.of(name), check));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

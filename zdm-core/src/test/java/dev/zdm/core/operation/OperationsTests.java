@@ -5,7 +5,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
+import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.sql.Identifier;
@@ -24,7 +27,11 @@ class OperationsTests {
 	private static final List<Operation> EXAMPLES = List.of(
 			new RenameColumn(QualifiedName.parse("t"), Identifier.of("a"), Identifier.of("b")),
 			new ChangeColumnType(QualifiedName.parse("t"), Identifier.of("a"), "integer", "a::integer", "a::text", null,
-					null));
+					null),
+			new CreateIndex(QualifiedName.parse("t"), Identifier.of("i"), List.of(Identifier.of("a")), null, false, null,
+					null, null),
+			new DropIndex(QualifiedName.parse("i")),
+			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
@@ -57,7 +64,8 @@ class OperationsTests {
 	void kindsAreUniqueAndEveryTypeDeclaresTheTableKey() {
 		assertThat(Operations.kinds()).hasSameSizeAs(Operations.types());
 		for (OperationType<?> type : Operations.types()) {
-			assertThat(type.keys()).contains("table");
+			// dropIndex names its index alone, and finds the table from it (OperationType#table).
+			assertThat(type.keys()).as(type.kind()).contains(type.kind().equals("dropIndex") ? "name" : "table");
 		}
 	}
 

@@ -74,7 +74,8 @@ class PlanLoaderTests {
 				assertThat(ex.problems()).extracting(PlanProblem::toString).containsExactly(
 						"typo.yaml:5:7: operation 1 (renameColumn): unknown key 'form': expected one of from, table, to",
 						"typo.yaml:4:7: operation 1 (renameColumn): 'from' is required",
-						"typo.yaml:7:5: operation 2: unknown operation 'dropEverything': use one of changeColumnType, renameColumn");
+						"typo.yaml:7:5: operation 2: unknown operation 'dropEverything': use one of "
+								+ String.join(", ", dev.zdm.core.operation.Operations.kinds()));
 			});
 	}
 

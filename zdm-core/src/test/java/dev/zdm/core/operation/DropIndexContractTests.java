@@ -1,0 +1,80 @@
+package dev.zdm.core.operation;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.zdm.core.plan.Plan;
+import dev.zdm.testing.TestDatabase;
+
+/**
+ * {@code dropIndex} keeps the operation contract: an index on a text column, dropped concurrently at contract.
+ * The table's shape is the same for old and new code, so both write the same column.
+ */
+class DropIndexContractTests extends AbstractOperationContractTests {
+
+	DropIndexContractTests(TestDatabase db) {
+		super(db);
+	}
+
+	@Override
+	protected List<String> createTable(String table) {
+		return List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, email text)",
+				"CREATE INDEX " + table + "_email_idx ON " + table + " (email)");
+	}
+
+	@Override
+	protected String fill(String table, int rows) {
+		return "INSERT INTO " + table + " (id, email) SELECT g, 'v' || g FROM generate_series(1, " + rows + ") g";
+	}
+
+	@Override
+	protected Plan plan(String id, String table) {
+		return Plan.builder(id).dropIndex(table + "_email_idx").build();
+	}
+
+	@Override
+	protected String oldColumn() {
+		return "email";
+	}
+
+	@Override
+	protected String finalColumn() {
+		return "email";
+	}
+
+	@Override
+	protected String oldLiteral(long n) {
+		return "'v" + n + "'";
+	}
+
+	@Override
+	protected String newLiteral(long n) {
+		return "'v" + n + "'";
+	}
+
+	@Override
+	protected String finalText(long n) {
+		return "v" + n;
+	}
+
+	@Override
+	protected String oldText(long n) {
+		return "v" + n;
+	}
+
+	@Override
+	protected Set<String> phasesWithDdl() {
+		return Set.of("EXPANDING", "CONTRACTING");
+	}
+
+	@Override
+	protected int minimumCrashes() {
+		return 3;
+	}
+
+	@Override
+	protected boolean scans() {
+		return false;
+	}
+
+}
