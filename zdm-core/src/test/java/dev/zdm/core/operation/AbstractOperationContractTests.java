@@ -117,6 +117,14 @@ public abstract class AbstractOperationContractTests {
 		return 6;
 	}
 
+	/**
+	 * Whether the operation still resolves once completed (its table keeps what it names), so that its
+	 * contract steps outside a transaction can be run again: not for a column copy, whose old column is gone.
+	 */
+	protected boolean resolvesAfterCompletion() {
+		return false;
+	}
+
 	/** Whether the operation scans the table (an index build, a validation, a backfill), for the lock test. */
 	protected boolean scans() {
 		return true;
@@ -158,8 +166,10 @@ public abstract class AbstractOperationContractTests {
 
 		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
 		String completed = fingerprint(table);
-		resolve(plan).outside().contract().forEach(ddl::run);
-		assertThat(fingerprint(table)).isEqualTo(completed);
+		if (resolvesAfterCompletion()) {
+			resolve(plan).outside().contract().forEach(ddl::run);
+			assertThat(fingerprint(table)).isEqualTo(completed);
+		}
 		assertThatThrownBy(() -> zdm.advance(id)).isInstanceOf(MigrationException.class)
 			.hasMessageContaining("nothing to advance");
 		assertThat(fingerprint(table)).isEqualTo(completed);

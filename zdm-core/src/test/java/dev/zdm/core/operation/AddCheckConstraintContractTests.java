@@ -76,4 +76,9 @@ class AddCheckConstraintContractTests extends AbstractOperationContractTests {
 		return true;
 	}
 
+	@Override
+	protected boolean resolvesAfterCompletion() {
+		return true;
+	}
+
 }

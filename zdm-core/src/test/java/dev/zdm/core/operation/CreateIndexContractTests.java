@@ -76,4 +76,9 @@ class CreateIndexContractTests extends AbstractOperationContractTests {
 		return true;
 	}
 
+	@Override
+	protected boolean resolvesAfterCompletion() {
+		return true;
+	}
+
 }

@@ -77,4 +77,9 @@ class DropIndexContractTests extends AbstractOperationContractTests {
 		return false;
 	}
 
+	@Override
+	protected boolean resolvesAfterCompletion() {
+		return true;
+	}
+
 }
