@@ -337,11 +337,21 @@ public final class BackfillEngine {
 	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
 			int batchSize, boolean replica) throws SQLException {
 		seeEveryRow(connection);
-		try (PreparedStatement statement = connection
-			.prepareStatement("SELECT set_config(?, ?, true), set_config('lock_timeout', ?, true)")) {
-			statement.setString(1, SyncTrigger.BACKFILL_SETTING);
-			statement.setString(2, target.bypassTrigger().name());
-			statement.setString(3, Long.toString(this.settings.lockTimeout().toMillis()));
+		// Each bypassed trigger has a setting of its own; triggers created before one pass could serve several
+		// operations compare zdm.backfill with their name instead.
+		List<Identifier> bypassed = target.bypassTriggers();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)"
+				+ ", set_config(?, 'on', true)".repeat(bypassed.size())
+				+ (bypassed.isEmpty() ? "" : ", set_config(?, ?, true)"))) {
+			int parameter = 1;
+			statement.setString(parameter++, Long.toString(this.settings.lockTimeout().toMillis()));
+			for (Identifier trigger : bypassed) {
+				statement.setString(parameter++, SyncTrigger.bypassSetting(trigger));
+			}
+			if (!bypassed.isEmpty()) {
+				statement.setString(parameter++, SyncTrigger.BACKFILL_SETTING);
+				statement.setString(parameter, bypassed.get(0).name());
+			}
 			statement.execute();
 		}
 		if (replica) {

@@ -1,23 +1,126 @@
 package dev.zdm.core.backfill;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 
 /**
- * What one operation's backfill writes.
+ * What one pass of the backfill writes into one table: one operation's column, or several operations' columns
+ * of the same table in one pass ({@link #combine}).
  *
  * @param table the table
  * @param key the primary key columns the batches walk, in key order
- * @param assignment the {@code SET} clause ({@code "email_address" = "email"})
- * @param mismatch a predicate true for a row that still needs the assignment; batches skip the others,
- * and verification counts them
- * @param bypassTrigger the sync trigger the backfill's own updates must not fire
+ * @param assignments the columns written, each with its value and the predicate of rows it still has to be
+ * written in
+ * @param mismatch a predicate true for a row that still needs an assignment; batches skip the others, and
+ * verification counts them
+ * @param bypassTriggers the sync triggers the backfill's own updates must not fire
  * @param notNullViolation a predicate true for a row whose new value is {@code NULL} although the column must
- * not be, or {@code null} when the column may be {@code NULL}
+ * not be, or {@code null} when the columns may be {@code NULL}
  */
-public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, String assignment, String mismatch,
-		Identifier bypassTrigger, String notNullViolation) {
+public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
+		List<Identifier> bypassTriggers, String notNullViolation) {
+
+	public BackfillTarget {
+		Objects.requireNonNull(table, "table");
+		key = List.copyOf(key);
+		assignments = List.copyOf(assignments);
+		if (assignments.isEmpty()) {
+			throw new IllegalArgumentException("A backfill writes at least one column");
+		}
+		Objects.requireNonNull(mismatch, "mismatch");
+		bypassTriggers = List.copyOf(bypassTriggers);
+	}
+
+	/**
+	 * One column of one operation.
+	 *
+	 * @param table the table
+	 * @param key the primary key columns
+	 * @param column the column written
+	 * @param value its value, SQL over the row
+	 * @param mismatch a predicate true for a row whose column still differs from {@code value}
+	 * @param bypassTrigger the sync trigger the backfill must not fire, or {@code null}
+	 * @param notNullViolation see the record, or {@code null}
+	 */
+	public BackfillTarget(QualifiedName table, List<ColumnInfo> key, Identifier column, String value, String mismatch,
+			Identifier bypassTrigger, String notNullViolation) {
+		this(table, key, List.of(new Assignment(column, value, mismatch)), mismatch,
+				(bypassTrigger != null) ? List.of(bypassTrigger) : List.of(), notNullViolation);
+	}
+
+	/**
+	 * One column written by the backfill.
+	 *
+	 * @param column the column
+	 * @param value its value, SQL over the row
+	 * @param mismatch a predicate true for a row whose column still has to be written
+	 */
+	public record Assignment(Identifier column, String value, String mismatch) {
+
+		public Assignment {
+			Objects.requireNonNull(column, "column");
+			Objects.requireNonNull(value, "value");
+			Objects.requireNonNull(mismatch, "mismatch");
+		}
+
+	}
+
+	/**
+	 * The {@code SET} clause. One column is assigned its value; with several, each column is assigned its value
+	 * only in the rows where it differs, and keeps its own elsewhere, since a batch updates every row in which
+	 * any column differs.
+	 */
+	public String assignment() {
+		if (this.assignments.size() == 1) {
+			Assignment only = this.assignments.get(0);
+			return only.column().quoted() + " = " + only.value();
+		}
+		return this.assignments.stream()
+			.map((a) -> a.column().quoted() + " = CASE WHEN (" + a.mismatch() + ") THEN " + a.value() + " ELSE "
+					+ a.column().quoted() + " END")
+			.collect(Collectors.joining(", "));
+	}
+
+	/**
+	 * This pass and {@code next} as one pass over the table, or empty when they cannot share one: another
+	 * table or key, a column written by both, or SQL of one that names a column the other writes (in one
+	 * {@code UPDATE} every expression reads the row as it was before it, where two passes in turn would read
+	 * the first pass's values). Names are compared as text, case-insensitively, so a doubt means two passes.
+	 */
+	public Optional<BackfillTarget> combine(BackfillTarget next) {
+		if (!this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)) {
+			return Optional.empty();
+		}
+		List<Assignment> assignments = new ArrayList<>(this.assignments);
+		assignments.addAll(next.assignments);
+		List<Identifier> triggers = new ArrayList<>(this.bypassTriggers);
+		next.bypassTriggers.stream().filter((t) -> !triggers.contains(t)).forEach(triggers::add);
+		String notNull = (this.notNullViolation == null) ? next.notNullViolation
+				: (next.notNullViolation == null) ? this.notNullViolation
+						: "(" + this.notNullViolation + ") OR (" + next.notNullViolation + ")";
+		return Optional.of(new BackfillTarget(this.table, this.key, assignments,
+				"(" + this.mismatch + ") OR (" + next.mismatch + ")", triggers, notNull));
+	}
+
+	/** Whether this pass's SQL may name a column that {@code other} writes. */
+	private boolean reads(BackfillTarget other) {
+		StringBuilder text = new StringBuilder(this.mismatch);
+		for (Assignment assignment : this.assignments) {
+			text.append(' ').append(assignment.column().name()).append(' ').append(assignment.value());
+		}
+		if (this.notNullViolation != null) {
+			text.append(' ').append(this.notNullViolation);
+		}
+		String lower = text.toString().toLowerCase(Locale.ROOT);
+		return other.assignments.stream().anyMatch((a) -> lower.contains(a.column().name().toLowerCase(Locale.ROOT)));
+	}
+
 }

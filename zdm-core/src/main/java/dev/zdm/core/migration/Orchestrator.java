@@ -17,6 +17,7 @@ import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlStep;
+import dev.zdm.core.operation.Backfill;
 import dev.zdm.core.operation.Resolved;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.operation.VersionView;
@@ -506,12 +507,37 @@ public final class Orchestrator {
 		return plan;
 	}
 
+	/**
+	 * The plan's backfill passes, each under the index of the first operation it serves: the SQL assignments of
+	 * several operations of one table share one pass where {@link BackfillTarget#combine} allows.
+	 */
 	private Map<Integer, BackfillTarget> backfillTargets(Plan plan) {
 		return withConnection((connection) -> {
 			Map<Integer, BackfillTarget> targets = new LinkedHashMap<>();
+			Map<Integer, Boolean> combinable = new LinkedHashMap<>();
 			for (int i = 1; i <= plan.operations().size(); i++) {
-				int index = i;
-				resolve(connection, plan, index).backfill().ifPresent((backfill) -> targets.put(index, backfill.target()));
+				Optional<Backfill> found = resolve(connection, plan, i).backfill();
+				if (found.isEmpty()) {
+					continue;
+				}
+				Backfill backfill = found.get();
+				boolean assignment = backfill instanceof Backfill.SqlAssignment;
+				// Only the table's latest pass may take it: an earlier one runs before passes it could depend on.
+				Map.Entry<Integer, BackfillTarget> latest = null;
+				for (Map.Entry<Integer, BackfillTarget> pass : targets.entrySet()) {
+					if (pass.getValue().table().equals(backfill.target().table())) {
+						latest = pass;
+					}
+				}
+				Optional<BackfillTarget> combined = (assignment && latest != null && combinable.get(latest.getKey()))
+						? latest.getValue().combine(backfill.target()) : Optional.empty();
+				if (combined.isPresent()) {
+					latest.setValue(combined.get());
+				}
+				else {
+					targets.put(i, backfill.target());
+					combinable.put(i, assignment);
+				}
 			}
 			return targets;
 		});

@@ -244,7 +244,7 @@ public final class ColumnCopy {
 		expand.add(trigger.createFunction(Authority.OLD));
 		expand.addAll(trigger.createTriggers());
 
-		BackfillTarget target = new BackfillTarget(qualified, table.primaryKey(), newName.quoted() + " = " + upOverTable,
+		BackfillTarget target = new BackfillTarget(qualified, table.primaryKey(), newName, upOverTable,
 				newName.quoted() + " IS DISTINCT FROM " + upOverTable, trigger.triggerName(),
 				old.notNull() ? newName.quoted() + " IS NULL" : null);
 

@@ -1,6 +1,10 @@
 package dev.zdm.core.sync;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -36,8 +40,8 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * The expressions see the row through {@code (SELECT NEW.*)}, so columns added, renamed or dropped
  * elsewhere in the table while the triggers exist do not break them.
  * <p>
- * The triggers do not fire for zdm's own backfill, whose transactions set {@code zdm.backfill} to the
- * trigger's name: the backfill writes the new column from the old in the same statement, so the
+ * The triggers do not fire for zdm's own backfill, whose transactions set the trigger's
+ * {@link #bypassSetting} to {@code on}: the backfill writes the new column from the old in the same statement, so the
  * trigger would only pay its cost twice, and might convert the value back. They are enabled
  * {@code ALWAYS}, so that they also fire under {@code session_replication_role = replica} (logical
  * replication's apply, some ETL tools).
@@ -66,8 +70,26 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 
 	}
 
-	/** The session setting zdm's backfill sets to the name of the trigger it bypasses. */
+	/**
+	 * The session setting that zdm's backfill set, before one pass could serve several operations of a
+	 * table, to the name of the one trigger it bypasses; triggers created then still read it.
+	 */
 	public static final String BACKFILL_SETTING = "zdm.backfill";
+
+	/**
+	 * The transaction-local setting, {@code on} while zdm's backfill writes, that the trigger {@code trigger}
+	 * does not fire for: one per trigger, named from a digest of the trigger's name, so that one backfill
+	 * pass can bypass the triggers of several operations of a table.
+	 */
+	public static String bypassSetting(Identifier trigger) {
+		try {
+			byte[] digest = MessageDigest.getInstance("MD5").digest(trigger.name().getBytes(StandardCharsets.UTF_8));
+			return "zdm.bypass_" + HexFormat.of().formatHex(digest);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("MD5 is part of every Java runtime", ex);
+		}
+	}
 
 	/** {@code expression} evaluated over the row being written, cast to {@code type}. */
 	public static String overRow(String expression, String type) {
@@ -166,8 +188,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 	 * {@code ALWAYS}: in order, in the caller's transaction.
 	 */
 	public List<String> createTriggers() {
-		String bypass = "current_setting('" + BACKFILL_SETTING + "', true) IS DISTINCT FROM '" + this.triggerName.name()
-				+ "'";
+		String bypass = "current_setting('" + bypassSetting(this.triggerName) + "', true) IS DISTINCT FROM 'on'";
 		String execute = " EXECUTE FUNCTION " + this.function.quoted();
 		List<String> statements = new ArrayList<>();
 		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "
