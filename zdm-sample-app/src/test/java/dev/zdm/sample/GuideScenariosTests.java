@@ -13,38 +13,11 @@ import org.junit.jupiter.api.Test;
 class GuideScenariosTests {
 
 	/** Scenario 3, renaming a column: {@code db/zdm/001-rename-users-email.yaml}. */
-	private static final ScenarioRun.Shape USERS_EMAIL = new ScenarioRun.Shape() {
+	private static final ScenarioRun.Shape USERS_EMAIL = textColumn("users", "email", "email_address", "name",
+			"'writer'");
 
-		@Override
-		public String insert(boolean newShape) {
-			return "INSERT INTO users (id, " + column(newShape) + ", name) VALUES (?, ?, 'writer')";
-		}
-
-		@Override
-		public String update(boolean newShape) {
-			return "UPDATE users SET " + column(newShape) + " = ? WHERE id = ?";
-		}
-
-		@Override
-		public Object value(long n, boolean newShape) {
-			return "w" + n + "@example.com";
-		}
-
-		@Override
-		public String text(long n, boolean finalShape) {
-			return "w" + n + "@example.com";
-		}
-
-		@Override
-		public String read(boolean finalShape) {
-			return "SELECT " + column(finalShape) + " FROM users WHERE id = ?";
-		}
-
-		private String column(boolean newShape) {
-			return newShape ? "email_address" : "email";
-		}
-
-	};
+	/** Indexes built concurrently: {@code db/zdm/003-events-happened-at-index.yaml}. */
+	private static final ScenarioRun.Shape EVENTS_KIND = textColumn("events", "kind", "kind", "happened_at", "now()");
 
 	/** Scenario 4, changing a column's type: {@code db/zdm/002-products-price-cents.yaml}. */
 	private static final ScenarioRun.Shape PRODUCTS_PRICE = new ScenarioRun.Shape() {
@@ -79,6 +52,47 @@ class GuideScenariosTests {
 		}
 
 	};
+
+	/**
+	 * Writes text {@code "w<n>@example.com"} into {@code oldColumn} through the old shape and
+	 * {@code newColumn} through the new one; inserts give {@code otherColumns} the SQL {@code otherValues}.
+	 */
+	private static ScenarioRun.Shape textColumn(String table, String oldColumn, String newColumn, String otherColumns,
+			String otherValues) {
+		return new ScenarioRun.Shape() {
+
+			@Override
+			public String insert(boolean newShape) {
+				return "INSERT INTO " + table + " (id, " + column(newShape) + ", " + otherColumns + ") VALUES (?, ?, "
+						+ otherValues + ")";
+			}
+
+			@Override
+			public String update(boolean newShape) {
+				return "UPDATE " + table + " SET " + column(newShape) + " = ? WHERE id = ?";
+			}
+
+			@Override
+			public Object value(long n, boolean newShape) {
+				return "w" + n + "@example.com";
+			}
+
+			@Override
+			public String text(long n, boolean finalShape) {
+				return "w" + n + "@example.com";
+			}
+
+			@Override
+			public String read(boolean finalShape) {
+				return "SELECT " + column(finalShape) + " FROM " + table + " WHERE id = ?";
+			}
+
+			private String column(boolean newShape) {
+				return newShape ? newColumn : oldColumn;
+			}
+
+		};
+	}
 
 	@Test
 	void renameAColumn() {
@@ -125,6 +139,25 @@ class GuideScenariosTests {
 						+ " AND column_name = 'price_cents'")
 				.assertNone("SELECT count(*) FROM products WHERE id > " + ScenarioRun.UPDATED_IDS
 						+ " AND id <= 50000 AND price IS DISTINCT FROM (id % 10000) / 100.0");
+		}
+	}
+
+	@Test
+	void createAnIndexConcurrently() {
+		try (ScenarioRun run = new ScenarioRun("003-events-happened-at-index.yaml", EVENTS_KIND)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT 1 - count(*) FROM pg_index WHERE indexrelid = 'events_happened_at_idx'::regclass"
+						+ " AND indisvalid AND indrelid = 'events'::regclass")
+				.assertNone("SELECT count(*) FROM events WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND kind NOT IN ('signup', 'login', 'purchase')");
+		}
+	}
+
+	@Test
+	void createAnIndexConcurrentlyRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("003-events-happened-at-index.yaml", EVENTS_KIND)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM pg_class WHERE relname = 'events_happened_at_idx'");
 		}
 	}
 
