@@ -1,0 +1,164 @@
+package dev.zdm.sample;
+
+import java.math.BigDecimal;
+
+import dev.zdm.core.migration.Phase;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every scenario of the zero-downtime migration guide as the sample plan that declares it, run on the sample
+ * app's schema and data to {@code COMPLETED} while old and new code write, and rolled back (or undone) with
+ * every row checked. See {@link ScenarioRun}.
+ */
+class GuideScenariosTests {
+
+	/** Scenario 3, renaming a column: {@code db/zdm/001-rename-users-email.yaml}. */
+	private static final ScenarioRun.Shape USERS_EMAIL = textColumn("users", "email", "email_address", "name",
+			"'writer'");
+
+	/** Indexes built concurrently: {@code db/zdm/003-events-happened-at-index.yaml}. */
+	private static final ScenarioRun.Shape EVENTS_KIND = textColumn("events", "kind", "kind", "happened_at", "now()");
+
+	/** Scenario 4, changing a column's type: {@code db/zdm/002-products-price-cents.yaml}. */
+	private static final ScenarioRun.Shape PRODUCTS_PRICE = new ScenarioRun.Shape() {
+
+		@Override
+		public String insert(boolean newShape) {
+			return "INSERT INTO products (id, name, " + column(newShape) + ") VALUES (?, 'writer', ?)";
+		}
+
+		@Override
+		public String update(boolean newShape) {
+			return "UPDATE products SET " + column(newShape) + " = ? WHERE id = ?";
+		}
+
+		@Override
+		public Object value(long n, boolean newShape) {
+			return newShape ? (Object) (int) (n % 10_000) : BigDecimal.valueOf(n % 10_000, 2);
+		}
+
+		@Override
+		public String text(long n, boolean finalShape) {
+			return finalShape ? String.valueOf(n % 10_000) : BigDecimal.valueOf(n % 10_000, 2).toPlainString();
+		}
+
+		@Override
+		public String read(boolean finalShape) {
+			return "SELECT " + column(finalShape) + "::text FROM products WHERE id = ?";
+		}
+
+		private String column(boolean newShape) {
+			return newShape ? "price_cents" : "price";
+		}
+
+	};
+
+	/**
+	 * Writes text {@code "w<n>@example.com"} into {@code oldColumn} through the old shape and
+	 * {@code newColumn} through the new one; inserts give {@code otherColumns} the SQL {@code otherValues}.
+	 */
+	private static ScenarioRun.Shape textColumn(String table, String oldColumn, String newColumn, String otherColumns,
+			String otherValues) {
+		return new ScenarioRun.Shape() {
+
+			@Override
+			public String insert(boolean newShape) {
+				return "INSERT INTO " + table + " (id, " + column(newShape) + ", " + otherColumns + ") VALUES (?, ?, "
+						+ otherValues + ")";
+			}
+
+			@Override
+			public String update(boolean newShape) {
+				return "UPDATE " + table + " SET " + column(newShape) + " = ? WHERE id = ?";
+			}
+
+			@Override
+			public Object value(long n, boolean newShape) {
+				return "w" + n + "@example.com";
+			}
+
+			@Override
+			public String text(long n, boolean finalShape) {
+				return "w" + n + "@example.com";
+			}
+
+			@Override
+			public String read(boolean finalShape) {
+				return "SELECT " + column(finalShape) + " FROM " + table + " WHERE id = ?";
+			}
+
+			private String column(boolean newShape) {
+				return newShape ? newColumn : oldColumn;
+			}
+
+		};
+	}
+
+	@Test
+	void renameAColumn() {
+		try (ScenarioRun run = new ScenarioRun("001-rename-users-email.yaml", USERS_EMAIL)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'")
+				.assertNone("SELECT count(*) FROM users WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 50000 AND email_address IS DISTINCT FROM 'user' || id || '@example.com'")
+				.assertNone("SELECT 49000 - count(*) FROM users WHERE id > 1000 AND id <= 50000")
+				.assertNone("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'email_address'"
+						+ " AND NOT attnotnull");
+		}
+	}
+
+	@Test
+	void renameAColumnRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("001-rename-users-email.yaml", USERS_EMAIL)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users'"
+						+ " AND column_name = 'email_address'")
+				.assertNone("SELECT count(*) FROM users WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 50000 AND email IS DISTINCT FROM 'user' || id || '@example.com'");
+		}
+	}
+
+	@Test
+	void changeAColumnsType() {
+		try (ScenarioRun run = new ScenarioRun("002-products-price-cents.yaml", PRODUCTS_PRICE)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'products'"
+						+ " AND column_name = 'price'")
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'products'"
+						+ " AND column_name = 'price_cents' AND (data_type <> 'integer' OR column_default <> '0')")
+				.assertNone("SELECT count(*) FROM products WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 50000 AND price_cents IS DISTINCT FROM (id % 10000)::integer");
+		}
+	}
+
+	@Test
+	void changeAColumnsTypeRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("002-products-price-cents.yaml", PRODUCTS_PRICE)) {
+			run.expandAndWrite().advanceTo(Phase.BACKFILLED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'products'"
+						+ " AND column_name = 'price_cents'")
+				.assertNone("SELECT count(*) FROM products WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 50000 AND price IS DISTINCT FROM (id % 10000) / 100.0");
+		}
+	}
+
+	@Test
+	void createAnIndexConcurrently() {
+		try (ScenarioRun run = new ScenarioRun("003-events-happened-at-index.yaml", EVENTS_KIND)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT 1 - count(*) FROM pg_index WHERE indexrelid = 'events_happened_at_idx'::regclass"
+						+ " AND indisvalid AND indrelid = 'events'::regclass")
+				.assertNone("SELECT count(*) FROM events WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND kind NOT IN ('signup', 'login', 'purchase')");
+		}
+	}
+
+	@Test
+	void createAnIndexConcurrentlyRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("003-events-happened-at-index.yaml", EVENTS_KIND)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM pg_class WHERE relname = 'events_happened_at_idx'");
+		}
+	}
+
+}
