@@ -134,6 +134,11 @@ public record Plan(String id, String description, List<Operation> operations, St
 					() -> new AddCheckConstraint(QualifiedName.parse(table), Identifier.of(name), check));
 		}
 
+		/** {@code setNotNull}; {@code fill} may be {@code null}. */
+		public Builder setNotNull(String table, String column, String fill) {
+			return operation("setNotNull", () -> new SetNotNull(QualifiedName.parse(table), Identifier.of(column), fill));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);
