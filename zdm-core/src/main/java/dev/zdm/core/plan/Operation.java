@@ -13,7 +13,7 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -51,6 +51,10 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R addCheckConstraint(AddCheckConstraint operation);
 
 		R setNotNull(SetNotNull operation);
+
+		R setDefault(SetDefault operation);
+
+		R dropDefault(DropDefault operation);
 
 	}
 

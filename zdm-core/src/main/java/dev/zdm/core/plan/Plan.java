@@ -139,6 +139,15 @@ public record Plan(String id, String description, List<Operation> operations, St
 			return operation("setNotNull", () -> new SetNotNull(QualifiedName.parse(table), Identifier.of(column), fill));
 		}
 
+		public Builder setDefault(String table, String column, String defaultExpression) {
+			return operation("setDefault",
+					() -> new SetDefault(QualifiedName.parse(table), Identifier.of(column), defaultExpression));
+		}
+
+		public Builder dropDefault(String table, String column) {
+			return operation("dropDefault", () -> new DropDefault(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

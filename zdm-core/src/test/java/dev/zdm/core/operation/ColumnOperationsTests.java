@@ -35,12 +35,14 @@ class ColumnOperationsTests {
 
 	@BeforeEach
 	void setUp() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, nokey CASCADE",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, nokey, gen CASCADE",
 				"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, status text DEFAULT 'new', "
 						+ "score integer, \"Order Date\" date)",
 				"INSERT INTO users SELECT g, 'u' || g || '@x', CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, g, "
 						+ "date '2020-01-01' + g FROM generate_series(1, 50) g",
-				"CREATE TABLE nokey (a integer, b integer)");
+				"CREATE TABLE nokey (a integer, b integer)",
+				"CREATE TABLE gen (id bigint PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY, "
+						+ "g bigint GENERATED ALWAYS AS (id * 2) STORED)");
 		this.zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults());
 		this.zdm.install();
 	}
@@ -121,6 +123,77 @@ class ColumnOperationsTests {
 		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
 		assertThat(catalog()).isEqualTo(before);
 		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE score IS NULL")).isEqualTo(3);
+	}
+
+	// ---- setDefault, dropDefault ----
+
+	@Test
+	void setDefaultAndDropDefaultRefuseWhatTheyCannotDo() {
+		assertRefused("""
+				id: bad-default-column
+				operations:
+				  - setDefault: {table: users, column: scroe, default: "0"}
+				""", "table public.users has no column \"scroe\". Known columns: id, email, status, score, Order Date.");
+		assertRefused("""
+				id: bad-default-type
+				operations:
+				  - setDefault: {table: users, column: score, default: "'many'"}
+				""", "'default' cannot be the default of a integer column: ERROR: invalid input syntax for type integer: "
+				+ "\"many\". A default is a constant, or an expression of constants and functions (no column, no "
+				+ "subquery): give one that is.");
+		assertRefused("""
+				id: bad-default-column-reference
+				operations:
+				  - setDefault: {table: users, column: score, default: "id + 1"}
+				""", "'default' cannot be the default of a integer column: ERROR: cannot use column reference in DEFAULT "
+				+ "expression");
+		assertRefused("""
+				id: bad-default-identity
+				operations:
+				  - setDefault: {table: gen, column: n, default: "0"}
+				""", "column \"n\" of public.gen is an identity column, whose values PostgreSQL computes: it has no "
+				+ "default to set or drop.");
+		assertRefused("""
+				id: bad-default-generated
+				operations:
+				  - dropDefault: {table: gen, column: g}
+				""", "column \"g\" of public.gen is a generated column");
+		assertRefused("""
+				id: bad-default-none
+				operations:
+				  - dropDefault: {table: users, column: score}
+				""", "column \"score\" of public.users has no default: nothing to drop. Remove this operation.");
+	}
+
+	@Test
+	void setDefaultAppliesFromExpandAndRollbackRestoresThePreviousDefaultExactly() {
+		this.db.execute("ALTER TABLE users ALTER COLUMN status SET DEFAULT ('n' || (now() + interval '1 day')::date::text)");
+		String before = catalog();
+		Plan plan = Plan.builder("users-status-default").setDefault("users", "status", "'fresh'")
+			.setDefault("users", "score", "10")
+			.build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (100, 'new@x')");
+		assertThat(this.db.queryStrings("SELECT status || ' ' || score FROM users WHERE id = 100"))
+			.containsExactly("fresh 10");
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(catalog()).isEqualTo(before);
+		assertThat(this.db.queryStrings("SELECT status || ' ' || score FROM users WHERE id = 100"))
+			.containsExactly("fresh 10");
+	}
+
+	@Test
+	void dropDefaultKeepsTheDefaultForOldCodeUntilContract() {
+		Plan plan = Plan.builder("users-status-no-default").dropDefault("users", "status").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (100, 'new@x')");
+		assertThat(this.db.queryStrings("SELECT status FROM users WHERE id = 100")).containsExactly("new");
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.COMPLETED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (101, 'newer@x')");
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE id = 101 AND status IS NULL")).isEqualTo(1);
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'users'::regclass")).isZero();
 	}
 
 	// ---- helpers ----

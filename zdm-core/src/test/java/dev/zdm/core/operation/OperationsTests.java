@@ -8,10 +8,12 @@ import java.util.Set;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.SetNotNull;
+import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -33,7 +35,9 @@ class OperationsTests {
 					null, null),
 			new DropIndex(QualifiedName.parse("i")),
 			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
-			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null));
+			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
+			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
+			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
