@@ -27,8 +27,8 @@ import dev.zdm.core.sync.SyncTrigger.Authority;
  * The mechanics shared by the operations that replace a column by a copy ({@code renameColumn},
  * {@code changeColumnType}): add a second column next to the old one, keep the two in step with a
  * {@link SyncTrigger}, copy existing rows, carry the old column's indexes across (built
- * {@code CONCURRENTLY}) and its {@code NOT NULL} (a {@code CHECK ... NOT VALID} from switch, then
- * {@code SET NOT NULL}), then drop the old column. Each operation's type describes its copy as a
+ * {@code CONCURRENTLY}) and its {@code NOT NULL} (a {@link NotNullCheck} from switch), then drop the old
+ * column. Each operation's type describes its copy as a
  * {@link Spec}; this class validates it and resolves it to steps.
  * <p>
  * A rename creates the new column under its final name. A type change without {@code rename} cannot show
@@ -110,17 +110,13 @@ public final class ColumnCopy {
 		return Identifier.of(column.name() + TEMPORARY_SUFFIX);
 	}
 
-	private static Identifier notNullCheck(String base) {
-		return Identifier.of(base + "_nn");
-	}
-
 	/**
 	 * Validates a copy. Returns the old column when it exists, for the operation's own checks.
 	 */
 	public static Optional<ColumnInfo> validate(Spec spec, OperationCheck check) throws SQLException {
 		String id = check.plan().id();
 		String base = objectName(id, check.index());
-		List<String> names = new ArrayList<>(List.of(notNullCheck(base).name()));
+		List<String> names = new ArrayList<>(List.of(NotNullCheck.name(base).name()));
 		try {
 			names.add(temporaryIndexName(id, check.index(), "index").name());
 		}
@@ -231,7 +227,7 @@ public final class ColumnCopy {
 						+ " AS " + finalName.quoted() + ") AS _zdm_new)";
 		String outOfStep = "(" + newName.quoted() + " IS DISTINCT FROM " + upOverTable + ") AND (" + oldName.quoted()
 				+ " IS DISTINCT FROM " + downOverTable + ")";
-		Identifier notNullCheck = notNullCheck(base);
+		NotNullCheck notNull = NotNullCheck.of(qualified, newName, base);
 		String alter = "ALTER TABLE " + qualified.quoted() + " ";
 		String on = context.description();
 
@@ -272,15 +268,12 @@ public final class ColumnCopy {
 		List<String> switchOver = new ArrayList<>();
 		switchOver.add(trigger.createFunction(Authority.NEW));
 		if (old.notNull()) {
-			switchOver.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
-			switchOver.add(alter + "ADD CONSTRAINT " + notNullCheck.quoted() + " CHECK (" + newName.quoted()
-					+ " IS NOT NULL) NOT VALID");
+			switchOver.addAll(notNull.add());
 		}
 
 		List<String> contract = new ArrayList<>(trigger.dropTriggers());
 		if (old.notNull()) {
-			contract.add(alter + "ALTER COLUMN " + newName.quoted() + " SET NOT NULL");
-			contract.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
+			contract.addAll(notNull.setNotNull());
 		}
 		contract.add(alter + "DROP COLUMN " + oldName.quoted());
 		if (newDefault != null) {
@@ -295,7 +288,7 @@ public final class ColumnCopy {
 
 		List<String> rollback = new ArrayList<>(trigger.dropTriggers());
 		rollback.add(trigger.dropFunction());
-		rollback.add(alter + "DROP CONSTRAINT IF EXISTS " + notNullCheck.quoted());
+		rollback.add(notNull.drop());
 		rollback.addAll(indexDrops);
 		rollback.add(alter + "DROP COLUMN IF EXISTS " + newName.quoted());
 		if (oldDefault != null) {
@@ -307,8 +300,7 @@ public final class ColumnCopy {
 		if (old.notNull()) {
 			// SHARE UPDATE EXCLUSIVE: the scan does not block reads or writes. The validated check lets
 			// SET NOT NULL in the contract transaction skip its own scan under ACCESS EXCLUSIVE.
-			beforeContract.add(new DdlStep.Validating("validate " + notNullCheck + " on " + qualified,
-					alter + "VALIDATE CONSTRAINT " + notNullCheck.quoted()));
+			beforeContract.add(notNull.validate(on));
 		}
 		return new Resolved(new DdlStep.InTransaction("expand " + on, expand), new ExpandMemo(oldDefault),
 				Optional.of(new Backfill.SqlAssignment(target)), indexCopies,

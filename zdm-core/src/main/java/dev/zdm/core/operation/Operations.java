@@ -13,9 +13,12 @@ import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.SetDefault;
+import dev.zdm.core.plan.SetNotNull;
 
 /**
  * The registry of operation types: the one place that names every operation. Adding an operation adds its
@@ -35,8 +38,15 @@ public final class Operations {
 
 	private static final AddCheckConstraintType ADD_CHECK_CONSTRAINT = new AddCheckConstraintType();
 
+	private static final SetNotNullType SET_NOT_NULL = new SetNotNullType();
+
+	private static final SetDefaultType SET_DEFAULT = new SetDefaultType();
+
+	private static final DropDefaultType DROP_DEFAULT = new DropDefaultType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT,
+			SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -63,6 +73,21 @@ public final class Operations {
 		@Override
 		public Bound<?> addCheckConstraint(AddCheckConstraint operation) {
 			return new Bound<>(ADD_CHECK_CONSTRAINT, operation);
+		}
+
+		@Override
+		public Bound<?> setNotNull(SetNotNull operation) {
+			return new Bound<>(SET_NOT_NULL, operation);
+		}
+
+		@Override
+		public Bound<?> setDefault(SetDefault operation) {
+			return new Bound<>(SET_DEFAULT, operation);
+		}
+
+		@Override
+		public Bound<?> dropDefault(DropDefault operation) {
+			return new Bound<>(DROP_DEFAULT, operation);
 		}
 
 	};

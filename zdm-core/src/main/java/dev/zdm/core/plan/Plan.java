@@ -134,6 +134,20 @@ public record Plan(String id, String description, List<Operation> operations, St
 					() -> new AddCheckConstraint(QualifiedName.parse(table), Identifier.of(name), check));
 		}
 
+		/** {@code setNotNull}; {@code fill} may be {@code null}. */
+		public Builder setNotNull(String table, String column, String fill) {
+			return operation("setNotNull", () -> new SetNotNull(QualifiedName.parse(table), Identifier.of(column), fill));
+		}
+
+		public Builder setDefault(String table, String column, String defaultExpression) {
+			return operation("setDefault",
+					() -> new SetDefault(QualifiedName.parse(table), Identifier.of(column), defaultExpression));
+		}
+
+		public Builder dropDefault(String table, String column) {
+			return operation("dropDefault", () -> new DropDefault(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

@@ -8,9 +8,12 @@ import java.util.Set;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.SetNotNull;
+import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -31,7 +34,10 @@ class OperationsTests {
 			new CreateIndex(QualifiedName.parse("t"), Identifier.of("i"), List.of(Identifier.of("a")), null, false, null,
 					null, null),
 			new DropIndex(QualifiedName.parse("i")),
-			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"));
+			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
+			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
+			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
+			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {

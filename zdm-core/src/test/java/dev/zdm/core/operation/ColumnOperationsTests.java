@@ -1,0 +1,233 @@
+package dev.zdm.core.operation;
+
+import java.util.List;
+
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.PlanException;
+import dev.zdm.core.plan.PlanLoader;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code setNotNull}, {@code setDefault}, {@code dropDefault} and {@code addColumn}: bad input is refused
+ * before any DDL with the plan, the operation and the fix, leaving the catalog as it was; NULLs are filled or
+ * reported with their keys; defaults come back exactly on rollback.
+ */
+@ExtendWith(PostgresExtension.class)
+class ColumnOperationsTests {
+
+	private final TestDatabase db;
+
+	private Orchestrator zdm;
+
+	ColumnOperationsTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, nokey, gen CASCADE",
+				"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, status text DEFAULT 'new', "
+						+ "score integer, \"Order Date\" date)",
+				"INSERT INTO users SELECT g, 'u' || g || '@x', CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, g, "
+						+ "date '2020-01-01' + g FROM generate_series(1, 50) g",
+				"CREATE TABLE nokey (a integer, b integer)",
+				"CREATE TABLE gen (id bigint PRIMARY KEY, n bigint GENERATED ALWAYS AS IDENTITY, "
+						+ "g bigint GENERATED ALWAYS AS (id * 2) STORED)");
+		this.zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults());
+		this.zdm.install();
+	}
+
+	// ---- setNotNull ----
+
+	@Test
+	void setNotNullRefusesWhatItCannotDo() {
+		assertRefused("""
+				id: bad-nn-column
+				operations:
+				  - setNotNull: {table: users, column: scroe}
+				""", "table public.users has no column \"scroe\". Known columns: id, email, status, score, Order Date.");
+		assertRefused("""
+				id: bad-nn-already
+				operations:
+				  - setNotNull: {table: users, column: email}
+				""", "column \"email\" of public.users is already NOT NULL: nothing to do. Remove this operation.");
+		assertRefused("""
+				id: bad-nn-fill
+				operations:
+				  - setNotNull: {table: users, column: score, fill: "nope + 1"}
+				""", "'fill' does not give a integer from the row of public.users (columns: id, email, status, score, "
+				+ "Order Date): ERROR: column \"nope\" does not exist");
+		assertRefused("""
+				id: bad-nn-fill-aggregate
+				operations:
+				  - setNotNull: {table: users, column: score, fill: "max(id)"}
+				""", "'fill' cannot be assigned to column \"score\" of public.users: ERROR: aggregate functions are not "
+				+ "allowed in UPDATE");
+		assertRefused("""
+				id: bad-nn-nokey
+				operations:
+				  - setNotNull: {table: nokey, column: a, fill: "0"}
+				""", "table public.nokey has no primary key; zdm writes 'fill' in batches over the primary key");
+		assertRefused("""
+				id: bad-nn-twice
+				operations:
+				  - setNotNull: {table: users, column: score}
+				  - setNotNull: {table: users, column: score, fill: "0"}
+				""", "column \"score\" of public.users is already changed by an earlier operation of this plan");
+	}
+
+	@Test
+	void setNotNullFillsTheNullsAndNewWritesCannotStoreNull() {
+		this.db.execute("UPDATE users SET score = NULL WHERE id % 5 = 0");
+		Plan plan = Plan.builder("users-score-nn").setNotNull("users", "score", "-id").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertThatThrownBy(() -> this.db.execute("INSERT INTO users (id, email, score) VALUES (100, 'x', NULL)"))
+			.hasMessageContaining("violates check constraint \"zdm_users_score_nn_1_nn\"");
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryStrings("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'users'::regclass "
+				+ "AND attname = 'score'")).containsExactly("true");
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'users'::regclass "
+				+ "AND contype = 'c'")).isZero();
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE score = CASE WHEN id % 5 = 0 THEN -id ELSE id END"))
+			.isEqualTo(50);
+	}
+
+	@Test
+	void rowsStillNullAreCountedWithTheirKeysBeforeValidateAndRollbackDropsTheCheck() {
+		this.db.execute("UPDATE users SET score = NULL WHERE id IN (4, 8, 15)");
+		String before = catalog();
+		Plan plan = new PlanLoader().load("""
+				id: users-score-nn
+				operations:
+				  - setNotNull: {table: users, column: score}
+				""", "p.yaml");
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		assertThatThrownBy(() -> this.zdm.advance(plan.id()))
+			.hasMessageContaining("users-score-nn operation 1 (setNotNull)")
+			.hasMessageContaining("3 rows of public.users hold NULL in column \"score\", which users-score-nn "
+					+ "operation 1 (setNotNull) makes NOT NULL, for example the rows with (id) = (4), (8), (15). Set a "
+					+ "value in those rows (or give 'fill' in a new plan), then advance again; or roll the migration back.");
+		assertThat(this.zdm.status(plan.id()).phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(catalog()).isEqualTo(before);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE score IS NULL")).isEqualTo(3);
+	}
+
+	// ---- setDefault, dropDefault ----
+
+	@Test
+	void setDefaultAndDropDefaultRefuseWhatTheyCannotDo() {
+		assertRefused("""
+				id: bad-default-column
+				operations:
+				  - setDefault: {table: users, column: scroe, default: "0"}
+				""", "table public.users has no column \"scroe\". Known columns: id, email, status, score, Order Date.");
+		assertRefused("""
+				id: bad-default-type
+				operations:
+				  - setDefault: {table: users, column: score, default: "'many'"}
+				""", "'default' cannot be the default of a integer column: ERROR: invalid input syntax for type integer: "
+				+ "\"many\". A default is a constant, or an expression of constants and functions (no column, no "
+				+ "subquery): give one that is.");
+		assertRefused("""
+				id: bad-default-column-reference
+				operations:
+				  - setDefault: {table: users, column: score, default: "id + 1"}
+				""", "'default' cannot be the default of a integer column: ERROR: cannot use column reference in DEFAULT "
+				+ "expression");
+		assertRefused("""
+				id: bad-default-identity
+				operations:
+				  - setDefault: {table: gen, column: n, default: "0"}
+				""", "column \"n\" of public.gen is an identity column, whose values PostgreSQL computes: it has no "
+				+ "default to set or drop.");
+		assertRefused("""
+				id: bad-default-generated
+				operations:
+				  - dropDefault: {table: gen, column: g}
+				""", "column \"g\" of public.gen is a generated column");
+		assertRefused("""
+				id: bad-default-none
+				operations:
+				  - dropDefault: {table: users, column: score}
+				""", "column \"score\" of public.users has no default: nothing to drop. Remove this operation.");
+	}
+
+	@Test
+	void setDefaultAppliesFromExpandAndRollbackRestoresThePreviousDefaultExactly() {
+		this.db.execute("ALTER TABLE users ALTER COLUMN status SET DEFAULT ('n' || (now() + interval '1 day')::date::text)");
+		String before = catalog();
+		Plan plan = Plan.builder("users-status-default").setDefault("users", "status", "'fresh'")
+			.setDefault("users", "score", "10")
+			.build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (100, 'new@x')");
+		assertThat(this.db.queryStrings("SELECT status || ' ' || score FROM users WHERE id = 100"))
+			.containsExactly("fresh 10");
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(catalog()).isEqualTo(before);
+		assertThat(this.db.queryStrings("SELECT status || ' ' || score FROM users WHERE id = 100"))
+			.containsExactly("fresh 10");
+	}
+
+	@Test
+	void dropDefaultKeepsTheDefaultForOldCodeUntilContract() {
+		Plan plan = Plan.builder("users-status-no-default").dropDefault("users", "status").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (100, 'new@x')");
+		assertThat(this.db.queryStrings("SELECT status FROM users WHERE id = 100")).containsExactly("new");
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.COMPLETED);
+		this.db.execute("INSERT INTO users (id, email) VALUES (101, 'newer@x')");
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE id = 101 AND status IS NULL")).isEqualTo(1);
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'users'::regclass")).isZero();
+	}
+
+	// ---- helpers ----
+
+	private void assertRefused(String yaml, String... messages) {
+		String catalog = catalog();
+		Plan plan = new PlanLoader().load(yaml, "db/zdm/" + yaml.lines().findFirst().orElseThrow().substring(4) + ".yaml");
+		assertThatThrownBy(() -> this.zdm.start(plan)).isInstanceOfSatisfying(PlanException.class, (ex) -> {
+			assertThat(ex.getMessage()).startsWith("Plan " + plan.id() + " was refused, nothing was executed:");
+			for (String message : messages) {
+				assertThat(ex.getMessage()).contains(message);
+			}
+			assertThat(ex.problems()).hasSize(messages.length);
+		});
+		assertThat(catalog()).isEqualTo(catalog);
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_migration WHERE id = ?", plan.id())).isZero();
+	}
+
+	/** Every column (with its default), index, constraint, trigger and function of the public schema. */
+	private String catalog() {
+		return this.db.queryStrings("""
+				SELECT string_agg(x, '; ' ORDER BY x) FROM (
+				  SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
+				         || ' default ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS x
+				  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+				  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+				  WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped
+				  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' ' || i.indisvalid FROM pg_index i
+				  JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
+				  UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+				  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+				  UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+				  UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace IN ('public'::regnamespace, 'zdm'::regnamespace)
+				) t""").get(0);
+	}
+
+}

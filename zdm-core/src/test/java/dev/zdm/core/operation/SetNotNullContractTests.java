@@ -1,0 +1,86 @@
+package dev.zdm.core.operation;
+
+import java.util.List;
+import java.util.Set;
+
+import dev.zdm.core.plan.Plan;
+import dev.zdm.testing.TestDatabase;
+
+/**
+ * {@code setNotNull} keeps the operation contract: a nullable integer column made NOT NULL through a check
+ * added NOT VALID, a backfill of 'fill' (which finds no NULL here: filling is tested in
+ * {@link ColumnOperationsTests}), the check validated before contract, then SET NOT NULL. The table's shape is
+ * the same for old and new code, so both write the same column.
+ */
+class SetNotNullContractTests extends AbstractOperationContractTests {
+
+	SetNotNullContractTests(TestDatabase db) {
+		super(db);
+	}
+
+	@Override
+	protected List<String> createTable(String table) {
+		return List.of("CREATE TABLE " + table + " (id bigint PRIMARY KEY, qty integer)");
+	}
+
+	@Override
+	protected String fill(String table, int rows) {
+		return "INSERT INTO " + table + " (id, qty) SELECT g, g FROM generate_series(1, " + rows + ") g";
+	}
+
+	@Override
+	protected Plan plan(String id, String table) {
+		return Plan.builder(id).setNotNull(table, "qty", "id").build();
+	}
+
+	@Override
+	protected String oldColumn() {
+		return "qty";
+	}
+
+	@Override
+	protected String finalColumn() {
+		return "qty";
+	}
+
+	@Override
+	protected String oldLiteral(long n) {
+		return String.valueOf(n);
+	}
+
+	@Override
+	protected String newLiteral(long n) {
+		return String.valueOf(n);
+	}
+
+	@Override
+	protected String finalText(long n) {
+		return String.valueOf(n);
+	}
+
+	@Override
+	protected String oldText(long n) {
+		return String.valueOf(n);
+	}
+
+	@Override
+	protected Set<String> phasesWithDdl() {
+		return Set.of("EXPANDING", "SWITCHED", "CONTRACTING");
+	}
+
+	@Override
+	protected int minimumCrashes() {
+		return 4;
+	}
+
+	@Override
+	protected boolean scans() {
+		return true;
+	}
+
+	@Override
+	protected boolean resolvesAfterCompletion() {
+		return true;
+	}
+
+}
