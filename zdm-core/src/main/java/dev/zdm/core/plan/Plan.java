@@ -134,6 +134,14 @@ public record Plan(String id, String description, List<Operation> operations, St
 					() -> new AddCheckConstraint(QualifiedName.parse(table), Identifier.of(name), check));
 		}
 
+		public Builder renameTable(String table, String to) {
+			return operation("renameTable", () -> new RenameTable(QualifiedName.parse(table), Identifier.of(to)));
+		}
+
+		public Builder dropTable(String table) {
+			return operation("dropTable", () -> new DropTable(QualifiedName.parse(table)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

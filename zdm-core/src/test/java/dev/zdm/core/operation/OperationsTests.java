@@ -9,8 +9,10 @@ import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.RenameTable;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,9 @@ class OperationsTests {
 			new CreateIndex(QualifiedName.parse("t"), Identifier.of("i"), List.of(Identifier.of("a")), null, false, null,
 					null, null),
 			new DropIndex(QualifiedName.parse("i")),
-			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"));
+			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
+			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
+			new DropTable(QualifiedName.parse("t")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
