@@ -81,7 +81,11 @@ public final class DropTableType implements OperationType<DropTable> {
 			check.fail("the name \"" + aside + "\" that zdm puts table " + table.qualifiedName() + " aside under is taken "
 					+ "in schema " + table.schema() + ": rename that object, or give the migration another id.");
 		}
-		List<String> dependents = check.catalog().outsideDependents(table);
+		// A view depends through its rule, which PostgreSQL describes as "rule _RETURN on view v".
+		List<String> dependents = check.catalog().outsideDependents(table).stream()
+			.map((dependent) -> dependent.replaceFirst("^rule _RETURN on ", ""))
+			.distinct()
+			.toList();
 		if (!dependents.isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " is used by " + String.join(", ", dependents) + ", which "
 					+ "DROP TABLE would have to drop with it (CASCADE), and zdm never drops what it did not create. Drop "
