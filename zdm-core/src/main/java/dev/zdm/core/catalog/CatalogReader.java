@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -532,6 +533,81 @@ public final class CatalogReader {
 			try (ResultSet rs = statement.executeQuery()) {
 				return rs.next() ? Optional.of(rs.getBoolean(1)) : Optional.empty();
 			}
+		}
+	}
+
+	/**
+	 * The relation called {@code name} (resolved through the {@code search_path} when not qualified), of any
+	 * kind, if there is one.
+	 */
+	public Optional<Relation> relation(QualifiedName name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.oid, n.nspname, c.relname, c.relkind::text, obj_description(c.oid, 'pg_class')
+				FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)""")) {
+			statement.setString(1, name.quoted());
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() ? Optional.of(new Relation(rs.getLong(1), rs.getString(2), rs.getString(3),
+						rs.getString(4), rs.getString(5))) : Optional.empty();
+			}
+		}
+	}
+
+	/**
+	 * Whether a data type called {@code name} lives in {@code schema} (a table's row type, an enum, a domain...):
+	 * a table cannot take the name of one.
+	 */
+	public boolean typeExists(String schema, String name) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+				WHERE n.nspname = ? AND t.typname = ?""")) {
+			statement.setString(1, schema);
+			statement.setString(2, name);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next();
+			}
+		}
+	}
+
+	/**
+	 * What stops {@code DROP TABLE} (without {@code CASCADE}) of a table: objects outside it that depend on it
+	 * or on the sequences it owns (views, other tables' foreign keys and defaults, child tables, functions
+	 * with SQL bodies, policies...), as PostgreSQL describes them, sorted.
+	 */
+	public List<String> outsideDependents(TableInfo table) throws SQLException {
+		List<String> dependents = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				WITH owned AS (
+				  SELECT ?::oid AS oid
+				  UNION SELECT d.objid FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+				  WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?
+				    AND d.deptype IN ('a', 'i'))
+				SELECT DISTINCT pg_describe_object(d.classid, d.objid, 0) FROM pg_depend d
+				WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid IN (SELECT oid FROM owned) AND d.deptype = 'n'
+				  AND NOT (d.classid = 'pg_class'::regclass AND d.objid IN (SELECT oid FROM owned))
+				  AND NOT (d.classid = 'pg_constraint'::regclass
+				           AND d.objid IN (SELECT oid FROM pg_constraint WHERE conrelid = ?))
+				  AND NOT (d.classid = 'pg_rewrite'::regclass AND d.objid IN (SELECT oid FROM pg_rewrite WHERE ev_class = ?))
+				  AND NOT (d.classid = 'pg_trigger'::regclass AND d.objid IN (SELECT oid FROM pg_trigger WHERE tgrelid = ?))
+				  AND NOT (d.classid = 'pg_policy'::regclass AND d.objid IN (SELECT oid FROM pg_policy WHERE polrelid = ?))
+				  AND NOT (d.classid = 'pg_attrdef'::regclass AND d.objid IN (SELECT oid FROM pg_attrdef WHERE adrelid = ?))
+				ORDER BY 1""")) {
+			for (int i = 1; i <= 7; i++) {
+				statement.setLong(i, table.oid());
+			}
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					dependents.add(rs.getString(1));
+				}
+			}
+		}
+		return dependents;
+	}
+
+	/** Whether the table holds at least one row (one short read, no count). */
+	public boolean hasRows(QualifiedName table) throws SQLException {
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
+			return rs.next();
 		}
 	}
 

@@ -124,6 +124,12 @@ final class PlanValidator {
 		Operation operation = plan.operations().get(index - 1);
 		Check check = new Check(plan, index, operation, problems);
 		Optional<TableInfo> found = Operations.bind(operation).table(catalog);
+		if (found.isEmpty() && !Operations.bind(operation).needsExistingTable()) {
+			// No table to hold or isolate: the type checks what it needs (a name that is free, say).
+			Operations.bind(operation).validate(new OperationCheck(plan, index, connection, catalog, null, beforeExpand,
+					this.stateSchema, unfinished.keySet(), List.of(), Set.of(), scope, problems, new ArrayList<>()));
+			return;
+		}
 		if (found.isEmpty()) {
 			String missing = Operations.bind(operation).missingTable();
 			check.fail((missing != null) ? missing : "table \"" + operation.table() + "\" does not exist"

@@ -119,7 +119,10 @@ public final class OperationCheck {
 		return this.catalog;
 	}
 
-	/** The operation's table, as the catalog has it. */
+	/**
+	 * The operation's table, as the catalog has it; {@code null} when it does not exist and the operation's type
+	 * does not need it ({@link OperationType#needsExistingTable}).
+	 */
 	public TableInfo table() {
 		return this.table;
 	}

@@ -43,6 +43,14 @@ public interface OperationType<O extends Operation> {
 	}
 
 	/**
+	 * Whether the table {@link #table} names must exist before the plan runs. An operation that creates its
+	 * table, or names none, says no: it checks what it needs in {@link #validate}.
+	 */
+	default boolean needsExistingTable() {
+		return true;
+	}
+
+	/**
 	 * Why {@link #table} found no table, with the fix, or {@code null} for the validator's own message (the
 	 * table named in the plan does not exist).
 	 */
@@ -52,7 +60,9 @@ public interface OperationType<O extends Operation> {
 
 	/**
 	 * Checks the operation against the catalog before any DDL runs, reporting every problem to
-	 * {@code check} with the fix. The table exists (checked before), and no other migration holds it.
+	 * {@code check} with the fix. The table exists (checked before), and no other migration holds it; unless
+	 * the type does not {@link #needsExistingTable need it}: then {@link OperationCheck#table} is {@code null}
+	 * when it does not exist.
 	 */
 	void validate(O operation, OperationCheck check) throws SQLException;
 

@@ -15,10 +15,12 @@ import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
+import dev.zdm.core.plan.RenameTable;
 
 /**
  * The registry of operation types: the one place that names every operation. Adding an operation adds its
@@ -44,9 +46,12 @@ public final class Operations {
 
 	private static final DropDefaultType DROP_DEFAULT = new DropDefaultType();
 
+	private static final RenameTableType RENAME_TABLE = new RenameTableType();
+
+	private static final DropTableType DROP_TABLE = new DropTableType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT,
-			SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -88,6 +93,16 @@ public final class Operations {
 		@Override
 		public Bound<?> dropDefault(DropDefault operation) {
 			return new Bound<>(DROP_DEFAULT, operation);
+		}
+
+		@Override
+		public Bound<?> renameTable(RenameTable operation) {
+			return new Bound<>(RENAME_TABLE, operation);
+		}
+
+		@Override
+		public Bound<?> dropTable(DropTable operation) {
+			return new Bound<>(DROP_TABLE, operation);
 		}
 
 	};
@@ -143,6 +158,10 @@ public final class Operations {
 
 		public String missingTable() {
 			return this.type.missingTable(this.operation);
+		}
+
+		public boolean needsExistingTable() {
+			return this.type.needsExistingTable();
 		}
 
 		public void validate(OperationCheck check) throws SQLException {

@@ -104,6 +104,7 @@ public final class VersionSchema {
 		for (VersionView view : views) {
 			byTable.computeIfAbsent(view.table(), (table) -> new ArrayList<>()).add(view);
 		}
+		byTable.values().removeIf((shown) -> shown.stream().anyMatch((view) -> !view.shown()));
 		CatalogReader catalog = new CatalogReader(connection);
 		Optional<SchemaInfo> existing = catalog.schema(this.schema.name());
 		if (existing.isPresent()) {

@@ -148,6 +148,14 @@ public record Plan(String id, String description, List<Operation> operations, St
 			return operation("dropDefault", () -> new DropDefault(QualifiedName.parse(table), Identifier.of(column)));
 		}
 
+		public Builder renameTable(String table, String to) {
+			return operation("renameTable", () -> new RenameTable(QualifiedName.parse(table), Identifier.of(to)));
+		}
+
+		public Builder dropTable(String table) {
+			return operation("dropTable", () -> new DropTable(QualifiedName.parse(table)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

@@ -52,6 +52,12 @@ import static org.awaitility.Awaitility.await;
  * (the version schema, as new code sees it), and how it reads after contract and after rollback. Values are
  * chosen so that {@code n} means the same through either shape: the expected row then depends on the last
  * {@code n} written alone. Initial rows hold {@code n = id}.
+ * <p>
+ * An operation that renames, creates or drops a table says so through hooks rather than skipping a test:
+ * the name new code uses ({@link #newShapeTable}), where the rows are once it completed ({@link #finalTable},
+ * none once a table is dropped), the relations it creates ({@link #createdRelations}), and whether old code
+ * can still write during the migration ({@link #writableDuringMigration}: not once {@code dropTable} has put
+ * the table aside, which the tests then prove instead).
  */
 @ExtendWith(PostgresExtension.class)
 public abstract class AbstractOperationContractTests {
@@ -123,6 +129,36 @@ public abstract class AbstractOperationContractTests {
 	 */
 	protected boolean resolvesAfterCompletion() {
 		return false;
+	}
+
+	/** The name new code writes the table under, through the version schema: the table's own, but for a rename. */
+	protected String newShapeTable(String table) {
+		return table;
+	}
+
+	/**
+	 * The name of the table once the migration completed, or {@code null} when the operation drops it: then
+	 * no relation of zdm's is left either, and the lock test's sessions stop once the table is out of reach.
+	 */
+	protected String finalTable(String table) {
+		return table;
+	}
+
+	/**
+	 * The relations the operation creates (a table): absent before, present once it completed, gone after a
+	 * rollback; part of the catalog the rollback test compares.
+	 */
+	protected List<String> createdRelations(String table) {
+		return List.of();
+	}
+
+	/**
+	 * Whether old code still writes the table through its name while the migration runs. Not for an operation
+	 * that puts the table out of reach in expand (dropTable): the tests then assert that such writes fail from
+	 * expand on, and that nothing was written meanwhile.
+	 */
+	protected boolean writableDuringMigration() {
+		return true;
 	}
 
 	/** Whether the operation scans the table (an index build, a validation, a backfill), for the lock test. */
@@ -236,11 +272,17 @@ public abstract class AbstractOperationContractTests {
 			}
 			assertThat(zdm.status(id).phase()).isEqualTo(phase);
 			Map<Long, Long> expected = initialValues(ROWS);
-			for (long row = 1; row <= 5; row++) {
+			if (!writableDuringMigration()) {
+				assertThatThrownBy(() -> writeOld(table, 1, 1001, new HashMap<>())).as("a write after expand")
+					.hasMessageContaining("does not exist");
+			}
+			for (long row = 1; row <= 5 && writableDuringMigration(); row++) {
 				writeOld(table, row, 1000 + row, expected);
 			}
-			insertOld(table, ROWS + 1, 1000 + ROWS + 1, expected);
-			if (phase != Phase.EXPANDING) {
+			if (writableDuringMigration()) {
+				insertOld(table, ROWS + 1, 1000 + ROWS + 1, expected);
+			}
+			if (phase != Phase.EXPANDING && writableDuringMigration()) {
 				for (long row = 6; row <= 10; row++) {
 					writeNew(id, table, row, 2000 + row, expected);
 				}
@@ -265,6 +307,14 @@ public abstract class AbstractOperationContractTests {
 		Orchestrator zdm = orchestrator(this.db.dataSource());
 		zdm.start(plan(id, table));
 		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		if (!writableDuringMigration()) {
+			// No code can write the table unseen once expand put it aside: a write fails, loudly.
+			assertThatThrownBy(() -> writeOld(table, 1, 1001, new HashMap<>())).hasMessageContaining("does not exist");
+			assertThatThrownBy(() -> insertOld(table, ROWS + 1, 1, new HashMap<>())).hasMessageContaining("does not exist");
+			assertThat(zdm.advanceTo(id, Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+			assertCompleted(table, initialValues(ROWS));
+			return;
+		}
 		Map<Long, Long> expected = new ConcurrentHashMap<>(initialValues(ROWS));
 		List<Throwable> failures = new CopyOnWriteArrayList<>();
 		AtomicBoolean oldRunning = new AtomicBoolean(true);
@@ -287,7 +337,8 @@ public abstract class AbstractOperationContractTests {
 						n++;
 						String column = newShape ? finalColumn() : oldColumn();
 						String value = newShape ? newLiteral(n) : oldLiteral(n);
-						statement.executeUpdate("UPDATE " + table + " SET " + column + " = " + value + " WHERE id = " + row);
+						String target = newShape ? newShapeTable(table) : table;
+						statement.executeUpdate("UPDATE " + target + " SET " + column + " = " + value + " WHERE id = " + row);
 						expected.put(row, n);
 						writes[session].incrementAndGet();
 					}
@@ -348,12 +399,27 @@ public abstract class AbstractOperationContractTests {
 			Thread thread = new Thread(() -> {
 				try (Connection connection = this.db.dataSource().getConnection();
 						Statement statement = connection.createStatement()) {
+					// The name old code uses until it is gone, then the table's final name (as after a deploy).
+					String name = table;
 					while (running.get()) {
 						long row = ThreadLocalRandom.current().nextLong(LOCK_ROWS) + 1;
-						String sql = (session % 2 == 0) ? "SELECT * FROM " + table + " WHERE id = " + row
-								: "UPDATE " + table + " SET note = 'n" + statements.get() + "' WHERE id = " + row;
+						String sql = (session % 2 == 0) ? "SELECT * FROM " + name + " WHERE id = " + row
+								: "UPDATE " + name + " SET note = 'n" + statements.get() + "' WHERE id = " + row;
 						long started = System.nanoTime();
-						statement.execute(sql);
+						try {
+							statement.execute(sql);
+						}
+						catch (SQLException ex) {
+							if (!"42P01".equals(ex.getSQLState()) || !name.equals(table)) {
+								throw ex;
+							}
+							if (finalTable(table) == null) {
+								// Dropped: expand put the table out of reach, and its code is gone.
+								break;
+							}
+							name = finalTable(table);
+							continue;
+						}
 						longest.accumulateAndGet(System.nanoTime() - started, Math::max);
 						statements.incrementAndGet();
 					}
@@ -431,6 +497,12 @@ public abstract class AbstractOperationContractTests {
 
 	private void setUp(String table, int rows) {
 		this.db.execute("DROP TABLE IF EXISTS " + table + " CASCADE");
+		for (String other : createdRelations(table)) {
+			this.db.execute("DROP TABLE IF EXISTS " + other + " CASCADE");
+		}
+		if (finalTable(table) != null && !finalTable(table).equals(table)) {
+			this.db.execute("DROP TABLE IF EXISTS " + finalTable(table) + " CASCADE");
+		}
 		this.db.execute(createTable(table).toArray(String[]::new));
 		this.db.execute(fill(table, rows));
 	}
@@ -459,20 +531,40 @@ public abstract class AbstractOperationContractTests {
 				id).get(0);
 	}
 
-	/** The table's shape as the catalog has it: columns, defaults, indexes, constraints, triggers. */
+	/**
+	 * The shape of the table, under its name and its final name, and of the relations the operation creates, as
+	 * the catalog has them: what each name is (or that it is free), columns, defaults, indexes, constraints,
+	 * triggers.
+	 */
 	private String fingerprint(String table) {
+		Set<String> names = new LinkedHashSet<>();
+		names.add(table);
+		if (finalTable(table) != null) {
+			names.add(finalTable(table));
+		}
+		names.addAll(createdRelations(table));
+		List<String> shapes = new ArrayList<>();
+		for (String name : names) {
+			shapes.add(name + ": " + this.db.queryStrings("SELECT coalesce((SELECT relkind::text FROM pg_class WHERE oid = "
+					+ "to_regclass(?)), 'free')", name).get(0));
+			shapes.add(shape(name));
+		}
+		return String.join("\n", shapes);
+	}
+
+	private String shape(String table) {
 		return String.join("\n", this.db.queryStrings("""
 				SELECT x FROM (
 				  SELECT 'column ' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' not null ' || a.attnotnull
 				         || ' default ' || coalesce(pg_get_expr(d.adbin, d.adrelid), '-') AS x
 				  FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-				  WHERE a.attrelid = ?::regclass AND a.attnum > 0 AND NOT a.attisdropped
+				  WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped
 				  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' valid ' || i.indisvalid FROM pg_index i
-				  WHERE i.indrelid = ?::regclass
+				  WHERE i.indrelid = to_regclass(?)
 				  UNION ALL SELECT 'constraint ' || c.conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
-				  WHERE c.conrelid = ?::regclass
+				  WHERE c.conrelid = to_regclass(?)
 				  UNION ALL SELECT 'trigger ' || t.tgname || ' ' || t.tgenabled::text FROM pg_trigger t
-				  WHERE t.tgrelid = ?::regclass AND NOT t.tgisinternal
+				  WHERE t.tgrelid = to_regclass(?) AND NOT t.tgisinternal
 				) s ORDER BY x""", table, table, table, table));
 	}
 
@@ -496,18 +588,35 @@ public abstract class AbstractOperationContractTests {
 
 	private void writeNew(String id, String table, long row, long n, Map<Long, Long> expected) {
 		this.db.execute("SET search_path = " + Identifier.quote(VersionSchema.name(id)) + ", public",
-				"UPDATE " + table + " SET " + finalColumn() + " = " + newLiteral(n) + " WHERE id = " + row);
+				"UPDATE " + newShapeTable(table) + " SET " + finalColumn() + " = " + newLiteral(n) + " WHERE id = " + row);
 		expected.put(row, n);
 	}
 
 	private void insertNew(String id, String table, long row, long n, Map<Long, Long> expected) {
 		this.db.execute("SET search_path = " + Identifier.quote(VersionSchema.name(id)) + ", public",
-				"INSERT INTO " + table + " (id, " + finalColumn() + ") VALUES (" + row + ", " + newLiteral(n) + ")");
+				"INSERT INTO " + newShapeTable(table) + " (id, " + finalColumn() + ") VALUES (" + row + ", " + newLiteral(n) + ")");
 		expected.put(row, n);
 	}
 
 	/** Completed: the old column gone, no zdm object left, every row as last written. */
-	private void assertCompleted(String table, Map<Long, Long> expected) {
+	private void assertCompleted(String originalTable, Map<Long, Long> expected) {
+		for (String created : createdRelations(originalTable)) {
+			assertThat(this.db.queryStrings("SELECT to_regclass(?)::text", created)).as("created %s", created)
+				.containsExactly(created);
+		}
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE 'zdm\\_contract%'"))
+			.as("zdm's relations").isZero();
+		String table = finalTable(originalTable);
+		if (table == null) {
+			assertThat(this.db.queryStrings("SELECT coalesce(to_regclass(?)::text, 'gone')", originalTable))
+				.containsExactly("gone");
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'zdm\\_contract%'")).isZero();
+			return;
+		}
+		if (!table.equals(originalTable)) {
+			assertThat(this.db.queryStrings("SELECT coalesce(to_regclass(?)::text, 'gone')", originalTable))
+				.as("the old name after contract").containsExactly("gone");
+		}
 		List<String> columns = this.db.queryStrings("SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass "
 				+ "AND attnum > 0 AND NOT attisdropped", table);
 		assertThat(columns).contains(finalColumn());

@@ -10,10 +10,12 @@ import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.SetDefault;
+import dev.zdm.core.plan.RenameTable;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -37,7 +39,9 @@ class OperationsTests {
 			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
 			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
 			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
-			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")));
+			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
+			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
+			new DropTable(QualifiedName.parse("t")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {

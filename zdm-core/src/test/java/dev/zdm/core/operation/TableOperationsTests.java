@@ -1,0 +1,242 @@
+package dev.zdm.core.operation;
+
+import java.util.List;
+
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.PlanException;
+import dev.zdm.core.plan.PlanLoader;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@code renameTable}, {@code dropTable} and {@code createTable}: bad input is refused before any DDL with
+ * the plan, the operation and the fix, leaving the catalog as it was; what old code does through a renamed
+ * table's old name keeps working; zdm drops only the table it put aside, and never a created table that
+ * holds rows.
+ */
+@ExtendWith(PostgresExtension.class)
+class TableOperationsTests {
+
+	private static final String READER = "zdm_tables_reader";
+
+	private final TestDatabase db;
+
+	private Orchestrator zdm;
+
+	TableOperationsTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP SCHEMA IF EXISTS zdm_rename_customers CASCADE",
+				"DROP SCHEMA public CASCADE", "CREATE SCHEMA public", "GRANT USAGE ON SCHEMA public TO PUBLIC",
+				"DROP ROLE IF EXISTS " + READER,
+				"CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL DEFAULT 'anon', "
+						+ "score integer CHECK (score >= 0))",
+				"CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id), total integer)",
+				"CREATE VIEW customer_names AS SELECT id, name FROM customers",
+				"CREATE TABLE legacy (id bigint PRIMARY KEY, note text)", "CREATE TYPE mood AS ENUM ('ok')",
+				"INSERT INTO customers (name, score) SELECT 'c' || g, g FROM generate_series(1, 20) g",
+				"INSERT INTO orders SELECT g, g, g * 10 FROM generate_series(1, 10) g",
+				"INSERT INTO legacy SELECT g, 'n' || g FROM generate_series(1, 30) g",
+				"CREATE ROLE " + READER, "GRANT SELECT ON customers TO " + READER);
+		this.zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults());
+		this.zdm.install();
+	}
+
+	@AfterEach
+	void dropRole() {
+		this.db.execute("DROP OWNED BY " + READER + " CASCADE", "DROP ROLE " + READER);
+	}
+
+	// ---- renameTable ----
+
+	@Test
+	void renameTableRefusesATakenNameAMissingTableAndOtherChangesOfTheTable() {
+		assertRefused("""
+				id: bad-rename-table
+				operations:
+				  - renameTable: {table: customers, to: orders}
+				""", "operation 1 (renameTable): the name \"orders\" is taken in schema public by a table: choose another "
+				+ "'to', or rename that first.");
+		assertRefused("""
+				id: bad-rename-view
+				operations:
+				  - renameTable: {table: customers, to: customer_names}
+				""", "the name \"customer_names\" is taken in schema public by a view");
+		assertRefused("""
+				id: bad-rename-type
+				operations:
+				  - renameTable: {table: customers, to: mood}
+				""", "the name \"mood\" is taken in schema public by a data type");
+		assertRefused("""
+				id: bad-rename-missing
+				operations:
+				  - renameTable: {table: custmers, to: clients}
+				""", "operation 1 (renameTable): table \"custmers\" does not exist. Known tables: customers, legacy, orders. "
+				+ "Fix the table name");
+		assertRefused("""
+				id: bad-rename-both
+				operations:
+				  - renameTable: {table: customers, to: clients}
+				  - addCheckConstraint: {table: customers, name: customers_name_check, check: "name <> ''"}
+				""", "operation 1 (renameTable): operation 2 of this plan changes customers too: while a migration renames a "
+				+ "table, its old name is a view. Rename the table in a migration of its own, and change it in another.");
+	}
+
+	@Test
+	void oldCodeKeepsWritingThroughTheOldNameAndRollbackPutsTheTableBack() {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(relkind("customers")).isEqualTo("v");
+		assertThat(relkind("clients")).isEqualTo("r");
+		// Old code, through the view: defaults (the serial key, name), RETURNING, ON CONFLICT, UPDATE, DELETE.
+		assertThat(this.db.queryStrings("INSERT INTO customers (score) VALUES (7) RETURNING id || ' ' || name"))
+			.containsExactly("21 anon");
+		this.db.execute("INSERT INTO customers (id, name) VALUES (21, 'upsert') ON CONFLICT (id) DO UPDATE SET name = "
+				+ "excluded.name", "UPDATE customers SET score = 100 WHERE id = 1", "DELETE FROM customers WHERE id = 20");
+		// New code, through the new name, at the same time: the same rows.
+		this.db.execute("INSERT INTO clients (name, score) VALUES ('new', 1)", "UPDATE clients SET name = 'n2' WHERE id = 2");
+		assertThat(this.db.queryStrings("SELECT id || ' ' || name || ' ' || coalesce(score, -1) FROM customers "
+				+ "WHERE id IN (1, 2, 21, 22) ORDER BY id"))
+			.containsExactly("1 c1 100", "2 n2 2", "21 upsert 7", "22 new 1");
+		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(21);
+		// The table's constraints, its foreign keys and the views on it follow it.
+		assertThatThrownBy(() -> this.db.execute("UPDATE customers SET score = -1 WHERE id = 3"))
+			.hasMessageContaining("violates check constraint");
+		assertThatThrownBy(() -> this.db.execute("INSERT INTO orders VALUES (99, 12345, 0)"))
+			.hasMessageContaining("violates foreign key constraint");
+		assertThatThrownBy(() -> this.db.execute("DELETE FROM customers WHERE id = 1"))
+			.hasMessageContaining("violates foreign key constraint");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customer_names")).isEqualTo(21);
+		// The view carries the table's privileges, and no more.
+		// (One statement per call keeps SET ROLE on the connection that reads: it fails unless the reader sees 21 rows.)
+		this.db.execute("SET ROLE " + READER + "; DO $$ BEGIN IF (SELECT count(*) FROM customers) <> 21 THEN "
+				+ "RAISE EXCEPTION 'the reader does not see every row'; END IF; END $$; RESET ROLE");
+		assertThatThrownBy(() -> this.db.execute("SET ROLE " + READER + "; INSERT INTO customers (score) VALUES (1)"))
+			.hasMessageContaining("permission denied for view customers");
+
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(relkind("customers")).isEqualTo("r");
+		assertThat(relkind("clients")).isNull();
+		assertThat(this.db.queryStrings("SELECT pg_get_serial_sequence('customers', 'id')"))
+			.containsExactly("public.customers_id_seq");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customers")).isEqualTo(21);
+		assertThat(this.db.queryStrings("SELECT name FROM customers WHERE id = 22")).containsExactly("new");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customer_names")).isEqualTo(21);
+	}
+
+	@Test
+	void contractDropsTheViewAndLeavesTheTableUnderItsNewNameWithItsDependents() {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(relkind("customers")).isNull();
+		assertThat(relkind("clients")).isEqualTo("r");
+		assertThat(this.db.queryStrings("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = "
+				+ "'orders_customer_id_fkey'")).containsExactly("FOREIGN KEY (customer_id) REFERENCES clients(id)");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customer_names")).isEqualTo(20);
+		assertThat(this.db.queryStrings("INSERT INTO clients (score) VALUES (1) RETURNING id::text")).containsExactly("21");
+	}
+
+	// ---- dropTable ----
+
+	@Test
+	void dropTableRefusesATableOthersDependOnNamingThemAndAMissingTable() {
+		assertRefused("""
+				id: bad-drop-table
+				operations:
+				  - dropTable: {table: customers}
+				""", "operation 1 (dropTable): table public.customers is used by constraint orders_customer_id_fkey on table "
+				+ "orders, view customer_names, which DROP TABLE would have to drop with it (CASCADE), and "
+				+ "zdm never drops what it did not create. Drop or change them first (ALTER TABLE ... DROP CONSTRAINT for a "
+				+ "foreign key, DROP VIEW for a view");
+		assertRefused("""
+				id: bad-drop-missing
+				operations:
+				  - dropTable: {table: legacyy}
+				""", "operation 1 (dropTable): table \"legacyy\" does not exist. Fix the table name");
+		this.db.execute("CREATE TABLE zdm_drop_legacy_1 (x integer)");
+		assertRefused("""
+				id: drop-legacy
+				operations:
+				  - dropTable: {table: legacy}
+				""", "the name \"zdm_drop_legacy_1\" that zdm puts table public.legacy aside under is taken in schema public");
+	}
+
+	@Test
+	void dropTablePutsTheTableOutOfReachAndDropsOnlyTheTableItPutAside() {
+		Plan plan = Plan.builder("drop-legacy").dropTable("legacy").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		assertThatThrownBy(() -> this.db.execute("INSERT INTO legacy VALUES (99, 'x')"))
+			.hasMessageContaining("relation \"legacy\" does not exist");
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm_drop_legacy_1")).isEqualTo(30);
+		// Someone swaps another table in under the aside name: contract must not drop it.
+		this.db.execute("ALTER TABLE zdm_drop_legacy_1 RENAME TO legacy_kept", "CREATE TABLE zdm_drop_legacy_1 (x integer)");
+		assertThatThrownBy(() -> this.zdm.advance(plan.id()))
+			.hasMessageContaining("Contract of drop-legacy operation 1 (dropTable) would fail, so it was not started: Table "
+					+ "public.legacy, which zdm put aside as public.zdm_drop_legacy_1 (oid ")
+			.hasMessageContaining("is no longer under that name, so zdm cannot drop it: zdm drops only the table it put "
+					+ "aside. Put that table back under public.zdm_drop_legacy_1 and advance again");
+		assertThat(this.zdm.status(plan.id()).phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(relkind("zdm_drop_legacy_1")).isEqualTo("r");
+		assertThat(this.db.queryLong("SELECT count(*) FROM legacy_kept")).isEqualTo(30);
+		this.db.execute("DROP TABLE zdm_drop_legacy_1", "ALTER TABLE legacy_kept RENAME TO zdm_drop_legacy_1");
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(relkind("zdm_drop_legacy_1")).isNull();
+		assertThat(relkind("legacy")).isNull();
+	}
+
+	// ---- helpers ----
+
+	private String relkind(String name) {
+		List<String> found = this.db.queryStrings("SELECT relkind::text FROM pg_class WHERE oid = to_regclass(?)", name);
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	private void assertRefused(String yaml, String... messages) {
+		String catalog = catalog();
+		Plan plan = new PlanLoader().load(yaml, "db/zdm/" + yaml.lines().findFirst().orElseThrow().substring(4) + ".yaml");
+		assertThatThrownBy(() -> this.zdm.start(plan)).isInstanceOfSatisfying(PlanException.class, (ex) -> {
+			assertThat(ex.getMessage()).startsWith("Plan " + plan.id() + " was refused, nothing was executed:");
+			for (String message : messages) {
+				assertThat(ex.getMessage()).contains(message);
+			}
+			assertThat(ex.problems()).hasSize(messages.length);
+		});
+		assertThat(catalog()).isEqualTo(catalog);
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_migration WHERE id = ?", plan.id())).isZero();
+	}
+
+	/** Every relation (with its kind), column, index, constraint, trigger and function of the public schema. */
+	private String catalog() {
+		return this.db.queryStrings("""
+				SELECT string_agg(x, '; ' ORDER BY x) FROM (
+				  SELECT 'relation ' || relname || ' ' || relkind::text AS x FROM pg_class WHERE relnamespace = 'public'::regnamespace
+				  UNION ALL SELECT c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull
+				  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+				  WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped
+				  UNION ALL SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' ' || i.indisvalid FROM pg_index i
+				  JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'public'::regnamespace
+				  UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+				  FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+				  UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+				  UNION ALL SELECT 'function ' || proname FROM pg_proc WHERE pronamespace IN ('public'::regnamespace, 'zdm'::regnamespace)
+				  UNION ALL SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname LIKE 'zdm%'
+				) t""").get(0);
+	}
+
+}
