@@ -119,7 +119,10 @@ public final class OperationCheck {
 		return this.catalog;
 	}
 
-	/** The operation's table, as the catalog has it. */
+	/**
+	 * The operation's table, as the catalog has it; {@code null} when it does not exist and the operation's
+	 * type does not need it to ({@link OperationType#needsExistingTable}).
+	 */
 	public TableInfo table() {
 		return this.table;
 	}
@@ -137,6 +140,11 @@ public final class OperationCheck {
 	/** Reports a problem that refuses the plan. */
 	public void fail(String message) {
 		this.problems.add(new PlanProblem(this.plan.source(), 0, 0, this.index, this.kind, message));
+	}
+
+	/** Reports a problem that refuses the plan, at a line of the plan file ({@code 0} when unknown). */
+	public void fail(int line, String message) {
+		this.problems.add(new PlanProblem(this.plan.source(), line, 0, this.index, this.kind, message));
 	}
 
 	/** Reports what the plan's author should know, without refusing the plan. */

@@ -43,6 +43,14 @@ public interface OperationType<O extends Operation> {
 	}
 
 	/**
+	 * Whether the table {@link #table} names must exist before the plan runs. An operation that creates its
+	 * table, or names none, says no: it checks what it needs in {@link #validate}.
+	 */
+	default boolean needsExistingTable() {
+		return true;
+	}
+
+	/**
 	 * Why {@link #table} found no table, with the fix, or {@code null} for the validator's own message (the
 	 * table named in the plan does not exist).
 	 */

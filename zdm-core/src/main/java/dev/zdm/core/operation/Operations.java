@@ -16,6 +16,7 @@ import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.Sql;
 
 /**
  * The registry of operation types: the one place that names every operation. Adding an operation adds its
@@ -35,8 +36,10 @@ public final class Operations {
 
 	private static final AddCheckConstraintType ADD_CHECK_CONSTRAINT = new AddCheckConstraintType();
 
+	private static final SqlType SQL = new SqlType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SQL);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -63,6 +66,11 @@ public final class Operations {
 		@Override
 		public Bound<?> addCheckConstraint(AddCheckConstraint operation) {
 			return new Bound<>(ADD_CHECK_CONSTRAINT, operation);
+		}
+
+		@Override
+		public Bound<?> sql(Sql operation) {
+			return new Bound<>(SQL, operation);
 		}
 
 	};
