@@ -11,6 +11,7 @@ import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.Sql;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,8 @@ class OperationsTests {
 			new CreateIndex(QualifiedName.parse("t"), Identifier.of("i"), List.of(Identifier.of("a")), null, false, null,
 					null, null),
 			new DropIndex(QualifiedName.parse("i")),
-			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"));
+			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
