@@ -205,8 +205,9 @@ public final class SqlType implements OperationType<Sql> {
 	private static int append(StringBuilder script, int line, Map<Integer, Located> starts, Located statement) {
 		String text = statement.statement().text();
 		starts.put(line, statement);
-		script.append(text).append(";\n");
-		return line + (int) text.lines().count();
+		// On a line of its own: a statement may end in a line comment.
+		script.append(text).append("\n;\n");
+		return line + (int) text.lines().count() + 1;
 	}
 
 	private static Map<String, String> ruleTitles() {

@@ -130,6 +130,12 @@ class SqlOperationTests {
 				      phase: expand
 				      statements:
 				        - CREATE INDEX users_status_plain_idx ON users (status)
+				        - |
+				          CREATE FUNCTION users_score(n integer) RETURNS integer LANGUAGE plpgsql AS $$
+				          BEGIN
+				            RETURN n + 1; -- a ';' in a body is not the end of the statement
+				          END $$ -- nor in a comment;
+				        - ALTER TABLE users ALTER COLUMN status SET DEFAULT 'a'
 				      allowUnsafe:
 				        - {rule: ZDM001, reason: users holds 50 rows in every environment}
 				        - {rule: zdm019, reason: nothing is dropped}
@@ -140,6 +146,9 @@ class SqlOperationTests {
 		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(this.db.queryStrings("SELECT indexdef FROM pg_indexes WHERE indexname = 'users_status_plain_idx'"))
 			.containsExactly("CREATE INDEX users_status_plain_idx ON public.users USING btree (status)");
+		assertThat(this.db.queryLong("SELECT users_score(41)")).isEqualTo(42);
+		assertThat(this.db.queryStrings("SELECT column_default FROM information_schema.columns WHERE table_name = 'users' "
+				+ "AND column_name = 'status'")).containsExactly("'a'::text");
 	}
 
 	@Test
@@ -201,6 +210,12 @@ class SqlOperationTests {
 				      phase: contract
 				      statements:
 				        - CREATE INDEX users_status_plain_idx ON users (status)
+				        - |
+				          CREATE FUNCTION users_score(n integer) RETURNS integer LANGUAGE plpgsql AS $$
+				          BEGIN
+				            RETURN n + 1; -- a ';' in a body is not the end of the statement
+				          END $$ -- nor in a comment;
+				        - ALTER TABLE users ALTER COLUMN status SET DEFAULT 'a'
 				      allowUnsafe: [{rule: ZDM018, reason: not this one}]
 				""", "statement 1 (line 6) is unsafe: ZDM001 (CREATE INDEX without CONCURRENTLY)", "createIndex");
 		assertRefused("""
