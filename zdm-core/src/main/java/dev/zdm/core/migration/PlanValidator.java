@@ -124,19 +124,14 @@ final class PlanValidator {
 		Operation operation = plan.operations().get(index - 1);
 		Check check = new Check(plan, index, operation, problems);
 		Optional<TableInfo> found = Operations.bind(operation).table(catalog);
-		if (found.isEmpty() && !Operations.bind(operation).needsExistingTable()) {
-			// No table to hold or isolate: the type checks what it needs (a name that is free, say).
-			Operations.bind(operation).validate(new OperationCheck(plan, index, connection, catalog, null, beforeExpand,
-					this.stateSchema, unfinished.keySet(), List.of(), Set.of(), scope, problems, new ArrayList<>()));
-			return;
-		}
-		if (found.isEmpty()) {
+		if (found.isEmpty() && Operations.bind(operation).type().needsExistingTable()) {
 			String missing = Operations.bind(operation).missingTable();
 			check.fail((missing != null) ? missing : "table \"" + operation.table() + "\" does not exist"
 					+ knownTables(catalog) + ". Fix the table name (schema-qualify it if it is not on the search_path).");
 			return;
 		}
-		TableInfo table = found.get();
+		// Without a table (the operation creates it, or names none), its type checks what it needs.
+		TableInfo table = found.orElse(null);
 		// The names zdm derives for every operation; each type checks those of its own objects.
 		for (String name : List.of(ObjectNames.base(plan.id(), index), VersionSchema.name(plan.id()))) {
 			if (Identifier.problem(name) != null) {
@@ -145,8 +140,8 @@ final class PlanValidator {
 				return;
 			}
 		}
-		List<TriggerInfo> triggers = catalog.triggers(table);
-		Set<Long> zdmViews = checkNotHeld(catalog, table, triggers, unfinished, check);
+		List<TriggerInfo> triggers = (table != null) ? catalog.triggers(table) : List.of();
+		Set<Long> zdmViews = (table != null) ? checkNotHeld(catalog, table, triggers, unfinished, check) : Set.of();
 		Operations.bind(operation).validate(new OperationCheck(plan, index, connection, catalog, table, beforeExpand,
 				this.stateSchema, unfinished.keySet(), triggers, zdmViews, scope, problems, new ArrayList<>()));
 	}
@@ -294,10 +289,10 @@ final class PlanValidator {
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				Operation operation = plan.operations().get(i - 1);
 				Optional<TableInfo> table = Operations.bind(operation).table(catalog);
-				if (table.isPresent()) {
-					Operations.bind(operation).review(new OperationCheck(plan, i, connection, catalog, table.get(), false,
-							this.stateSchema, Set.of(), catalog.triggers(table.get()), Set.of(),
-							new OperationCheck.PlanScope(), new ArrayList<>(), warnings));
+				if (table.isPresent() || !Operations.bind(operation).type().needsExistingTable()) {
+					Operations.bind(operation).review(new OperationCheck(plan, i, connection, catalog, table.orElse(null),
+							false, this.stateSchema, Set.of(), table.isPresent() ? catalog.triggers(table.get()) : List.of(),
+							Set.of(), new OperationCheck.PlanScope(), new ArrayList<>(), warnings));
 				}
 			}
 		}

@@ -142,6 +142,11 @@ public final class OperationCheck {
 		this.problems.add(new PlanProblem(this.plan.source(), 0, 0, this.index, this.kind, message));
 	}
 
+	/** Reports a problem that refuses the plan, at a line of the plan file ({@code 0} when unknown). */
+	public void fail(int line, String message) {
+		this.problems.add(new PlanProblem(this.plan.source(), line, 0, this.index, this.kind, message));
+	}
+
 	/** Reports what the plan's author should know, without refusing the plan. */
 	public void warn(String message) {
 		this.warnings.add(new PlanProblem(this.plan.source(), 0, 0, this.index, this.kind, message));

@@ -18,9 +18,10 @@ import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
+import dev.zdm.core.plan.RenameTable;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
-import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.Sql;
 
 /**
  * The registry of operation types: the one place that names every operation. Adding an operation adds its
@@ -50,8 +51,10 @@ public final class Operations {
 
 	private static final DropTableType DROP_TABLE = new DropTableType();
 
+	private static final SqlType SQL = new SqlType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -103,6 +106,11 @@ public final class Operations {
 		@Override
 		public Bound<?> dropTable(DropTable operation) {
 			return new Bound<>(DROP_TABLE, operation);
+		}
+
+		@Override
+		public Bound<?> sql(Sql operation) {
+			return new Bound<>(SQL, operation);
 		}
 
 	};

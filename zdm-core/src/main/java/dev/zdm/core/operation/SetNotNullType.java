@@ -154,9 +154,8 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 		if (operation.fill() != null) {
 			String fill = "CAST((" + operation.fill() + ") AS " + column.type() + ")";
 			// Rows for which 'fill' gives NULL are left to the validation's report, which names them.
-			backfill = Optional.of(new Backfill.SqlAssignment(new BackfillTarget(qualified, table.primaryKey(),
-					name.quoted() + " = " + fill, name.quoted() + " IS NULL AND " + fill + " IS NOT NULL",
-					Identifier.of(base), null)));
+			backfill = Optional.of(new Backfill.SqlAssignment(new BackfillTarget(qualified, table.primaryKey(), name,
+					fill, name.quoted() + " IS NULL AND " + fill + " IS NOT NULL", null, null)));
 		}
 		List<DdlStep> beforeContract = (done || validated.orElse(false)) ? List.of()
 				: List.of(new DdlStep.Validating("count rows of " + qualified + " with " + name + " NULL for " + on,

@@ -102,6 +102,9 @@ public final class VersionSchema {
 	public void create(Connection connection, List<VersionView> views) throws SQLException {
 		Map<QualifiedName, List<VersionView>> byTable = new LinkedHashMap<>();
 		for (VersionView view : views) {
+			if (view.table() == null) {
+				continue;
+			}
 			byTable.computeIfAbsent(view.table(), (table) -> new ArrayList<>()).add(view);
 		}
 		byTable.values().removeIf((shown) -> shown.stream().anyMatch((view) -> !view.shown()));

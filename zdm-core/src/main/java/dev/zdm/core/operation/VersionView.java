@@ -1,7 +1,6 @@
 package dev.zdm.core.operation;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 import dev.zdm.core.sql.QualifiedName;
@@ -12,15 +11,20 @@ import dev.zdm.core.sql.QualifiedName;
  * renames show as they are. An operation after which new code must not reach the table at all
  * ({@code dropTable}) shows {@link #none} of it: the version schema then has no view of that table.
  *
- * @param table the table
+ * @param table the table, or {@code null} for {@link #NONE}
  * @param hidden the columns the view leaves out (catalog names)
  * @param renamed the columns the view shows under another name (catalog name to shown name)
  * @param shown whether the version schema shows the table at all
  */
 public record VersionView(QualifiedName table, Set<String> hidden, Map<String, String> renamed, boolean shown) {
 
+	/**
+	 * Shows no table: the operation names none, or must not pin the columns of its table in a view (raw
+	 * statements that may drop them). Code on the version schema's search path reaches the table itself.
+	 */
+	public static final VersionView NONE = new VersionView(null, Set.of(), Map.of());
+
 	public VersionView {
-		Objects.requireNonNull(table, "table");
 		hidden = Set.copyOf(hidden);
 		renamed = Map.copyOf(renamed);
 	}

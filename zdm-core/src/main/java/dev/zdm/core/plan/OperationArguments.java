@@ -1,6 +1,7 @@
 package dev.zdm.core.plan;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +33,8 @@ public final class OperationArguments {
 	private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
 
 	private final BiConsumer<Node, String> problems;
+
+	private final Map<Item, Node> itemNodes = new IdentityHashMap<>();
 
 	private int problemCount;
 
@@ -181,6 +184,89 @@ public final class OperationArguments {
 			return null;
 		}
 		return new OperationArguments(nested, keys, this::problem);
+	}
+
+	/**
+	 * A single value of a list, with where it is in the plan file.
+	 *
+	 * @param value the value
+	 * @param line 1-based line of the value
+	 * @param column 1-based column of the value
+	 */
+	public record Item(String value, int line, int column) {
+	}
+
+	/**
+	 * A non-empty list of single values ({@code [a, b]} or one item per line), each with its line, or
+	 * {@code null} (reported when {@code required}).
+	 */
+	public List<Item> items(String key, boolean required) {
+		NodeTuple tuple = this.entries.get(key);
+		if (tuple == null) {
+			if (required) {
+				problem(this.mapping, "'" + key + "' is required");
+			}
+			return null;
+		}
+		if (!(tuple.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+			problem(tuple.getValueNode(), "'" + key + "' must be a non-empty list");
+			return null;
+		}
+		List<Item> items = new ArrayList<>();
+		boolean valid = true;
+		for (Node item : sequence.getValue()) {
+			if (item instanceof ScalarNode scalar) {
+				Item value = new Item(scalar.getValue(), scalar.getStartMark().getLine() + 1,
+						scalar.getStartMark().getColumn() + 1);
+				this.itemNodes.put(value, scalar);
+				items.add(value);
+			}
+			else {
+				problem(item, "'" + key + "': a list item must be a single value");
+				valid = false;
+			}
+		}
+		return valid ? List.copyOf(items) : null;
+	}
+
+	/**
+	 * The mappings of the list under {@code key}, each with keys {@code keys}, or {@code null} (reported
+	 * when {@code required}); an empty list gives none.
+	 */
+	public List<OperationArguments> mappings(String key, Set<String> keys, boolean required) {
+		NodeTuple tuple = this.entries.get(key);
+		if (tuple == null) {
+			if (required) {
+				problem(this.mapping, "'" + key + "' is required");
+			}
+			return null;
+		}
+		if (!(tuple.getValueNode() instanceof SequenceNode sequence)) {
+			problem(tuple.getValueNode(), "'" + key + "' must be a list of mappings with keys "
+					+ String.join(", ", new TreeSet<>(keys)));
+			return null;
+		}
+		List<OperationArguments> mappings = new ArrayList<>();
+		for (Node item : sequence.getValue()) {
+			if (item instanceof MappingNode nested) {
+				mappings.add(new OperationArguments(nested, keys, this::problem));
+			}
+			else {
+				problem(item, "'" + key + "': each item must be a mapping with keys " + String.join(", ", new TreeSet<>(keys)));
+			}
+		}
+		return mappings;
+	}
+
+	/** Reports a problem with the value of {@code key} at its line (or with the arguments, if absent). */
+	public void reject(String key, String message) {
+		NodeTuple tuple = this.entries.get(key);
+		problem((tuple != null) ? tuple.getValueNode() : this.mapping, message);
+	}
+
+	/** Reports a problem at the line of {@code item}, one of this arguments' {@link #items}. */
+	public void reject(Item item, String message) {
+		problem(this.itemNodes.getOrDefault(item, this.mapping), message);
 	}
 
 	/**

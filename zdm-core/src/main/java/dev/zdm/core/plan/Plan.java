@@ -156,6 +156,18 @@ public record Plan(String id, String description, List<Operation> operations, St
 			return operation("dropTable", () -> new DropTable(QualifiedName.parse(table)));
 		}
 
+		/**
+		 * {@code sql} in {@code phase} ({@code expand} or {@code contract}), with the rules it allows
+		 * (rule id to reason); {@code table} through {@link #operation(Operation)}.
+		 */
+		public Builder sql(String phase, List<String> statements, List<String> rollback,
+				java.util.Map<String, String> allowUnsafe) {
+			return operation("sql", () -> new Sql(Sql.Phase.valueOf(phase.toUpperCase(java.util.Locale.ROOT)),
+					statements.stream().map(Sql.Statement::of).toList(), rollback.stream().map(Sql.Statement::of).toList(),
+					allowUnsafe.entrySet().stream().map((allow) -> new Sql.AllowUnsafe(allow.getKey(), allow.getValue()))
+						.toList(), null));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

@@ -13,9 +13,10 @@ import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
-import dev.zdm.core.plan.SetNotNull;
-import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.SetDefault;
+import dev.zdm.core.plan.SetNotNull;
+import dev.zdm.core.plan.Sql;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,8 @@ class OperationsTests {
 			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
-			new DropTable(QualifiedName.parse("t")));
+			new DropTable(QualifiedName.parse("t")),
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
