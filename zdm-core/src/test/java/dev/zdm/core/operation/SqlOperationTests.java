@@ -223,6 +223,12 @@ class SqlOperationTests {
 				operations:
 				  - sql: {phase: expand, table: userz, statements: [ALTER TABLE userz ADD COLUMN x text]}
 				""", "table \"userz\" does not exist. 'table' names an existing table");
+		this.db.execute("CREATE TABLE audit_log (id bigint PRIMARY KEY)");
+		assertRefused("""
+				id: sql-other-table
+				operations:
+				  - sql: {phase: expand, table: users, statements: [ALTER TABLE audit_log ADD COLUMN x text]}
+				""", "'table' names public.users, which no statement mentions");
 	}
 
 	@Test
