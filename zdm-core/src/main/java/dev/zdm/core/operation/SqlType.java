@@ -23,6 +23,7 @@ import dev.zdm.lint.LintOptions;
 import dev.zdm.lint.LintRun;
 import dev.zdm.lint.Linter;
 import dev.zdm.lint.Rule;
+import dev.zdm.lint.SqlReferences;
 import dev.zdm.lint.SuppressedFinding;
 
 /**
@@ -138,6 +139,11 @@ public final class SqlType implements OperationType<Sql> {
 			check.fail("table \"" + operation.table() + "\" does not exist. 'table' names an existing table the "
 					+ "statements change (so that zdm refuses the plan while another migration changes it): fix the name, "
 					+ "or leave 'table' out when the statements create the table.");
+		}
+		else if (operation.table() != null && operation.statements().stream()
+			.noneMatch((statement) -> SqlReferences.mentions(statement.text(), check.table().name()))) {
+			check.fail("'table' names " + check.table().qualifiedName() + ", which no statement mentions: zdm would "
+					+ "guard a table the statements do not change. Name the table they change, or leave 'table' out.");
 		}
 		Lint lint = lint(operation, check);
 		Map<String, String> titles = ruleTitles();

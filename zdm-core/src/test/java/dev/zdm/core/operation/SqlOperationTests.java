@@ -223,10 +223,17 @@ class SqlOperationTests {
 				operations:
 				  - sql: {phase: expand, table: userz, statements: [ALTER TABLE userz ADD COLUMN x text]}
 				""", "table \"userz\" does not exist. 'table' names an existing table");
+		this.db.execute("CREATE TABLE audit_log (id bigint PRIMARY KEY)");
+		assertRefused("""
+				id: sql-other-table
+				operations:
+				  - sql: {phase: expand, table: users, statements: [ALTER TABLE audit_log ADD COLUMN x text]}
+				""", "'table' names public.users, which no statement mentions");
 	}
 
 	@Test
 	void allowUnsafeWithoutAReasonOrForAnUnknownRuleIsAPlanProblemAtItsLine() {
+		String catalog = catalog();
 		assertThatThrownBy(() -> new PlanLoader().load("""
 				id: sql-bad-allow
 				operations:
@@ -271,7 +278,17 @@ class SqlOperationTests {
 							+ "long: leave it out"));
 		assertThatThrownBy(() -> Plan.builder("sql-java")
 			.sql("expand", List.of("ALTER TABLE users ADD COLUMN x text"), List.of(), Map.of("ZDM018", " "))
-			.build()).isInstanceOf(PlanException.class).hasMessageContaining("allowUnsafe ZDM018 has no reason");
+			.sql("expand", List.of("ALTER TABLE users ADD COLUMN y text"), List.of(), Map.of("ZDM999", "small"))
+			.sql("contract", List.of("ALTER TABLE users ADD COLUMN z text"), List.of("SELECT 1"), Map.of())
+			.build()).isInstanceOfSatisfying(PlanException.class, (ex) -> assertThat(ex.problems())
+				.extracting(PlanProblem::toString)
+				.containsExactly("java: operation 1 (sql): allowUnsafe ZDM018 has no reason: say why the statement is safe "
+						+ "here, e.g. {rule: ZDM018, reason: 'lookup table of 40 rows'}",
+						"java: operation 2 (sql): allowUnsafe: unknown rule 'ZDM999': give the id of one of the linter's "
+								+ "rules (docs/lint-rules.md) that a finding on these statements names",
+						"java: operation 3 (sql): " + dev.zdm.core.plan.Sql.CONTRACT_ROLLBACK));
+		assertThat(catalog()).isEqualTo(catalog);
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_migration")).isZero();
 	}
 
 	@Test
