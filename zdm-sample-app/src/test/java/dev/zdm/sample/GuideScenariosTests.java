@@ -53,6 +53,9 @@ class GuideScenariosTests {
 
 	};
 
+	/** Setting NOT NULL in steps: {@code db/zdm/004-tasks-title-not-null.yaml}. */
+	private static final ScenarioRun.Shape TASKS_TITLE = textColumn("tasks", "title", "title", "", "");
+
 	/**
 	 * Writes text {@code "w<n>@example.com"} into {@code oldColumn} through the old shape and
 	 * {@code newColumn} through the new one; inserts give {@code otherColumns} the SQL {@code otherValues}.
@@ -63,8 +66,8 @@ class GuideScenariosTests {
 
 			@Override
 			public String insert(boolean newShape) {
-				return "INSERT INTO " + table + " (id, " + column(newShape) + ", " + otherColumns + ") VALUES (?, ?, "
-						+ otherValues + ")";
+				return "INSERT INTO " + table + " (id, " + column(newShape)
+						+ (otherColumns.isEmpty() ? ") VALUES (?, ?)" : ", " + otherColumns + ") VALUES (?, ?, " + otherValues + ")");
 			}
 
 			@Override
@@ -158,6 +161,31 @@ class GuideScenariosTests {
 		try (ScenarioRun run = new ScenarioRun("003-events-happened-at-index.yaml", EVENTS_KIND)) {
 			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
 				.assertNone("SELECT count(*) FROM pg_class WHERE relname = 'events_happened_at_idx'");
+		}
+	}
+
+	@Test
+	void setNotNullInSteps() {
+		try (ScenarioRun run = new ScenarioRun("004-tasks-title-not-null.yaml", TASKS_TITLE)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT count(*) FROM pg_attribute WHERE attrelid = 'tasks'::regclass AND attname = 'title'"
+						+ " AND NOT attnotnull")
+				.assertNone("SELECT count(*) FROM pg_constraint WHERE conrelid = 'tasks'::regclass AND contype = 'c'")
+				.assertNone("SELECT count(*) FROM tasks WHERE id > " + ScenarioRun.UPDATED_IDS + " AND id <= 20000"
+						+ " AND title IS DISTINCT FROM CASE WHEN id % 10 = 0 THEN 'untitled' ELSE 'Task ' || id END");
+		}
+	}
+
+	@Test
+	void setNotNullInStepsRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("004-tasks-title-not-null.yaml", TASKS_TITLE)) {
+			run.expandAndWrite().advanceTo(Phase.BACKFILLED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM pg_attribute WHERE attrelid = 'tasks'::regclass AND attname = 'title'"
+						+ " AND attnotnull")
+				.assertNone("SELECT count(*) FROM pg_constraint WHERE conrelid = 'tasks'::regclass AND contype = 'c'")
+				// The rows 'fill' wrote keep their value: they are writes the column accepted.
+				.assertNone("SELECT count(*) FROM tasks WHERE id > " + ScenarioRun.UPDATED_IDS + " AND id <= 20000"
+						+ " AND title IS DISTINCT FROM CASE WHEN id % 10 = 0 THEN 'untitled' ELSE 'Task ' || id END");
 		}
 	}
 
