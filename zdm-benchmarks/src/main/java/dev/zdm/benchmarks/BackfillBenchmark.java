@@ -33,7 +33,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>
  * System properties: {@code zdm.bench.url} (default: an embedded PostgreSQL), {@code zdm.bench.user}
  * ({@code postgres}; needs {@code CREATEDB}), {@code zdm.bench.password}, {@code zdm.bench.rows} (1,000,000),
- * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3).
+ * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3); {@code zdm.bench.scenario=load} runs
+ * {@link LoadBenchmark} instead.
  */
 public final class BackfillBenchmark {
 
@@ -80,7 +81,12 @@ public final class BackfillBenchmark {
 			Thread hook = new Thread(drop, "drop " + database);
 			Runtime.getRuntime().addShutdownHook(hook);
 			try {
-				new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
+				if ("load".equals(System.getProperty("zdm.bench.scenario"))) {
+					new LoadBenchmark(dataSource(url, database), rows).run();
+				}
+				else {
+					new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
+				}
 			}
 			finally {
 				drop.run();

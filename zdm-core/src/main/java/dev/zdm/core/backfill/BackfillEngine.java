@@ -5,11 +5,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -20,6 +27,9 @@ import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.state.BackfillControl;
+import dev.zdm.core.state.BackfillControls;
 import dev.zdm.core.state.StateStore;
 import dev.zdm.core.sync.SyncTrigger;
 import org.slf4j.Logger;
@@ -43,6 +53,9 @@ public final class BackfillEngine {
 
 	private static final int VERIFY_BATCH = 10_000;
 
+	/** Up to this many rows, the ranges of a key that is not one integer are split at exact quantiles. */
+	private static final long EXACT_SPLIT_ROWS = 2_000_000;
+
 	private final DataSource dataSource;
 
 	private final StateStore state;
@@ -53,6 +66,8 @@ public final class BackfillEngine {
 
 	private final String owner;
 
+	private final BackfillControls controls;
+
 	public BackfillEngine(DataSource dataSource, StateStore state, BackfillSettings settings, MigrationListener listener,
 			String owner) {
 		this.dataSource = dataSource;
@@ -60,6 +75,7 @@ public final class BackfillEngine {
 		this.settings = settings;
 		this.listener = listener;
 		this.owner = owner;
+		this.controls = new BackfillControls(state);
 	}
 
 	private String ranges() {
@@ -83,8 +99,10 @@ public final class BackfillEngine {
 			}
 		}
 		List<String[]> bounds = bounds(connection, target);
+		String stamp = syncStamp(connection, target);
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + ranges()
-				+ " (migration_id, operation_index, range_id, lower_key, upper_key, cursor_key) VALUES (?, ?, ?, ?, ?, ?)")) {
+				+ " (migration_id, operation_index, range_id, lower_key, upper_key, cursor_key, sync_stamp) "
+				+ "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
 			for (int i = 0; i < bounds.size(); i++) {
 				String[] lower = (i == 0) ? null : bounds.get(i - 1);
 				String[] upper = bounds.get(i);
@@ -94,45 +112,136 @@ public final class BackfillEngine {
 				insert.setArray(4, array(connection, lower));
 				insert.setArray(5, array(connection, upper));
 				insert.setArray(6, array(connection, lower));
+				insert.setString(7, stamp);
 				insert.addBatch();
 			}
 			insert.executeBatch();
 		}
 	}
 
+	/**
+	 * The stamp of the sync triggers that keep a target's columns in step, or {@code null} when the target
+	 * may have a column no trigger keeps (then verification scans the whole table).
+	 */
+	private static String syncStamp(Connection connection, BackfillTarget target) throws SQLException {
+		List<Identifier> triggers = target.bypassTriggers();
+		if (triggers.isEmpty() || triggers.size() < target.assignments().size()) {
+			return null;
+		}
+		return new CatalogReader(connection).triggerStamp(target.table(),
+				triggers.stream().map(Identifier::name).toList());
+	}
+
 	/** Inclusive upper bounds of the ranges; the last is {@code null} (unbounded). */
 	private List<String[]> bounds(Connection connection, BackfillTarget target) throws SQLException {
 		List<String[]> bounds = new ArrayList<>();
 		List<ColumnInfo> key = target.key();
-		if (key.size() == 1 && List.of("smallint", "integer", "bigint").contains(key.get(0).type())
-				&& this.settings.maxRanges() > 1) {
-			String column = quoted(key.get(0));
-			seeEveryRow(connection);
-			try (PreparedStatement statement = connection.prepareStatement(
-					"SELECT min(" + column + "), max(" + column + ") FROM " + target.table().quoted());
-					ResultSet rs = statement.executeQuery()) {
-				rs.next();
-				long min = rs.getLong(1);
-				boolean empty = rs.wasNull();
-				long max = rs.getLong(2);
-				if (!empty) {
-					long width = max - min + 1;
-					long count = Math.max(1, Math.min(this.settings.maxRanges(), (width + KEYS_PER_RANGE - 1) / KEYS_PER_RANGE));
-					long step = (width + count - 1) / count;
-					for (long i = 1; i < count; i++) {
-						bounds.add(new String[] { Long.toString(min + i * step - 1) });
-					}
+		try {
+			if (this.settings.maxRanges() > 1) {
+				if (key.size() == 1 && List.of("smallint", "integer", "bigint").contains(key.get(0).type())) {
+					integerBounds(connection, target, bounds);
+				}
+				else {
+					sampledBounds(connection, target, bounds);
 				}
 			}
-			catch (SQLException ex) {
-				throw isRowSecurityError(ex) ? new SQLException(rowSecurityStop(target), ex.getSQLState(), ex) : ex;
-			}
+		}
+		catch (SQLException ex) {
+			throw isRowSecurityError(ex) ? new SQLException(rowSecurityStop(target), ex.getSQLState(), ex) : ex;
 		}
 		bounds.add(null);
 		return bounds;
 	}
 
-	/** Rows and ranges done so far for a migration. */
+	/** An integer key: ranges of equal width between its minimum and maximum. */
+	private void integerBounds(Connection connection, BackfillTarget target, List<String[]> bounds)
+			throws SQLException {
+		String column = quoted(target.key().get(0));
+		seeEveryRow(connection);
+		try (PreparedStatement statement = connection.prepareStatement(
+				"SELECT min(" + column + "), max(" + column + ") FROM " + target.table().quoted());
+				ResultSet rs = statement.executeQuery()) {
+			rs.next();
+			long min = rs.getLong(1);
+			boolean empty = rs.wasNull();
+			long max = rs.getLong(2);
+			if (!empty) {
+				long width = max - min + 1;
+				long perRange = Math.min(KEYS_PER_RANGE, this.settings.rowsPerRange());
+				long count = Math.max(1, Math.min(this.settings.maxRanges(), (width + perRange - 1) / perRange));
+				long step = (width + count - 1) / count;
+				for (long i = 1; i < count; i++) {
+					bounds.add(new String[] { Long.toString(min + i * step - 1) });
+				}
+			}
+		}
+	}
+
+	/**
+	 * Any other key (uuid, text, composite): ranges holding about as many rows each, split at keys read from
+	 * the table itself. Up to {@link #EXACT_SPLIT_ROWS} rows every key is read in key order (one index scan);
+	 * above, a {@code TABLESAMPLE} of the table's blocks gives the split keys.
+	 */
+	private void sampledBounds(Connection connection, BackfillTarget target, List<String[]> bounds)
+			throws SQLException {
+		List<ColumnInfo> key = target.key();
+		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String asText = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "));
+		long estimate = new CatalogReader(connection).estimatedRows(target.table());
+		seeEveryRow(connection);
+		if (estimate < EXACT_SPLIT_ROWS) {
+			// Statistics may be missing (never analyzed): count, but no further than the exact split reads anyway.
+			try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM "
+					+ target.table().quoted() + " LIMIT " + EXACT_SPLIT_ROWS + ") AS _zdm_rows");
+					ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				estimate = Math.max(estimate, rs.getLong(1));
+			}
+		}
+		long count = Math.max(1, Math.min(this.settings.maxRanges(),
+				(estimate + this.settings.rowsPerRange() - 1) / this.settings.rowsPerRange()));
+		if (count <= 1) {
+			return;
+		}
+		List<String[]> found = new ArrayList<>();
+		if (estimate <= EXACT_SPLIT_ROWS) {
+			long step = (estimate + count - 1) / count;
+			try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + asText + "] FROM (SELECT "
+					+ keys + ", row_number() OVER (ORDER BY " + keys + ") AS _zdm_n FROM " + target.table().quoted()
+					+ ") AS _zdm_keys WHERE _zdm_n % ? = 0 ORDER BY _zdm_n LIMIT ?")) {
+				statement.setLong(1, step);
+				statement.setLong(2, count - 1);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						found.add(strings(rs.getArray(1)));
+					}
+				}
+			}
+		}
+		else {
+			double percent = Math.min(100.0, 100.0 * Math.max(10_000, count * 200) / estimate);
+			List<String[]> sample = new ArrayList<>();
+			try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + asText + "] FROM (SELECT "
+					+ keys + " FROM " + target.table().quoted() + " TABLESAMPLE SYSTEM (?)) AS _zdm_sample ORDER BY "
+					+ keys)) {
+				statement.setDouble(1, percent);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						sample.add(strings(rs.getArray(1)));
+					}
+				}
+			}
+			for (long i = 1; i < count && !sample.isEmpty(); i++) {
+				String[] bound = sample.get((int) Math.min(sample.size() - 1, i * sample.size() / count));
+				if (found.isEmpty() || !java.util.Arrays.equals(found.get(found.size() - 1), bound)) {
+					found.add(bound);
+				}
+			}
+		}
+		bounds.addAll(found);
+	}
+
+	/** Rows and ranges done so far for a migration, with what its running instances last reported. */
 	public BackfillProgress progress(String migrationId, Map<Integer, BackfillTarget> targets) {
 		try (Connection connection = this.dataSource.getConnection()) {
 			int ranges = 0;
@@ -153,7 +262,15 @@ public final class BackfillEngine {
 			for (BackfillTarget target : targets.values()) {
 				total += catalog.estimatedRows(target.table());
 			}
-			return new BackfillProgress(ranges, done, rows, Math.max(total, rows));
+			total = Math.max(total, rows);
+			BackfillControl control = this.controls.find(connection, migrationId).orElse(null);
+			if (control == null) {
+				return new BackfillProgress(ranges, done, rows, total);
+			}
+			double rate = (control.rowsPerSecond() != null) ? control.rowsPerSecond() : 0;
+			Duration eta = (rate > 0 && done < ranges) ? Duration.ofMillis((long) ((total - rows) * 1000 / rate)) : null;
+			return new BackfillProgress(ranges, done, rows, total, control.state(), rate, eta,
+					(control.batchSize() != null) ? control.batchSize() : 0, control.throttle(), control.throttleReason());
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not read backfill progress: " + ex.getMessage(), ex);
@@ -161,14 +278,128 @@ public final class BackfillEngine {
 	}
 
 	/**
-	 * Works on the migration's ranges until every one is done, by this instance or others; returns the rows
-	 * this call wrote.
+	 * Pauses, resumes or cancels a migration's backfill ({@link BackfillControl#PAUSED}, {@code RUNNING},
+	 * {@code CANCELLED}), in the caller's transaction; running instances see it within a check interval and
+	 * stop after their batch in flight. Returns the state it replaced.
+	 */
+	public String control(Connection connection, String migrationId, String state, String detail, String actor)
+			throws SQLException {
+		return this.controls.setState(connection, migrationId, state, detail, actor);
+	}
+
+	/** The control row of a migration, if any. */
+	public Optional<BackfillControl> control(String migrationId) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return this.controls.find(connection, migrationId);
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not read the backfill control of " + migrationId + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	/**
+	 * Works on the migration's ranges until every one is done, by this instance or others, with up to
+	 * {@link BackfillSettings#parallelism()} connections; returns the rows this call wrote.
+	 * @throws BackfillPausedException if the backfill is paused or cancelled, now or while it runs
 	 */
 	public long run(String migrationId, Map<Integer, BackfillTarget> targets) {
+		List<QualifiedName> tables = targets.values().stream().map(BackfillTarget::table).distinct().toList();
+		Throttler throttler = new Throttler(this.dataSource, this.state, this.listener, migrationId, tables, this.owner,
+				this.settings);
+		throttler.checkNow();
+		stopIfPaused(migrationId, throttler);
+		AtomicBoolean stop = new AtomicBoolean();
+		try {
+			int workers = this.settings.parallelism();
+			if (workers == 1) {
+				return worker(0, migrationId, targets, throttler, stop);
+			}
+			ExecutorService executor = Executors.newFixedThreadPool(workers, (runnable) -> {
+				Thread thread = new Thread(runnable, "zdm-backfill-" + migrationId);
+				thread.setDaemon(true);
+				return thread;
+			});
+			try {
+				List<Future<Long>> futures = new ArrayList<>();
+				for (int i = 0; i < workers; i++) {
+					int index = i;
+					futures.add(executor.submit(() -> {
+						try {
+							return worker(index, migrationId, targets, throttler, stop);
+						}
+						catch (RuntimeException ex) {
+							stop.set(true);
+							throw ex;
+						}
+					}));
+				}
+				long rows = 0;
+				RuntimeException failure = null;
+				for (Future<Long> future : futures) {
+					try {
+						rows += future.get();
+					}
+					catch (ExecutionException ex) {
+						RuntimeException cause = (ex.getCause() instanceof RuntimeException runtime) ? runtime
+								: new BackfillException("Backfill of " + migrationId + " failed: " + ex.getCause(),
+										ex.getCause());
+						// The first real failure wins over the workers it stopped.
+						if (failure == null || (failure instanceof StoppedException && !(cause instanceof StoppedException))) {
+							failure = cause;
+						}
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						stop.set(true);
+						throw new BackfillException("Backfill interrupted", ex);
+					}
+				}
+				if (failure instanceof BackfillPausedException) {
+					// The workers it stopped may still hold the ranges they were on.
+					releaseLeases(migrationId);
+				}
+				if (failure != null) {
+					throw failure;
+				}
+				return rows;
+			}
+			finally {
+				executor.shutdownNow();
+			}
+		}
+		finally {
+			throttler.finish();
+		}
+	}
+
+	/** A worker stopped because another failed. */
+	private static final class StoppedException extends RuntimeException {
+
+		StoppedException() {
+			super("stopped", null, false, false);
+		}
+
+	}
+
+	private long worker(int index, String migrationId, Map<Integer, BackfillTarget> targets, Throttler throttler,
+			AtomicBoolean stop) {
 		long rows = 0;
 		int batchSize = this.settings.initialBatchSize();
 		while (true) {
-			Claim claim = claim(migrationId);
+			if (stop.get()) {
+				throw new StoppedException();
+			}
+			// Workers beyond the first use idle capacity only: while a signal fires they leave the work to it.
+			if (index > 0 && throttler.current().isPresent()) {
+				if (remaining(migrationId) == 0) {
+					return rows;
+				}
+				stopIfPaused(migrationId, throttler);
+				sleep(Duration.ofNanos(Math.max(50_000_000, this.settings.throttle().checkInterval().toNanos())));
+				continue;
+			}
+			Claim claim = claim(migrationId, (index == 0) ? this.owner : this.owner + "#" + index);
 			if (claim != null) {
 				BackfillTarget target = targets.get(claim.operation());
 				if (target == null) {
@@ -176,7 +407,7 @@ public final class BackfillEngine {
 							+ claim.operation() + ", which has nothing to backfill");
 				}
 				try {
-					RangeResult result = work(migrationId, claim, target, batchSize);
+					RangeResult result = work(migrationId, claim, target, batchSize, throttler, stop);
 					rows += result.rows();
 					batchSize = result.batchSize();
 				}
@@ -185,38 +416,77 @@ public final class BackfillEngine {
 				}
 				continue;
 			}
-			if (remaining(migrationId) == 0) {
+			long[] remaining = remainingRanges(migrationId);
+			if (remaining[0] == 0 || index > 0) {
+				// The first worker waits for the ranges other instances hold; the others have nothing left to do.
 				return rows;
 			}
-			// Other instances hold the remaining ranges: wait for them to finish or for their leases to expire.
-			sleep(Duration.ofMillis(Math.min(1000, Math.max(50, this.settings.leaseDuration().toMillis() / 4))));
+			stopIfPaused(migrationId, throttler);
+			// This instance's other workers or other instances hold the remaining ranges: wait for them to finish
+			// or for their leases to expire.
+			sleep(Duration.ofMillis((remaining[1] == 0) ? 20
+					: Math.min(1000, Math.max(50, this.settings.leaseDuration().toMillis() / 4))));
 		}
 	}
 
-	private record Claim(int operation, int range, String[] upper, String[] cursor) {
+	/** Throws when the backfill was paused or cancelled, after giving up this instance's leases. */
+	private void stopIfPaused(String migrationId, Throttler throttler) {
+		BackfillControl control = throttler.control();
+		if (control == null || BackfillControl.RUNNING.equals(control.state())) {
+			return;
+		}
+		releaseLeases(migrationId);
+		throw new BackfillPausedException(control.state(), "The backfill of " + migrationId + " is "
+				+ control.state().toLowerCase(java.util.Locale.ROOT) + " (by " + control.changedBy() + " at "
+				+ control.changedAt() + ((control.detail() != null) ? ": " + control.detail() : "") + ")"
+				+ (BackfillControl.PAUSED.equals(control.state())
+						? "; resume it, then advance again: it goes on from its checkpoint" : ""));
+	}
+
+	private void releaseLeases(String migrationId) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
+						+ " SET lease_owner = NULL, lease_until = NULL WHERE migration_id = ? AND (lease_owner = ? "
+						+ "OR left(lease_owner, length(?) + 1) = ? || '#')")) {
+			connection.setAutoCommit(true);
+			statement.setString(1, migrationId);
+			statement.setString(2, this.owner);
+			statement.setString(3, this.owner);
+			statement.setString(4, this.owner);
+			statement.executeUpdate();
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not release the backfill ranges of " + migrationId + ": "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/** A range leased to {@code owner}: this instance's id for its first worker, {@code id#n} for the others. */
+	private record Claim(int operation, int range, String[] upper, String[] cursor, String owner) {
 	}
 
 	private record RangeResult(long rows, int batchSize) {
 	}
 
-	private Claim claim(String migrationId) {
+	private Claim claim(String migrationId, String owner) {
 		String sql = "UPDATE " + ranges() + " SET lease_owner = ?, lease_until = clock_timestamp() + make_interval(secs => ?) "
 				+ "WHERE (migration_id, operation_index, range_id) IN (SELECT migration_id, operation_index, range_id FROM "
 				+ ranges() + " WHERE migration_id = ? AND NOT done AND (lease_until IS NULL OR lease_until < clock_timestamp()"
-				+ " OR lease_owner = ?) ORDER BY operation_index, range_id LIMIT 1 FOR UPDATE SKIP LOCKED) "
-				+ "RETURNING operation_index, range_id, upper_key, cursor_key";
+				+ " OR lease_owner = ?) ORDER BY (lease_owner = ?) IS NOT TRUE, operation_index, range_id LIMIT 1 "
+				+ "FOR UPDATE SKIP LOCKED) RETURNING operation_index, range_id, upper_key, cursor_key";
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement statement = connection.prepareStatement(sql)) {
 			connection.setAutoCommit(true);
-			statement.setString(1, this.owner);
+			statement.setString(1, owner);
 			statement.setDouble(2, this.settings.leaseDuration().toMillis() / 1000.0);
 			statement.setString(3, migrationId);
-			statement.setString(4, this.owner);
+			statement.setString(4, owner);
+			statement.setString(5, owner);
 			try (ResultSet rs = statement.executeQuery()) {
 				if (!rs.next()) {
 					return null;
 				}
-				return new Claim(rs.getInt(1), rs.getInt(2), strings(rs.getArray(3)), strings(rs.getArray(4)));
+				return new Claim(rs.getInt(1), rs.getInt(2), strings(rs.getArray(3)), strings(rs.getArray(4)), owner);
 			}
 		}
 		catch (SQLException ex) {
@@ -233,9 +503,29 @@ public final class BackfillEngine {
 			statement.setString(1, migrationId);
 			statement.setInt(2, claim.operation());
 			statement.setInt(3, claim.range());
-			statement.setString(4, this.owner);
+			statement.setString(4, claim.owner());
 			try (ResultSet rs = statement.executeQuery()) {
 				return rs.next();
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not read backfill ranges of " + migrationId + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Ranges not done, and of those the ones not leased to this instance. */
+	private long[] remainingRanges(String migrationId) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement statement = connection.prepareStatement("SELECT count(*), count(*) FILTER (WHERE "
+						+ "lease_owner IS DISTINCT FROM ? AND left(lease_owner, length(?) + 1) IS DISTINCT FROM ? || '#') FROM "
+						+ ranges() + " WHERE migration_id = ? AND NOT done")) {
+			statement.setString(1, this.owner);
+			statement.setString(2, this.owner);
+			statement.setString(3, this.owner);
+			statement.setString(4, migrationId);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return new long[] { rs.getLong(1), rs.getLong(2) };
 			}
 		}
 		catch (SQLException ex) {
@@ -258,61 +548,254 @@ public final class BackfillEngine {
 		}
 	}
 
-	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, int initialBatchSize) {
+	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, int initialBatchSize,
+			Throttler throttler, AtomicBoolean stop) {
 		String[] cursor = claim.cursor();
 		int batchSize = initialBatchSize;
 		long rows = 0;
+		int attempts = 0;
 		logger.info("Backfill of {} operation {}: working on range {} from {}", migrationId, claim.operation(),
 				claim.range(), (cursor != null) ? String.join(",", cursor) : "the start");
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			// Validation refused the plan if the table has triggers that would fire and this role cannot stop them.
 			boolean replica = new CatalogReader(connection).canSetSessionReplicationRole();
-			while (true) {
-				long started = System.nanoTime();
-				Batch batch;
-				try {
-					batch = batch(connection, migrationId, claim, target, cursor, batchSize, replica);
-					connection.commit();
-				}
-				catch (SQLException ex) {
-					connection.rollback();
-					if (!holdsLease(migrationId, claim)) {
-						// A rollback withdrew the range (and may have dropped the column): stop quietly.
-						throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
-								+ " was withdrawn while a batch ran (" + ex.getMessage() + ")");
+			int pid = backendPid(connection);
+			throttler.register(pid);
+			try {
+				while (true) {
+					if (stop.get()) {
+						throw new StoppedException();
 					}
-					if (!DdlExecutor.isLockFailure(ex)) {
+					Throttle throttle = waitWhileStopped(migrationId, throttler, stop);
+					long started = System.nanoTime();
+					Batch batch;
+					try {
+						batch = batch(connection, migrationId, claim, target, cursor, batchSize, replica);
+						connection.commit();
+						attempts = 0;
+					}
+					catch (SQLException ex) {
+						connection.rollback();
+						if (!holdsLease(migrationId, claim)) {
+							// A rollback withdrew the range (and may have dropped the column): stop quietly.
+							throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
+									+ " was withdrawn while a batch ran (" + ex.getMessage() + ")");
+						}
+						if (DdlExecutor.isLockFailure(ex)) {
+							// The application holds some of these rows: back off with a smaller batch.
+							batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
+							logger.info("Backfill of {}: batch waited too long for a row lock; retrying with {} rows",
+									migrationId, batchSize);
+							sleep(this.settings.lockTimeout());
+							continue;
+						}
+						if (isTimeout(ex) && batchSize > 1) {
+							int split = batchSize / 2;
+							logger.info("Backfill of {} operation {}: a batch of {} rows ran over the batch timeout of {} ms; "
+									+ "splitting it in two", migrationId, claim.operation(), batchSize,
+									this.settings.batchTimeout().toMillis());
+							this.listener.batchSplit(migrationId, claim.operation(), batchSize, split);
+							batchSize = split;
+							continue;
+						}
+						if (isDataError(ex)) {
+							String row = badRow(connection, target, claim, cursor, batchSize, replica);
+							throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
+									+ " failed" + ((row != null) ? " on the row with key " + row : "") + ": "
+									+ ex.getMessage() + ". Fix that row (or 'up'), then advance again: the backfill resumes "
+									+ "from its checkpoint; or roll the migration back.", ex);
+						}
+						if (isTransient(ex) && attempts < this.settings.maxRetries()) {
+							attempts++;
+							Duration delay = this.settings.retryBackoff().multipliedBy(1L << Math.min(20, attempts - 1));
+							logger.info("Backfill of {}: batch failed ({}); retry {} of {} in {} ms", migrationId,
+									ex.getMessage(), attempts, this.settings.maxRetries(), delay.toMillis());
+							this.listener.batchRetry(migrationId, claim.operation(), attempts, delay, ex.getMessage());
+							sleep(delay);
+							continue;
+						}
 						throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
-								+ " failed: " + (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
+								+ " failed" + ((attempts > 0) ? " after " + (attempts + 1) + " attempts" : "") + ": "
+								+ (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()
+										+ ". Advance again to resume from the checkpoint once the cause is fixed, or roll "
+										+ "the migration back"), ex);
 					}
-					// The application holds some of these rows: back off with a smaller batch.
-					batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
-					logger.info("Backfill of {}: batch waited too long for a row lock; retrying with {} rows", migrationId,
-							batchSize);
-					sleep(this.settings.lockTimeout());
-					continue;
+					catch (LeaseLostException ex) {
+						connection.rollback();
+						throw ex;
+					}
+					Duration time = Duration.ofNanos(System.nanoTime() - started);
+					rows += batch.updated();
+					this.listener.batchCompleted(migrationId, claim.operation(), batch.scanned(), batch.updated(), time);
+					int next = adapt(batchSize, time);
+					if (throttle != null && throttle.response() != Throttle.Response.STOP
+							&& !BatchLatencySignal.NAME.equals(throttle.signal())) {
+						next = Math.max(this.settings.minBatchSize(), Math.min(next, batchSize / 2));
+					}
+					throttler.batchDone(batch.scanned(), time, next);
+					if (batch.last() == null) {
+						return new RangeResult(rows, next);
+					}
+					cursor = batch.last();
+					batchSize = next;
+					long pause = this.settings.pause().toNanos();
+					if (throttle != null && throttle.response() == Throttle.Response.SLOW) {
+						pause = Math.max(pause, Math.max(100_000_000L, 2 * time.toNanos()));
+					}
+					pause = Math.max(pause, throttler.paceNanos(batch.scanned()));
+					if (pause > 0) {
+						sleep(Duration.ofNanos(pause));
+					}
 				}
-				catch (LeaseLostException ex) {
-					connection.rollback();
-					throw ex;
-				}
-				Duration time = Duration.ofNanos(System.nanoTime() - started);
-				rows += batch.updated();
-				this.listener.batchCompleted(migrationId, claim.operation(), batch.scanned(), batch.updated(), time);
-				if (batch.last() == null) {
-					return new RangeResult(rows, batchSize);
-				}
-				cursor = batch.last();
-				batchSize = adapt(batchSize, time);
-				if (!this.settings.pause().isZero()) {
-					sleep(this.settings.pause());
-				}
+			}
+			finally {
+				throttler.unregister(pid);
 			}
 		}
 		catch (SQLException ex) {
 			throw new BackfillException("Backfill of " + migrationId + " failed: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * The throttle to respond to in the next batch; while a signal says stop, waits (no transaction open)
+	 * until it clears, the backfill is paused, or another worker failed.
+	 */
+	private Throttle waitWhileStopped(String migrationId, Throttler throttler, AtomicBoolean stop) {
+		while (true) {
+			stopIfPaused(migrationId, throttler);
+			Throttle throttle = throttler.current().orElse(null);
+			if (throttle == null || throttle.response() != Throttle.Response.STOP) {
+				return throttle;
+			}
+			if (stop.get()) {
+				throw new StoppedException();
+			}
+			sleep(Duration.ofNanos(Math.max(50_000_000, this.settings.throttle().checkInterval().toNanos())));
+		}
+	}
+
+	private static int backendPid(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+			rs.next();
+			int pid = rs.getInt(1);
+			connection.commit();
+			return pid;
+		}
+	}
+
+	/** {@code statement_timeout} ran out. */
+	private static boolean isTimeout(SQLException ex) {
+		return "57014".equals(ex.getSQLState());
+	}
+
+	/** An error of the data: a value 'up' cannot convert, a constraint, an exception raised by a function. */
+	private static boolean isDataError(SQLException ex) {
+		String state = ex.getSQLState();
+		return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("P0")
+				|| state.startsWith("2F") || state.startsWith("39") || state.startsWith("38"));
+	}
+
+	/**
+	 * An error that may not happen again: serialization failure, deadlock, lack of resources, a system error.
+	 * A connection terminated by the server is not retried: this instance stops as after a crash, and its
+	 * ranges are taken over once their leases expire.
+	 */
+	private static boolean isTransient(SQLException ex) {
+		String state = ex.getSQLState();
+		return state != null && (state.startsWith("40") || state.startsWith("53") || state.startsWith("58")
+				|| "55P03".equals(state) || "55006".equals(state));
+	}
+
+	/**
+	 * The key of the row a batch fails on, found by bisecting the batch's keys with the batch's own
+	 * {@code UPDATE} in savepoints; {@code null} when no single row fails alone. Rolls everything back.
+	 */
+	private String badRow(Connection connection, BackfillTarget target, Claim claim, String[] cursor, int batchSize,
+			boolean replica) {
+		List<ColumnInfo> key = target.key();
+		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String asText = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "));
+		try {
+			prepare(connection, target, replica);
+			List<String[]> batchKeys = new ArrayList<>();
+			try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + asText + "] FROM "
+					+ target.table().quoted() + " WHERE " + range(key, cursor, claim.upper()) + " ORDER BY " + keys
+					+ " LIMIT ?")) {
+				int next = bind(statement, 1, cursor);
+				next = bind(statement, next, claim.upper());
+				statement.setInt(next, batchSize);
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						batchKeys.add(strings(rs.getArray(1)));
+					}
+				}
+			}
+			if (batchKeys.isEmpty() || !fails(connection, target, cursor, batchKeys.get(batchKeys.size() - 1))) {
+				return null;
+			}
+			int low = 0;
+			int high = batchKeys.size() - 1;
+			String[] before = cursor;
+			while (low < high) {
+				int middle = (low + high) / 2;
+				if (fails(connection, target, before, batchKeys.get(middle))) {
+					high = middle;
+				}
+				else {
+					before = batchKeys.get(middle);
+					low = middle + 1;
+				}
+			}
+			String names = key.stream().map(ColumnInfo::name).collect(Collectors.joining(", "));
+			return "(" + names + ")=(" + String.join(", ", batchKeys.get(low)) + ")";
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not find the failing row of a batch of {}: {}", target.table(), ex.getMessage());
+			return null;
+		}
+		finally {
+			try {
+				connection.rollback();
+			}
+			catch (SQLException ex) {
+				logger.warn("Could not roll back the search for a failing row: {}", ex.getMessage());
+			}
+		}
+	}
+
+	/** Whether the batch's {@code UPDATE} over the keys after {@code after} up to {@code upTo} fails. */
+	private boolean fails(Connection connection, BackfillTarget target, String[] after, String[] upTo)
+			throws SQLException {
+		List<ColumnInfo> key = target.key();
+		Savepoint savepoint = connection.setSavepoint();
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
+				+ target.assignment() + " WHERE " + range(key, after, upTo) + " AND (" + target.mismatch() + ")")) {
+			int next = bind(statement, 1, after);
+			bind(statement, next, upTo);
+			statement.executeUpdate();
+			connection.releaseSavepoint(savepoint);
+			return false;
+		}
+		catch (SQLException ex) {
+			connection.rollback(savepoint);
+			return true;
+		}
+	}
+
+	/** {@code (key) > (?) AND (key) <= (?)}, each side only for a non-null bound; {@code true} for none. */
+	private static String range(List<ColumnInfo> key, String[] after, String[] upTo) {
+		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		List<String> where = new ArrayList<>();
+		if (after != null) {
+			where.add("(" + keys + ") > (" + typedKey(key) + ")");
+		}
+		if (upTo != null) {
+			where.add("(" + keys + ") <= (" + typedKey(key) + ")");
+		}
+		return where.isEmpty() ? "true" : String.join(" AND ", where);
 	}
 
 	private int adapt(int batchSize, Duration time) {
@@ -334,17 +817,24 @@ public final class BackfillEngine {
 	private record Batch(int scanned, int updated, String[] last) {
 	}
 
-	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
-			int batchSize, boolean replica) throws SQLException {
-		seeEveryRow(connection);
+	/**
+	 * The settings of a batch's transaction, in one statement: row level security off, lock and statement
+	 * timeouts, the bypassed sync triggers, and replica mode so the application's triggers do not fire.
+	 */
+	private void prepare(Connection connection, BackfillTarget target, boolean replica) throws SQLException {
 		// Each bypassed trigger has a setting of its own; triggers created before one pass could serve several
 		// operations compare zdm.backfill with their name instead.
 		List<Identifier> bypassed = target.bypassTriggers();
-		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)"
+		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('row_security', 'off', true)"
+				+ ", set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)"
 				+ ", set_config(?, 'on', true)".repeat(bypassed.size())
-				+ (bypassed.isEmpty() ? "" : ", set_config(?, ?, true)"))) {
+				+ (bypassed.isEmpty() ? "" : ", set_config(?, ?, true)")
+				// The application's triggers (updated_at, audit) must not fire for zdm's copy of a column: in
+				// replica mode only triggers enabled ALWAYS or REPLICA fire, and zdm's own are bypassed above.
+				+ (replica ? ", set_config('session_replication_role', 'replica', true)" : ""))) {
 			int parameter = 1;
 			statement.setString(parameter++, Long.toString(this.settings.lockTimeout().toMillis()));
+			statement.setString(parameter++, Long.toString(this.settings.batchTimeout().toMillis()));
 			for (Identifier trigger : bypassed) {
 				statement.setString(parameter++, SyncTrigger.bypassSetting(trigger));
 			}
@@ -354,74 +844,150 @@ public final class BackfillEngine {
 			}
 			statement.execute();
 		}
-		if (replica) {
-			// The application's triggers (updated_at, audit) must not fire for zdm's copy of a column: in
-			// replica mode only triggers enabled ALWAYS or REPLICA fire, and zdm's own are bypassed above.
-			try (PreparedStatement statement = connection
-				.prepareStatement("SELECT set_config('session_replication_role', 'replica', true)")) {
-				statement.execute();
-			}
-		}
+	}
+
+	/**
+	 * One batch in three statements: the settings; the keys of the batch, its last key and the {@code UPDATE}
+	 * in one statement (only keys are read before the write, so no value can go stale); and the checkpoint,
+	 * which also verifies the batch's key range while its pages are in cache: after the {@code UPDATE}, in the
+	 * same transaction, no row of the range may still differ from 'up'.
+	 */
+	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
+			int batchSize, boolean replica) throws SQLException {
+		prepare(connection, target, replica);
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
-		String lastKey = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "));
-		List<String> where = new ArrayList<>();
-		if (cursor != null) {
-			where.add("(" + keys + ") > (" + typedKey(key) + ")");
-		}
-		if (claim.upper() != null) {
-			where.add("(" + keys + ") <= (" + typedKey(key) + ")");
-		}
-		// The batch's last key, read from the index alone: only keys are read before the write, so no
-		// value can go stale between the two statements.
+		String selected = IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + " AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", "));
+		String aliases = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i)
+			.collect(Collectors.joining(", "));
+		String descending = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + " DESC")
+			.collect(Collectors.joining(", "));
+		String lastText = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i + "::text")
+			.collect(Collectors.joining(", "));
+		String lower = (cursor != null) ? "(" + keys + ") > (" + typedKey(key) + ")" : "true";
+		int scanned;
+		int updated;
 		String[] last;
-		try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + lastKey + "] FROM "
-				+ target.table().quoted() + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-				+ " ORDER BY " + keys + " OFFSET ? LIMIT 1")) {
+		try (PreparedStatement statement = connection.prepareStatement("WITH _zdm_keys AS (SELECT " + selected + " FROM "
+				+ target.table().quoted() + " WHERE " + range(key, cursor, claim.upper()) + " ORDER BY " + keys
+				+ " LIMIT ?), _zdm_last AS (SELECT " + aliases + " FROM _zdm_keys ORDER BY " + descending
+				+ " LIMIT 1), _zdm_update AS (UPDATE " + target.table().quoted() + " SET " + target.assignment()
+				+ " WHERE " + lower + " AND (" + keys + ") <= (SELECT " + aliases + " FROM _zdm_last) AND ("
+				+ target.mismatch() + ") RETURNING 1) SELECT (SELECT count(*) FROM _zdm_keys), (SELECT ARRAY["
+				+ lastText + "] FROM _zdm_last), (SELECT count(*) FROM _zdm_update)")) {
 			int next = bind(statement, 1, cursor);
 			next = bind(statement, next, claim.upper());
-			statement.setInt(next, batchSize - 1);
+			statement.setInt(next++, batchSize);
+			bind(statement, next, cursor);
 			try (ResultSet rs = statement.executeQuery()) {
-				last = rs.next() ? strings(rs.getArray(1)) : null;
+				rs.next();
+				scanned = rs.getInt(1);
+				last = strings(rs.getArray(2));
+				updated = rs.getInt(3);
 			}
 		}
-		// One UPDATE over the key range, computing each new value from the row as it is when it is locked.
-		List<String> range = new ArrayList<>();
-		if (cursor != null) {
-			range.add("(" + keys + ") > (" + typedKey(key) + ")");
-		}
-		String[] upper = (last != null) ? last : claim.upper();
-		if (upper != null) {
-			range.add("(" + keys + ") <= (" + typedKey(key) + ")");
-		}
-		range.add("(" + target.mismatch() + ")");
-		int updated;
-		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
-				+ target.assignment() + " WHERE " + String.join(" AND ", range))) {
-			int next = bind(statement, 1, cursor);
-			bind(statement, next, upper);
-			updated = statement.executeUpdate();
-		}
-		int scanned = (last != null) ? batchSize : updated;
-		boolean done = last == null;
+		boolean done = scanned < batchSize;
+		String verified = (last != null) ? range(key, cursor, last) : "false";
+		String nulls = (target.notNullViolation() != null) ? target.notNullViolation() : "false";
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
 				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
-				+ "lease_until = clock_timestamp() + make_interval(secs => ?) "
+				+ "lease_until = clock_timestamp() + make_interval(secs => ?), mismatches = mismatches + _zdm_v.m, "
+				+ "null_violations = null_violations + _zdm_v.n FROM (SELECT count(*) FILTER (WHERE ("
+				+ target.mismatch() + ")) AS m, count(*) FILTER (WHERE (" + nulls + ")) AS n FROM "
+				+ target.table().quoted() + " WHERE " + verified + ") AS _zdm_v "
 				+ "WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ? AND NOT done")) {
-			statement.setArray(1, array(connection, last));
+			statement.setArray(1, array(connection, done ? null : last));
 			statement.setLong(2, updated);
 			statement.setBoolean(3, done);
 			statement.setDouble(4, this.settings.leaseDuration().toMillis() / 1000.0);
-			statement.setString(5, migrationId);
-			statement.setInt(6, claim.operation());
-			statement.setInt(7, claim.range());
-			statement.setString(8, this.owner);
+			int next = 5;
+			if (last != null) {
+				next = bind(statement, next, cursor);
+				next = bind(statement, next, last);
+			}
+			statement.setString(next++, migrationId);
+			statement.setInt(next++, claim.operation());
+			statement.setInt(next++, claim.range());
+			statement.setString(next, claim.owner());
 			if (statement.executeUpdate() != 1) {
 				throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
-						+ " is no longer leased to " + this.owner);
+						+ " is no longer leased to " + claim.owner());
 			}
 		}
 		return new Batch(scanned, updated, done ? null : last);
+	}
+
+	/**
+	 * What verification found.
+	 *
+	 * @param mismatches rows whose new value differs from 'up' of the old
+	 * @param nullViolations rows whose new value is {@code NULL} although the column must not be
+	 */
+	public record Verification(long mismatches, long nullViolations) {
+	}
+
+	/**
+	 * Verifies a finished backfill. Each batch verified its own key range right after writing it, in its
+	 * transaction. Rows written since then went through the target's sync triggers, which compute the new value
+	 * on every insert and update (a row whose key moves behind a cursor included) and fire in replica mode too
+	 * ({@code ENABLE ALWAYS}); so when those triggers are unchanged since the ranges were planned (same
+	 * triggers, never disabled, same functions: {@link CatalogReader#triggerStamp}), the ranges' counts are the
+	 * whole table's. Otherwise (a trigger was disabled or replaced meanwhile, or a column has no trigger), and
+	 * with {@link BackfillSettings#finalScan()}, the table is scanned again.
+	 */
+	public Verification verify(String migrationId, Map<Integer, BackfillTarget> targets) {
+		long mismatches = 0;
+		long nulls = 0;
+		try (Connection connection = this.dataSource.getConnection()) {
+			for (Map.Entry<Integer, BackfillTarget> entry : targets.entrySet()) {
+				BackfillTarget target = entry.getValue();
+				long[] counted = (this.settings.finalScan()) ? null : rangeCounts(connection, migrationId, entry.getKey(),
+						target);
+				if (counted == null) {
+					mismatches += countMismatches(target);
+					if (target.notNullViolation() != null) {
+						nulls += count(target, target.notNullViolation());
+					}
+				}
+				else {
+					mismatches += counted[0];
+					nulls += counted[1];
+				}
+			}
+			return new Verification(mismatches, nulls);
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not verify the backfill of " + migrationId + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The counts the batches of an operation's ranges verified, or {@code null} when they do not prove it. */
+	private long[] rangeCounts(Connection connection, String migrationId, int operation, BackfillTarget target)
+			throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT coalesce(sum(mismatches), 0), "
+				+ "coalesce(sum(null_violations), 0), count(*) FILTER (WHERE NOT done), count(DISTINCT sync_stamp), "
+				+ "min(sync_stamp), count(*) FILTER (WHERE sync_stamp IS NULL) FROM " + ranges()
+				+ " WHERE migration_id = ? AND operation_index = ?")) {
+			statement.setString(1, migrationId);
+			statement.setInt(2, operation);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				if (rs.getLong(3) > 0) {
+					throw new BackfillException("Backfill of " + migrationId + " operation " + operation + " has "
+							+ rs.getLong(3) + " ranges not done: advance again to finish them", null);
+				}
+				String planned = rs.getString(5);
+				if (rs.getLong(4) != 1 || rs.getLong(6) > 0 || !planned.equals(syncStamp(connection, target))) {
+					logger.info("Backfill of {} operation {}: its sync triggers changed since the backfill was planned "
+							+ "(or a column has none); verifying by scanning {} again", migrationId, operation,
+							target.table());
+					return null;
+				}
+				return new long[] { rs.getLong(1), rs.getLong(2) };
+			}
+		}
 	}
 
 	/**
@@ -531,20 +1097,21 @@ public final class BackfillEngine {
 	/** Marks every range of a migration to be done again, in the caller's transaction. */
 	public void reset(Connection connection, String migrationId) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
-				+ " SET cursor_key = lower_key, rows_done = 0, done = false, lease_owner = NULL, lease_until = NULL"
-				+ " WHERE migration_id = ?")) {
+				+ " SET cursor_key = lower_key, rows_done = 0, done = false, lease_owner = NULL, lease_until = NULL,"
+				+ " mismatches = 0, null_violations = 0 WHERE migration_id = ?")) {
 			statement.setString(1, migrationId);
 			statement.executeUpdate();
 		}
 	}
 
-	/** Deletes the ranges of a migration, in the caller's transaction. */
+	/** Deletes the ranges and the control row of a migration, in the caller's transaction. */
 	public void delete(Connection connection, String migrationId) throws SQLException {
 		try (PreparedStatement statement = connection
 			.prepareStatement("DELETE FROM " + ranges() + " WHERE migration_id = ?")) {
 			statement.setString(1, migrationId);
 			statement.executeUpdate();
 		}
+		this.controls.delete(connection, migrationId);
 	}
 
 	/** {@code CAST(? AS type1), ...}: a key bound as text, one parameter per column. */

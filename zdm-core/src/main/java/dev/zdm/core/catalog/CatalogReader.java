@@ -611,4 +611,23 @@ public final class CatalogReader {
 		}
 	}
 
+	/**
+	 * A stamp of the triggers {@code names} of a table and of their functions: it changes when one of them is
+	 * disabled, enabled, dropped, recreated or its function replaced. {@code null} when one of them is missing.
+	 */
+	public String triggerStamp(QualifiedName table, List<String> names) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT count(*), string_agg(concat_ws(':', t.tgname::text, t.oid::text, t.xmin::text, t.tgenabled::text,
+				       p.oid::text, p.xmin::text), ',' ORDER BY t.tgname)
+				FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid
+				WHERE t.tgrelid = to_regclass(?) AND t.tgname = ANY (?)""")) {
+			statement.setString(1, table.quoted());
+			statement.setArray(2, this.connection.createArrayOf("text", names.toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+				return (rs.getInt(1) == names.size()) ? rs.getString(2) : null;
+			}
+		}
+	}
+
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 import dev.zdm.core.backfill.BackfillEngine;
+import dev.zdm.core.backfill.BackfillPausedException;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.ddl.DdlExecutor;
@@ -25,6 +26,7 @@ import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
+import dev.zdm.core.state.BackfillControl;
 import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.MigrationRecord;
@@ -246,7 +248,8 @@ public final class Orchestrator {
 			}
 		}
 		catch (MigrationException | PlanException ex) {
-			if (!(ex instanceof MigrationBusyException) && !phase.isFinal() && phase != Phase.ROLLING_BACK) {
+			if (!(ex instanceof MigrationBusyException) && !(ex instanceof MigrationPausedException) && !phase.isFinal()
+					&& phase != Phase.ROLLING_BACK) {
 				this.state.recordError(id, "advance", this.settings.instanceId(), ex.getMessage());
 			}
 			throw ex;
@@ -328,6 +331,51 @@ public final class Orchestrator {
 		return status(id);
 	}
 
+	/**
+	 * Pauses a migration's backfill: every instance stops after its batch in flight and gives up its leases,
+	 * so a paused backfill holds no lease, lock or open transaction. The pause is kept in zdm's state tables
+	 * (it survives restarts) and recorded in the audit log; advancing a paused migration's backfill refuses
+	 * until {@link #resume}. Possible before and while the backfill runs.
+	 * @param reason why, for the audit log and the status, or {@code null}
+	 */
+	public MigrationStatus pause(String id, String reason) {
+		return control(id, BackfillControl.PAUSED, "pause", reason);
+	}
+
+	/**
+	 * Resumes a paused backfill: advancing the migration then goes on from each range's checkpoint.
+	 */
+	public MigrationStatus resume(String id, String reason) {
+		return control(id, BackfillControl.RUNNING, "resume", reason);
+	}
+
+	/**
+	 * Cancels a migration's backfill: every instance stops after its batch in flight, then the migration is
+	 * rolled back ({@link #rollback}), which drops what zdm added and keeps every write.
+	 */
+	public MigrationStatus cancel(String id, String reason) {
+		control(id, BackfillControl.CANCELLED, "cancel", reason);
+		return rollback(id);
+	}
+
+	private MigrationStatus control(String id, String state, String action, String reason) {
+		plan(id);
+		Phase phase = phaseOf(id);
+		if (phase != Phase.EXPANDED && phase != Phase.BACKFILLING && phase != Phase.PENDING
+				&& phase != Phase.EXPANDING) {
+			throw new MigrationException("Migration " + id + " is " + phase + ": only a backfill that has not finished "
+					+ "can be " + ((BackfillControl.RUNNING.equals(state)) ? "resumed" : action + "ed")
+					+ ((phase.ordinal() > Phase.BACKFILLING.ordinal() && phase.canRollBack()) ? "; roll it back instead" : ""));
+		}
+		this.ddl.inTransaction(action + " backfill of " + id, (connection) -> {
+			String previous = this.backfill.control(connection, id, state, reason, this.settings.instanceId());
+			this.state.event(connection, id, action, phase, phase, this.settings.instanceId(),
+					"backfill " + previous + " -> " + state + ((reason != null) ? ": " + reason : ""));
+		});
+		logger.info("Migration {}: backfill {} ({})", id, state, (reason != null) ? reason : "no reason given");
+		return status(id);
+	}
+
 	private void expand(Plan plan) {
 		withLock(plan.id(), (lock) -> {
 			Phase phase = phaseOf(plan.id());
@@ -393,21 +441,22 @@ public final class Orchestrator {
 			return;
 		}
 		long started = System.nanoTime();
-		long rows = this.backfill.run(id, targets);
+		long rows;
+		try {
+			rows = this.backfill.run(id, targets);
+		}
+		catch (BackfillPausedException ex) {
+			throw new MigrationPausedException("Migration " + id + ": " + ex.getMessage());
+		}
 		logger.info("Backfill of {}: this instance wrote {} rows in {} ms", id, rows,
 				(System.nanoTime() - started) / 1_000_000);
 		withLock(id, Duration.ofMinutes(10), (lock) -> {
 			if (phaseOf(id) != Phase.BACKFILLING) {
 				return;
 			}
-			long mismatches = 0;
-			long nulls = 0;
-			for (BackfillTarget target : targets.values()) {
-				mismatches += this.backfill.countMismatches(target);
-				if (target.notNullViolation() != null) {
-					nulls += this.backfill.count(target, target.notNullViolation());
-				}
-			}
+			BackfillEngine.Verification verification = this.backfill.verify(id, targets);
+			long mismatches = verification.mismatches();
+			long nulls = verification.nullViolations();
 			if (nulls > 0) {
 				throw new MigrationException("Verification of " + id + " found " + nulls + " rows whose new value is NULL "
 						+ "although the column is NOT NULL: 'up' gives NULL for them. Roll the migration back and fix 'up' "

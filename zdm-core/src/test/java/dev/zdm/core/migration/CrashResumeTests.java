@@ -31,8 +31,9 @@ class CrashResumeTests {
 				"INSERT INTO products SELECT g, g / 100.0 FROM generate_series(1, " + ROWS + ") g");
 		Plan plan = Plan.builder("price-cents").changeColumnType("products", "price", "bigint",
 				"round(price * 100)::bigint", "price / 100.0").build();
+		// One connection per instance: the kill after exactly ten batches must find no other batch in flight.
 		BackfillSettings backfill = BackfillSettings.defaults().withBatchSizes(2000, 2000, 2000)
-			.withLeaseDuration(Duration.ofSeconds(2));
+			.withLeaseDuration(Duration.ofSeconds(2)).withParallelism(1);
 
 		AtomicInteger batches = new AtomicInteger();
 		MigrationListener killer = new MigrationListener() {
