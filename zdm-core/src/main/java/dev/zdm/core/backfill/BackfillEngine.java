@@ -641,7 +641,7 @@ public final class BackfillEngine {
 					batchSize = next;
 					long pause = this.settings.pause().toNanos();
 					if (throttle != null && throttle.response() == Throttle.Response.SLOW) {
-						pause = Math.max(pause, Math.max(100_000_000L, 2 * time.toNanos()));
+						pause = Math.max(pause, Math.max(10_000_000L, 2 * time.toNanos()));
 					}
 					pause = Math.max(pause, throttler.paceNanos(batch.scanned()));
 					if (pause > 0) {

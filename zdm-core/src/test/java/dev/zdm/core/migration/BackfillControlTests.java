@@ -30,6 +30,9 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresExtension.class)
 class BackfillControlTests {
 
+	/** Threads for work that blocks (a backfill, a waiting session): never the common pool. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool();
+
 	private static final Duration WAIT = Duration.ofSeconds(120);
 
 	private final TestDatabase db;
@@ -70,7 +73,7 @@ class BackfillControlTests {
 		Orchestrator first = orchestrator("pause-a", slow(), MigrationListener.NONE);
 		first.start(plan);
 		first.advance("pause-me");
-		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> first.advance("pause-me"));
+		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> first.advance("pause-me"), THREADS);
 		await().atMost(WAIT).until(() -> rowsDone("pause-me") > 0);
 		first.pause("pause-me", "peak hours");
 		assertThatThrownBy(() -> running.get(120, TimeUnit.SECONDS)).hasCauseInstanceOf(MigrationPausedException.class)
@@ -119,7 +122,7 @@ class BackfillControlTests {
 		Orchestrator zdm = orchestrator("cancel", slow(), MigrationListener.NONE);
 		zdm.start(plan);
 		zdm.advance("cancel-me");
-		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance("cancel-me"));
+		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance("cancel-me"), THREADS);
 		await().atMost(WAIT).until(() -> rowsDone("cancel-me") > 0);
 		assertThat(zdm.cancel("cancel-me", "wrong plan").phase()).isEqualTo(Phase.ROLLED_BACK);
 		try {

@@ -1,0 +1,292 @@
+package dev.zdm.core.migration;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.backfill.Throttle;
+import dev.zdm.core.backfill.ThrottleSettings;
+import dev.zdm.core.backfill.ThrottleSignal;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.state.MigrationEvent;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Each throttle signal fires on a provoked condition; the backfill slows down or stops, records the reason
+ * (listener, event log, status) and finishes once the condition clears.
+ */
+@ExtendWith(PostgresExtension.class)
+class BackfillThrottleTests {
+
+	/** Threads for work that blocks (a backfill, a waiting session): never the common pool. */
+	private static final java.util.concurrent.ExecutorService THREADS = java.util.concurrent.Executors.newCachedThreadPool();
+
+	private static final Duration WAIT = Duration.ofSeconds(120);
+
+	private static final int ROWS = 20_000;
+
+	private final TestDatabase db;
+
+	private final List<Throttle> fired = new CopyOnWriteArrayList<>();
+
+	private final List<Integer> batches = new CopyOnWriteArrayList<>();
+
+	BackfillThrottleTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	private final MigrationListener listener = new MigrationListener() {
+
+		@Override
+		public void throttled(String migrationId, Throttle throttle) {
+			BackfillThrottleTests.this.fired.add(throttle);
+		}
+
+		@Override
+		public void batchCompleted(String migrationId, int operation, int scanned, int updated, Duration time) {
+			BackfillThrottleTests.this.batches.add(scanned);
+		}
+
+	};
+
+	private Orchestrator orchestrator(ThrottleSettings throttle) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.db.jdbcUrl());
+		dataSource.setUser(this.db.user());
+		if (!this.db.password().isEmpty()) {
+			dataSource.setPassword(this.db.password());
+		}
+		dataSource.setApplicationName("zdm-engine-throttle");
+		BackfillSettings settings = BackfillSettings.defaults().withBatchSizes(400, 50, 400)
+			.withTargetBatchTime(Duration.ofSeconds(5)).withPause(Duration.ofMillis(20))
+			.withThrottle(throttle.withCheckInterval(Duration.ofMillis(100)));
+		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults().withInstanceId("throttle-test")
+			.withBackfill(settings).withListener(this.listener));
+		zdm.install();
+		return zdm;
+	}
+
+	/** A table and a migration of it advanced to EXPANDED; returns the migration id. */
+	private String expanded(Orchestrator zdm, String table) {
+		this.db.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, price numeric(10,2))",
+				"INSERT INTO " + table + " SELECT g, g / 100.0 FROM generate_series(1, " + ROWS + ") g");
+		String id = table.replace('_', '-');
+		zdm.start(Plan.builder(id).changeColumnType(table, "price", "bigint", "round(price * 100)::bigint",
+				"price / 100.0").build());
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		return id;
+	}
+
+	private long rowsDone(String id) {
+		return this.db.queryLong("SELECT coalesce(sum(rows_done), 0) FROM zdm.zdm_backfill_range WHERE migration_id = ?", id);
+	}
+
+	private Throttle awaitFired(String signal) {
+		await().atMost(WAIT).until(() -> this.fired.stream().anyMatch((t) -> t.signal().equals(signal)));
+		return this.fired.stream().filter((t) -> t.signal().equals(signal)).findFirst().orElseThrow();
+	}
+
+	/** While a stop signal fires, no batch commits; the status and the event log say why. */
+	private void assertStoppedWithReason(Orchestrator zdm, String id, String signal, String reason) throws Exception {
+		await().atMost(WAIT).until(() -> "STOP".equals(zdm.status(id).backfill().throttle()));
+		assertThat(zdm.status(id).backfill().throttleReason()).contains(signal).contains(reason);
+		long before = rowsDone(id);
+		Thread.sleep(600);
+		assertThat(rowsDone(id)).isEqualTo(before);
+		assertThat(rowsDone(id)).isLessThan(ROWS);
+		assertThat(events(zdm, id, "throttle")).anyMatch((detail) -> detail.startsWith(signal + " (STOP)"));
+	}
+
+	private static List<String> events(Orchestrator zdm, String id, String action) {
+		return zdm.events(id).stream().filter((e) -> e.action().equals(action)).map(MigrationEvent::detail).toList();
+	}
+
+	private void finishes(Orchestrator zdm, String id, CompletableFuture<MigrationStatus> running, String signal)
+			throws Exception {
+		assertThat(running.get(120, TimeUnit.SECONDS).phase()).isEqualTo(Phase.BACKFILLED);
+		assertThat(events(zdm, id, "throttle-cleared")).anyMatch((detail) -> detail.startsWith(signal + " cleared"));
+		assertThat(this.db.queryLong("SELECT count(*) FROM " + id.replace('-', '_')
+				+ " WHERE price__zdm IS DISTINCT FROM round(price * 100)::bigint")).isZero();
+	}
+
+	@Test
+	void lockWaitersOnTheTableSlowTheBackfillDown() throws Exception {
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxLockWaiters(1));
+		String id = expanded(zdm, "lock_waited");
+		try (Connection holder = this.db.dataSource().getConnection();
+				Connection waiter = this.db.dataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement statement = holder.createStatement()) {
+				statement.execute("LOCK TABLE lock_waited IN ROW EXCLUSIVE MODE");
+			}
+			// A session queues for a SHARE lock (as CREATE INDEX would) behind the holder.
+			waiter.setAutoCommit(false);
+			CompletableFuture<Void> queued = CompletableFuture.runAsync(() -> {
+				try (Statement statement = waiter.createStatement()) {
+					statement.execute("LOCK TABLE lock_waited IN SHARE MODE");
+					waiter.commit();
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, THREADS);
+			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_locks WHERE NOT granted "
+					+ "AND relation = 'lock_waited'::regclass") > 0);
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("lock-waiters");
+			assertThat(throttle.response()).isEqualTo(Throttle.Response.SLOW);
+			assertThat(throttle.reason()).contains("waiting for locks on");
+			assertThat(events(zdm, id, "throttle")).anyMatch((detail) -> detail.startsWith("lock-waiters (SLOW)"));
+			await().atMost(WAIT).until(() -> "SLOW".equals(zdm.status(id).backfill().throttle()));
+			assertThat(zdm.status(id).backfill().throttleReason()).contains("lock-waiters: 1 session(s)");
+			holder.commit();
+			queued.get(60, TimeUnit.SECONDS);
+			finishes(zdm, id, running, "lock-waiters");
+		}
+	}
+
+	@Test
+	void aLongTransactionStopsTheBackfillUntilItEnds() throws Exception {
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxTransactionAge(Duration.ofSeconds(1)));
+		String id = expanded(zdm, "long_held");
+		try (Connection old = this.db.dataSource().getConnection()) {
+			old.setAutoCommit(false);
+			try (Statement statement = old.createStatement()) {
+				statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+				statement.executeQuery("SELECT count(*) FROM long_held").close();
+			}
+			Thread.sleep(1200);
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("long-transaction");
+			assertThat(throttle.response()).isEqualTo(Throttle.Response.STOP);
+			assertStoppedWithReason(zdm, id, "long-transaction", "holding back vacuum");
+			old.commit();
+			finishes(zdm, id, running, "long-transaction");
+		}
+	}
+
+	@Test
+	void aBusyServerSlowsTheBackfillDown() throws Exception {
+		int busy = 12;
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy));
+		String id = expanded(zdm, "busy_server");
+		List<Connection> sessions = new ArrayList<>();
+		List<CompletableFuture<Void>> sleeping = new ArrayList<>();
+		try {
+			for (int i = 0; i < busy + 3; i++) {
+				Connection connection = this.db.dataSource().getConnection();
+				sessions.add(connection);
+				sleeping.add(CompletableFuture.runAsync(() -> {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute("SELECT pg_sleep(120)");
+					}
+					catch (Exception ex) {
+						// Cancelled below.
+					}
+				}, THREADS));
+			}
+			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+					+ "AND query = 'SELECT pg_sleep(120)' AND datname = current_database()") >= busy + 3);
+			this.batches.clear();
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("active-sessions");
+			assertThat(throttle.response()).isEqualTo(Throttle.Response.SLOW);
+			assertThat(throttle.reason()).contains("other sessions are running statements");
+			await().atMost(WAIT).until(() -> this.batches.size() >= 3);
+			// Slowed: the batches shrink from 400 rows to the minimum of 50.
+			await().atMost(WAIT).until(() -> this.batches.contains(50));
+			assertThat(zdm.status(id).backfill().throttle()).isEqualTo("SLOW");
+			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
+					+ "AND datname = current_database()");
+			finishes(zdm, id, running, "active-sessions");
+		}
+		finally {
+			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
+					+ "AND datname = current_database()");
+			for (Connection connection : sessions) {
+				connection.close();
+			}
+		}
+	}
+
+	@Test
+	void aReplicationSlotFallingBehindStopsTheBackfill() throws Exception {
+		assumeThat(this.db.queryLong("SELECT count(*) FROM pg_replication_slots")).as("no other replication slots").isZero();
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxReplicationLag(Duration.ZERO, 1));
+		String id = expanded(zdm, "lagging");
+		String slot = "zdm_engine_test_slot";
+		this.db.queryLong("SELECT count(*) FROM pg_create_physical_replication_slot('" + slot + "', true)");
+		try {
+			this.db.execute("CREATE TABLE wal_filler AS SELECT g FROM generate_series(1, 1000) g");
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("replication-lag");
+			assertThat(throttle.reason()).contains("replication slot " + slot);
+			assertStoppedWithReason(zdm, id, "replication-lag", slot);
+			this.db.queryLong("SELECT count(*) FROM pg_drop_replication_slot('" + slot + "')");
+			finishes(zdm, id, running, "replication-lag");
+		}
+		finally {
+			this.db.queryLong("SELECT count(pg_drop_replication_slot(slot_name)) FROM pg_replication_slots WHERE slot_name = '"
+					+ slot + "'");
+		}
+	}
+
+	@Test
+	void theApplicationsOwnSignalStopsTheBackfill() throws Exception {
+		AtomicReference<String> reason = new AtomicReference<>("p99 request latency 480 ms");
+		Orchestrator zdm = orchestrator(ThrottleSettings.off()
+			.withSignal(ThrottleSignal.of("app-latency", Throttle.Response.STOP, () -> Optional.ofNullable(reason.get()))));
+		String id = expanded(zdm, "app_signal");
+		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+		assertThat(awaitFired("app-latency").reason()).isEqualTo("p99 request latency 480 ms");
+		assertStoppedWithReason(zdm, id, "app-latency", "480 ms");
+		reason.set(null);
+		finishes(zdm, id, running, "app-latency");
+	}
+
+	@Test
+	void batchesOverTheirTargetTimeShrinkAndSaySo() throws Exception {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setUrl(this.db.jdbcUrl());
+		dataSource.setUser(this.db.user());
+		if (!this.db.password().isEmpty()) {
+			dataSource.setPassword(this.db.password());
+		}
+		this.db.execute("CREATE FUNCTION sleepy_cents(p numeric) RETURNS bigint IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN "
+				+ "PERFORM pg_sleep(0.001); RETURN round(p * 100); END $$",
+				"CREATE TABLE latency (id bigint PRIMARY KEY, price numeric(10,2))",
+				"INSERT INTO latency SELECT g, g / 100.0 FROM generate_series(1, 3000) g");
+		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults().withListener(this.listener)
+			.withBackfill(BackfillSettings.defaults().withBatchSizes(400, 10, 400).withParallelism(1)
+				.withTargetBatchTime(Duration.ofMillis(20))
+				.withThrottle(ThrottleSettings.off().withCheckInterval(Duration.ofMillis(50)))));
+		zdm.install();
+		zdm.start(Plan.builder("latency").changeColumnType("latency", "price", "bigint", "sleepy_cents(price)",
+				"price / 100.0").build());
+		this.batches.clear();
+		assertThat(zdm.advanceTo("latency", Phase.BACKFILLED).phase()).isEqualTo(Phase.BACKFILLED);
+		Throttle throttle = awaitFired("batch-latency");
+		assertThat(throttle.response()).isEqualTo(Throttle.Response.SHRINK);
+		assertThat(throttle.reason()).contains("over twice the target of 20 ms");
+		assertThat(events(zdm, "latency", "throttle")).anyMatch((detail) -> detail.startsWith("batch-latency (SHRINK)"));
+		assertThat(this.batches.get(0)).isEqualTo(400);
+		assertThat(this.batches).anyMatch((size) -> size < 100);
+	}
+
+}
