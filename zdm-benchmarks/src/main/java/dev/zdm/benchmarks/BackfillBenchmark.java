@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import dev.zdm.core.backfill.ThrottleSettings;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
@@ -33,7 +34,8 @@ import org.postgresql.ds.PGSimpleDataSource;
  * <p>
  * System properties: {@code zdm.bench.url} (default: an embedded PostgreSQL), {@code zdm.bench.user}
  * ({@code postgres}; needs {@code CREATEDB}), {@code zdm.bench.password}, {@code zdm.bench.rows} (1,000,000),
- * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3); {@code zdm.bench.scenario=load} runs
+ * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3), {@code zdm.bench.signals} ({@code off} turns
+ * the throttle signals off for the backfill measurement); {@code zdm.bench.scenario=load} runs
  * {@link LoadBenchmark} instead.
  */
 public final class BackfillBenchmark {
@@ -197,7 +199,12 @@ public final class BackfillBenchmark {
 				lastBatch.set(now);
 			}
 		};
-		Orchestrator zdm = new Orchestrator(this.dataSource, ZdmSettings.defaults().withListener(listener));
+		ZdmSettings settings = ZdmSettings.defaults().withListener(listener);
+		if ("off".equals(System.getProperty("zdm.bench.signals"))) {
+			// Idle speed on a machine others load: the active-sessions signal would count their sessions.
+			settings = settings.withBackfill(settings.backfill().withThrottle(ThrottleSettings.off()));
+		}
+		Orchestrator zdm = new Orchestrator(this.dataSource, settings);
 		zdm.install();
 		String id = table.replace('_', '-');
 		zdm.start(Plan.builder(id).changeColumnType(table, "price", "integer", "round(price * 100)::integer",

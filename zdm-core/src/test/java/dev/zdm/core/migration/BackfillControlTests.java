@@ -75,6 +75,16 @@ class BackfillControlTests {
 		first.advance("pause-me");
 		CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> first.advance("pause-me"), THREADS);
 		await().atMost(WAIT).until(() -> rowsDone("pause-me") > 0);
+		// Progress while it runs: rows done and estimated, the rate, an ETA, the batch size, no throttle.
+		await().atMost(WAIT).until(() -> first.status("pause-me").backfill().rowsPerSecond() > 0);
+		dev.zdm.core.backfill.BackfillProgress progress = first.status("pause-me").backfill();
+		assertThat(progress.state()).isEqualTo("RUNNING");
+		assertThat(progress.rowsTotal()).isGreaterThanOrEqualTo(progress.rowsDone());
+		assertThat(progress.batchSize()).isEqualTo(200);
+		assertThat(progress.throttle()).isNull();
+		if (progress.rangesDone() < progress.ranges()) {
+			assertThat(progress.eta()).isNotNull();
+		}
 		first.pause("pause-me", "peak hours");
 		assertThatThrownBy(() -> running.get(120, TimeUnit.SECONDS)).hasCauseInstanceOf(MigrationPausedException.class)
 			.hasMessageContaining("paused").hasMessageContaining("peak hours");
