@@ -390,8 +390,9 @@ public final class BackfillEngine {
 			if (stop.get()) {
 				throw new StoppedException();
 			}
-			// Workers beyond the first use idle capacity only: while a signal fires they leave the work to it.
-			if (index > 0 && throttler.current().isPresent()) {
+			// Workers beyond the first use idle capacity only: while a signal slows or stops the backfill they leave
+			// the work to the first.
+			if (index > 0 && throttler.current().filter((t) -> t.response() != Throttle.Response.SHRINK).isPresent()) {
 				if (remaining(migrationId) == 0) {
 					return rows;
 				}
