@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -44,9 +45,11 @@ public final class Operations {
 
 	private static final DropDefaultType DROP_DEFAULT = new DropDefaultType();
 
+	private static final AddColumnType ADD_COLUMN = new AddColumnType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
 			DROP_INDEX, ADD_CHECK_CONSTRAINT,
-			SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT);
+			SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, ADD_COLUMN);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -88,6 +91,11 @@ public final class Operations {
 		@Override
 		public Bound<?> dropDefault(DropDefault operation) {
 			return new Bound<>(DROP_DEFAULT, operation);
+		}
+
+		@Override
+		public Bound<?> addColumn(AddColumn operation) {
+			return new Bound<>(ADD_COLUMN, operation);
 		}
 
 	};

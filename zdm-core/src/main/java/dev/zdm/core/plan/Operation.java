@@ -13,7 +13,8 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault,
+		AddColumn {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -55,6 +56,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R setDefault(SetDefault operation);
 
 		R dropDefault(DropDefault operation);
+
+		R addColumn(AddColumn operation);
 
 	}
 

@@ -196,7 +196,129 @@ class ColumnOperationsTests {
 		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'users'::regclass")).isZero();
 	}
 
+	// ---- addColumn ----
+
+	@Test
+	void addColumnRefusesWhatItCannotDo() {
+		assertRefused("""
+				id: bad-add-taken
+				operations:
+				  - addColumn: {table: users, column: email, type: text}
+				""", "table public.users already has a column \"email\": choose another name, or drop that column first "
+				+ "(dropColumn).");
+		assertRefused("""
+				id: bad-add-type
+				operations:
+				  - addColumn: {table: users, column: level, type: intgr}
+				""", "'type' intgr is not a type PostgreSQL knows: ERROR: type \"intgr\" does not exist");
+		assertRefused("""
+				id: bad-add-default
+				operations:
+				  - addColumn: {table: users, column: level, type: integer, default: "'high'"}
+				""", "'default' cannot be the default of a integer column: ERROR: invalid input syntax for type integer: "
+				+ "\"high\". A default is a constant, or an expression of constants and functions (no column, no "
+				+ "subquery): give one that is, or compute the value from the row with 'up'.");
+		assertRefused("""
+				id: bad-add-up
+				operations:
+				  - addColumn: {table: users, column: level, type: integer, up: "scroe * 2"}
+				""", "'up' does not give a integer from the row (columns: id, email, status, score, Order Date): ERROR: "
+				+ "column \"scroe\" does not exist");
+		assertRefused("""
+				id: bad-add-up-volatile
+				operations:
+				  - addColumn: {table: users, column: level, type: float8, up: "score * random()"}
+				""", "'up' calls the volatile function random()");
+		assertRefused("""
+				id: bad-add-not-null
+				operations:
+				  - addColumn: {table: users, column: level, type: integer, notNull: true}
+				""", "'notNull' without 'default' or 'up': the table's existing rows would have no value, and old code, "
+				+ "which does not know the column, could not insert rows any more. Give a 'default' (or 'up', computed "
+				+ "from the row); or add the column nullable, and make it NOT NULL (setNotNull) in a later migration once "
+				+ "every row and every writer sets it.");
+		assertRefused("""
+				id: bad-add-nokey
+				operations:
+				  - addColumn: {table: nokey, column: c, type: integer, up: "a + b"}
+				""", "table public.nokey has no primary key; zdm fills the new column of existing rows in batches over the "
+				+ "primary key. Add one first.");
+		assertThatThrownBy(() -> new PlanLoader().load("""
+				id: bad-add-both
+				operations:
+				  - addColumn: {table: users, column: level, type: integer, default: "1", up: "score"}
+				""", "both.yaml")).isInstanceOf(PlanException.class)
+			.hasMessageContaining("give either 'default' or 'up', not both");
+	}
+
+	@Test
+	void addColumnWithAConstantDefaultIsOneMetadataOnlyStep() {
+		long file = filenode();
+		Plan plan = Plan.builder("users-level").addColumn("users", "level", "integer", "3", true, null).build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(this.db.queryStrings("SELECT atthasmissing::text FROM pg_attribute WHERE attrelid = 'users'::regclass "
+				+ "AND attname = 'level'")).containsExactly("true");
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(filenode()).as("no rewrite").isEqualTo(file);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE level = 3")).isEqualTo(50);
+		assertThat(this.db.queryStrings("SELECT attnotnull || ' ' || pg_get_expr(d.adbin, d.adrelid) FROM pg_attribute a "
+				+ "JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum WHERE a.attrelid = 'users'::regclass "
+				+ "AND a.attname = 'level'")).containsExactly("true 3");
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'users'::regclass "
+				+ "AND contype = 'c'")).isZero();
+	}
+
+	@Test
+	void addColumnWithAVolatileDefaultFillsExistingRowsByTheBackfillWithoutARewrite() {
+		long file = filenode();
+		Plan plan = Plan.builder("users-token").addColumn("users", "token", "uuid", "gen_random_uuid()", true, null)
+			.build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE token IS NULL")).isEqualTo(50);
+		this.db.execute("INSERT INTO users (id, email) VALUES (100, 'new@x')");
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE id = 100 AND token IS NOT NULL")).isEqualTo(1);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(filenode()).as("no rewrite").isEqualTo(file);
+		assertThat(this.db.queryLong("SELECT count(DISTINCT token) FROM users")).isEqualTo(51);
+		assertThat(this.db.queryStrings("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'users'::regclass "
+				+ "AND attname = 'token'")).containsExactly("true");
+	}
+
+	@Test
+	void addColumnWithUpKeepsTheColumnInStepForNewWritesAndRollbackDropsOnlyWhatItAdded() {
+		String before = catalog();
+		Plan plan = Plan.builder("users-score-x2").addColumn("users", "score_x2", "bigint", null, true, "score * 2")
+			.build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		this.db.execute("INSERT INTO users (id, email, score) VALUES (100, 'new@x', 7)",
+				"UPDATE users SET score = 1000 WHERE id = 1", "UPDATE users SET email = 'other@x' WHERE id = 2");
+		assertThat(this.db.queryStrings("SELECT id || ':' || coalesce(score_x2::text, '-') FROM users WHERE id IN "
+				+ "(1, 2, 3, 100) ORDER BY id")).containsExactly("1:2000", "2:-", "3:-", "100:14");
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE score_x2 IS DISTINCT FROM score * 2")).isZero();
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(catalog()).isEqualTo(before);
+		assertThat(this.db.queryStrings("SELECT score || ' ' || email FROM users WHERE id IN (1, 2, 100) ORDER BY id"))
+			.containsExactly("1000 u1@x", "2 other@x", "7 new@x");
+
+		Plan again = Plan.builder("users-score-x2-again").addColumn("users", "score_x2", "bigint", null, true, "score * 2")
+			.build();
+		this.zdm.start(again);
+		assertThat(this.zdm.advanceTo(again.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		this.db.execute("UPDATE users SET score = 5 WHERE id = 3");
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE score_x2 = score * 2")).isEqualTo(50);
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'users'::regclass AND NOT tgisinternal"))
+			.isZero();
+	}
+
 	// ---- helpers ----
+
+	private long filenode() {
+		return this.db.queryLong("SELECT pg_relation_filenode('users')");
+	}
 
 	private void assertRefused(String yaml, String... messages) {
 		String catalog = catalog();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -37,7 +38,8 @@ class OperationsTests {
 			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
 			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
 			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
-			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")));
+			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
+			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
