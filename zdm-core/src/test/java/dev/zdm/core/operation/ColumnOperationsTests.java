@@ -94,6 +94,9 @@ class ColumnOperationsTests {
 		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
 		assertThatThrownBy(() -> this.db.execute("INSERT INTO users (id, email, score) VALUES (100, 'x', NULL)"))
 			.hasMessageContaining("violates check constraint \"zdm_users_score_nn_1_nn\"");
+		// A row the backfill has not reached yet can still be updated: zdm's trigger fills it.
+		this.db.execute("UPDATE users SET email = 'five@x' WHERE id = 5");
+		assertThat(this.db.queryStrings("SELECT score::text FROM users WHERE id = 5")).containsExactly("-5");
 		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(this.db.queryStrings("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'users'::regclass "
 				+ "AND attname = 'score'")).containsExactly("true");
