@@ -8,6 +8,7 @@ import dev.zdm.core.migration.ZdmSettings;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanLoader;
+import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +46,25 @@ class ColumnOperationsTests {
 						+ "g bigint GENERATED ALWAYS AS (id * 2) STORED)");
 		this.zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults());
 		this.zdm.install();
+	}
+
+	// ---- reading the plan ----
+
+	@Test
+	void argumentsAreReadWithTheirLines() {
+		assertThatThrownBy(() -> new PlanLoader().load("""
+				id: bad-args
+				operations:
+				  - setNotNull: {table: users, fill: "0"}
+				  - setDefault: {table: users, column: score}
+				  - dropDefault: {table: users, column: score, default: "1"}
+				  - addColumn: {table: users, column: level, type: integer, notNull: maybe}
+				""", "args.yaml")).isInstanceOfSatisfying(PlanException.class, (ex) -> assertThat(ex.problems())
+			.extracting(PlanProblem::toString)
+			.containsExactly("args.yaml:3:17: operation 1 (setNotNull): 'column' is required",
+					"args.yaml:4:17: operation 2 (setDefault): 'default' is required",
+					"args.yaml:5:48: operation 3 (dropDefault): unknown key 'default': expected one of column, table",
+					"args.yaml:6:70: operation 4 (addColumn): 'notNull' must be true or false"));
 	}
 
 	// ---- setNotNull ----
