@@ -117,8 +117,7 @@ public final class AddColumnType implements OperationType<AddColumn> {
 						+ "rows in batches over the primary key. Add one first.");
 			}
 			else {
-				ColumnInfo added = new ColumnInfo(name, 0, operation.type(), false, null, false, false);
-				check.checkUserTriggers(added, operation.column(), operation.column());
+				check.checkTriggersOnBackfill(operation.column());
 			}
 		}
 	}

@@ -93,6 +93,7 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 					+ "primary key. Add one first, or fill the NULLs yourself and leave out 'fill'.");
 			return;
 		}
+		check.checkTriggersOnBackfill(operation.column());
 		// As the backfill evaluates it: over the row, in an UPDATE's SET, for rows whose column is NULL. A
 		// volatile 'fill' (now(), gen_random_uuid()) is fine: only rows still NULL are written, and
 		// verification counts NULLs, not values.

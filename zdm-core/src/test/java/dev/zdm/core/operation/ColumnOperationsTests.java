@@ -37,6 +37,7 @@ class ColumnOperationsTests {
 	@BeforeEach
 	void setUp() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS users, nokey, gen CASCADE",
+				"DROP FUNCTION IF EXISTS audit_users() CASCADE",
 				"CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, status text DEFAULT 'new', "
 						+ "score integer, \"Order Date\" date)",
 				"INSERT INTO users SELECT g, 'u' || g || '@x', CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, g, "
@@ -104,6 +105,16 @@ class ColumnOperationsTests {
 				  - setNotNull: {table: users, column: score}
 				  - setNotNull: {table: users, column: score, fill: "0"}
 				""", "column \"score\" of public.users is already changed by an earlier operation of this plan");
+		this.db.execute("CREATE FUNCTION audit_users() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+				"CREATE TRIGGER users_audit BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION audit_users()",
+				"ALTER TABLE users ENABLE ALWAYS TRIGGER users_audit");
+		assertRefused("""
+				id: bad-nn-trigger
+				operations:
+				  - setNotNull: {table: users, column: score, fill: "0"}
+				""", "the backfill updates every row of public.users with session_replication_role = replica, so that the "
+				+ "table's triggers do not fire for it, but trigger users_audit (function audit_users()) fires even "
+				+ "then");
 	}
 
 	@Test
