@@ -69,6 +69,13 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 			return;
 		}
 		TableInfo table = check.table();
+		// Claimed first: a column that an earlier operation adds does not exist yet.
+		if (!check.claimColumn(operation.column().name())) {
+			check.fail("column \"" + operation.column() + "\" of " + table.qualifiedName() + " is already changed by an "
+					+ "earlier operation of this plan: combine them into one operation (addColumn has 'notNull') or split "
+					+ "them into two migrations.");
+			return;
+		}
 		Optional<ColumnInfo> found = table.column(operation.column().name());
 		if (found.isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " has no column \"" + operation.column() + "\". Known columns: "
@@ -76,10 +83,6 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 			return;
 		}
 		ColumnInfo column = found.get();
-		if (!check.claimColumn(column.name())) {
-			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is already changed by an earlier "
-					+ "operation of this plan: combine them into one operation or split them into two migrations.");
-		}
 		if (check.beforeExpand() && column.notNull()) {
 			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is already NOT NULL: nothing to "
 					+ "do. Remove this operation.");
