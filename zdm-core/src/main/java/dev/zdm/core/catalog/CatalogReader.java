@@ -611,4 +611,29 @@ public final class CatalogReader {
 		}
 	}
 
+	/**
+	 * A query giving whether the default of column {@code column} of {@code relation} (a schema-qualified,
+	 * quoted name) calls a volatile function, read from its stored expression tree (built-in functions are
+	 * pinned and have no {@code pg_depend} rows): PostgreSQL then cannot add the column with it without
+	 * rewriting the table. For a statement that runs it, such as the expand of {@code addColumn}.
+	 */
+	public static String defaultCallsVolatileQuery(String relation, String column) {
+		return "SELECT EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+				+ "CROSS JOIN LATERAL regexp_matches(d.adbin::text, ':(funcid|opfuncid|opno) ([0-9]+)', 'g') AS m(f) "
+				+ "JOIN pg_proc p ON p.oid = CASE WHEN m.f[1] = 'opno' THEN (SELECT o.oprcode::oid FROM pg_operator o "
+				+ "WHERE o.oid = m.f[2]::oid) ELSE m.f[2]::oid END "
+				+ "WHERE d.adrelid = to_regclass('" + relation.replace("'", "''") + "') AND a.attname = '"
+				+ column.replace("'", "''") + "' AND p.provolatile = 'v')";
+	}
+
+	/** Whether the default of column {@code column} of {@code table} calls a volatile function. */
+	public boolean defaultCallsVolatile(QualifiedName table, String column) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement(defaultCallsVolatileQuery(table.quoted(), column));
+				ResultSet rs = statement.executeQuery()) {
+			return rs.next() && rs.getBoolean(1);
+		}
+	}
+
+
 }

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -53,8 +54,11 @@ public final class Operations {
 
 	private static final SqlType SQL = new SqlType();
 
+	private static final AddColumnType ADD_COLUMN = new AddColumnType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
+			ADD_COLUMN);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -111,6 +115,11 @@ public final class Operations {
 		@Override
 		public Bound<?> sql(Sql operation) {
 			return new Bound<>(SQL, operation);
+		}
+
+		@Override
+		public Bound<?> addColumn(AddColumn operation) {
+			return new Bound<>(ADD_COLUMN, operation);
 		}
 
 	};

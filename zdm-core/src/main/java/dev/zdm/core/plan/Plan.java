@@ -168,6 +168,13 @@ public record Plan(String id, String description, List<Operation> operations, St
 						.toList(), null));
 		}
 
+		/** {@code addColumn}; {@code defaultExpression} and {@code up} may be {@code null}. */
+		public Builder addColumn(String table, String column, String type, String defaultExpression, boolean notNull,
+				String up) {
+			return operation("addColumn", () -> new AddColumn(QualifiedName.parse(table), Identifier.of(column), type,
+					defaultExpression, notNull, up));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

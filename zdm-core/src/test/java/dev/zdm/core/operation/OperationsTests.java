@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -43,7 +44,8 @@ class OperationsTests {
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
-			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
+			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
