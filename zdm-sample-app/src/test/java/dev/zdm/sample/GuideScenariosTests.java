@@ -56,23 +56,44 @@ class GuideScenariosTests {
 	/** Setting NOT NULL in steps: {@code db/zdm/004-tasks-title-not-null.yaml}. */
 	private static final ScenarioRun.Shape TASKS_TITLE = textColumn("tasks", "title", "title", "", "");
 
+	/** Scenario 1, adding a column: {@code db/zdm/005-customers-middle-name.yaml}; both shapes write the name. */
+	private static final ScenarioRun.Shape CUSTOMERS_NAME = textColumn("customers", "name", "name", "email",
+			"'writer@example.com'");
+
+	/** A large table's data migration: {@code db/zdm/006-documents-word-count.yaml}; both shapes write the body. */
+	private static final ScenarioRun.Shape DOCUMENTS_BODY = textColumn("documents", "body", "body", "", "",
+			"word_count", "1");
+
+	private static final String WORD_COUNT = "array_length(regexp_split_to_array(btrim(body), '\\s+'), 1)";
+
 	/**
 	 * Writes text {@code "w<n>@example.com"} into {@code oldColumn} through the old shape and
 	 * {@code newColumn} through the new one; inserts give {@code otherColumns} the SQL {@code otherValues}.
 	 */
 	private static ScenarioRun.Shape textColumn(String table, String oldColumn, String newColumn, String otherColumns,
 			String otherValues) {
+		return textColumn(table, oldColumn, newColumn, otherColumns, otherValues, otherColumns, otherValues);
+	}
+
+	/** As above, with other columns (and their values) for inserts of the new code. */
+	private static ScenarioRun.Shape textColumn(String table, String oldColumn, String newColumn, String otherColumns,
+			String otherValues, String newOtherColumns, String newOtherValues) {
 		return new ScenarioRun.Shape() {
 
 			@Override
 			public String insert(boolean newShape) {
+				String others = newShape ? newOtherColumns : otherColumns;
+				String values = newShape ? newOtherValues : otherValues;
 				return "INSERT INTO " + table + " (id, " + column(newShape)
-						+ (otherColumns.isEmpty() ? ") VALUES (?, ?)" : ", " + otherColumns + ") VALUES (?, ?, " + otherValues + ")");
+						+ (others.isEmpty() ? ") VALUES (?, ?)" : ", " + others + ") VALUES (?, ?, " + values + ")");
 			}
 
 			@Override
 			public String update(boolean newShape) {
-				return "UPDATE " + table + " SET " + column(newShape) + " = ? WHERE id = ?";
+				// The new code keeps the columns it owns in step itself, as it does on inserts.
+				String also = (newShape && !newOtherColumns.equals(otherColumns))
+						? ", " + newOtherColumns + " = " + newOtherValues : "";
+				return "UPDATE " + table + " SET " + column(newShape) + " = ?" + also + " WHERE id = ?";
 			}
 
 			@Override
@@ -186,6 +207,53 @@ class GuideScenariosTests {
 				// The rows 'fill' wrote keep their value: they are writes the column accepted.
 				.assertNone("SELECT count(*) FROM tasks WHERE id > " + ScenarioRun.UPDATED_IDS + " AND id <= 20000"
 						+ " AND title IS DISTINCT FROM CASE WHEN id % 10 = 0 THEN 'untitled' ELSE 'Task ' || id END");
+		}
+	}
+
+	@Test
+	void addAColumn() {
+		try (ScenarioRun run = new ScenarioRun("005-customers-middle-name.yaml", CUSTOMERS_NAME)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT 1 - count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+						+ " AND column_name = 'middle_name' AND character_maximum_length = 100 AND column_default IS NULL"
+						+ " AND is_nullable = 'YES'")
+				.assertNone("SELECT count(*) FROM customers WHERE middle_name IS NOT NULL")
+				.assertNone("SELECT count(*) FROM customers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND name IS DISTINCT FROM 'Customer ' || id");
+		}
+	}
+
+	@Test
+	void addAColumnRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("005-customers-middle-name.yaml", CUSTOMERS_NAME)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+						+ " AND column_name = 'middle_name'")
+				.assertNone("SELECT count(*) FROM customers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND name IS DISTINCT FROM 'Customer ' || id");
+		}
+	}
+
+	@Test
+	void migrateALargeTablesData() {
+		try (ScenarioRun run = new ScenarioRun("006-documents-word-count.yaml", DOCUMENTS_BODY)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT count(*) FROM documents WHERE word_count IS DISTINCT FROM " + WORD_COUNT)
+				.assertNone("SELECT count(*) FROM documents WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND word_count <> 1 + id % 50")
+				.assertNone("SELECT count(*) FROM pg_attribute WHERE attrelid = 'documents'::regclass"
+						+ " AND attname = 'word_count' AND NOT attnotnull");
+		}
+	}
+
+	@Test
+	void migrateALargeTablesDataRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("006-documents-word-count.yaml", DOCUMENTS_BODY)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'documents'"
+						+ " AND column_name = 'word_count'")
+				.assertNone("SELECT count(*) FROM documents WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND body IS DISTINCT FROM repeat('word ', 1 + (id % 50)::integer)");
 		}
 	}
 
