@@ -13,6 +13,7 @@ import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
@@ -41,8 +42,10 @@ public final class Operations {
 
 	private static final DropTableType DROP_TABLE = new DropTableType();
 
+	private static final CreateTableType CREATE_TABLE = new CreateTableType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, RENAME_TABLE, DROP_TABLE);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, RENAME_TABLE, DROP_TABLE, CREATE_TABLE);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -79,6 +82,11 @@ public final class Operations {
 		@Override
 		public Bound<?> dropTable(DropTable operation) {
 			return new Bound<>(DROP_TABLE, operation);
+		}
+
+		@Override
+		public Bound<?> createTable(CreateTable operation) {
+			return new Bound<>(CREATE_TABLE, operation);
 		}
 
 	};

@@ -13,7 +13,7 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, RenameTable, DropTable {
+		AddCheckConstraint, RenameTable, DropTable, CreateTable {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -53,6 +53,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R renameTable(RenameTable operation);
 
 		R dropTable(DropTable operation);
+
+		R createTable(CreateTable operation);
 
 	}
 

@@ -184,6 +184,34 @@ public final class OperationArguments {
 	}
 
 	/**
+	 * The non-empty list of mappings under {@code key}, each with keys {@code keys}, or {@code null} (reported
+	 * when {@code required}).
+	 */
+	public List<OperationArguments> mappings(String key, Set<String> keys, boolean required) {
+		NodeTuple tuple = this.entries.get(key);
+		if (tuple == null) {
+			if (required) {
+				problem(this.mapping, "'" + key + "' is required");
+			}
+			return null;
+		}
+		if (!(tuple.getValueNode() instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
+			problem(tuple.getValueNode(), "'" + key + "' must be a non-empty list of mappings");
+			return null;
+		}
+		List<OperationArguments> items = new ArrayList<>();
+		for (Node item : sequence.getValue()) {
+			if (item instanceof MappingNode nested) {
+				items.add(new OperationArguments(nested, keys, this::problem));
+			}
+			else {
+				problem(item, "'" + key + "': each item must be a mapping with keys " + String.join(", ", new TreeSet<>(keys)));
+			}
+		}
+		return items;
+	}
+
+	/**
 	 * The operation made by {@code factory}, unless a problem was reported while reading its arguments; a
 	 * record's own refusal ({@link IllegalArgumentException}) is reported at the operation.
 	 */

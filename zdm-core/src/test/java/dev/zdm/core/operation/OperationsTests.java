@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
@@ -35,7 +36,9 @@ class OperationsTests {
 			new DropIndex(QualifiedName.parse("i")),
 			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
-			new DropTable(QualifiedName.parse("t")));
+			new DropTable(QualifiedName.parse("t")),
+			new CreateTable(QualifiedName.parse("t"), List.of(new CreateTable.Column(Identifier.of("a"), "bigint", null,
+					true)), List.of(Identifier.of("a")), List.of()));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
