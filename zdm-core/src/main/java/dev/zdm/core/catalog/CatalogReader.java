@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -432,7 +431,7 @@ public final class CatalogReader {
 	public List<DependentView> viewsOn(TableInfo table) throws SQLException {
 		List<DependentView> views = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement("""
-				SELECT DISTINCT n.nspname, v.relname, r.oid
+				SELECT DISTINCT n.nspname, v.relname, r.oid, obj_description(v.oid, 'pg_class')
 				FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
 				JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
 				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?
@@ -441,7 +440,7 @@ public final class CatalogReader {
 			statement.setLong(1, table.oid());
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3)));
+					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
 				}
 			}
 		}
@@ -603,12 +602,5 @@ public final class CatalogReader {
 		return dependents;
 	}
 
-	/** Whether the table holds at least one row (one short read, no count). */
-	public boolean hasRows(QualifiedName table) throws SQLException {
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
-			return rs.next();
-		}
-	}
 
 }

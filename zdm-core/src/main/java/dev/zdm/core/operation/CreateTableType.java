@@ -107,6 +107,17 @@ public final class CreateTableType implements OperationType<CreateTable> {
 			}
 			return;
 		}
+		if (operation.table().schema() != null) {
+			String schema = operation.table().schema().name();
+			Optional<String> versionOf = check.catalog().schema(schema)
+				.flatMap((found) -> VersionSchema.migrationOf(found.comment()));
+			if (schema.equals(check.stateSchema().name()) || versionOf.isPresent()) {
+				check.fail("schema " + schema + " is " + (versionOf.isPresent() ? "the version schema of migration "
+						+ versionOf.get() + ", which zdm drops when that migration ends" : "zdm's state schema (zdm.schema)")
+						+ ": create the table in a schema of your own.");
+				return;
+			}
+		}
 		// PostgreSQL checks it all (types, defaults, keys, the referenced tables and their keys) in a savepoint that
 		// is rolled back; a foreign key locks the table it references, so not for long.
 		check.sql("SET LOCAL lock_timeout = '2s'; " + operation.createStatement(),

@@ -31,8 +31,6 @@ import dev.zdm.core.sql.QualifiedName;
  */
 public final class RenameTableType implements OperationType<RenameTable> {
 
-	private static final String MARKER = "zdm: old name of a table renamed by migration ";
-
 	/** The privileges a relation's ACL can hold; anything else read from the catalog is not put into SQL. */
 	private static final Set<String> PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE",
 			"REFERENCES", "TRIGGER", "MAINTAIN");
@@ -67,15 +65,10 @@ public final class RenameTableType implements OperationType<RenameTable> {
 			return table;
 		}
 		Optional<Relation> old = catalog.relation(operation.table());
-		if (old.isPresent() && old.get().isView() && old.get().comment() != null
-				&& old.get().comment().startsWith(MARKER)) {
+		if (old.isPresent() && old.get().isView() && ObjectNames.isMarker(old.get().comment())) {
 			return catalog.table(new QualifiedName(Identifier.of(old.get().schema()), operation.to()));
 		}
 		return Optional.empty();
-	}
-
-	static String marker(String migrationId) {
-		return MARKER + migrationId;
 	}
 
 	@Override
@@ -157,7 +150,7 @@ public final class RenameTableType implements OperationType<RenameTable> {
 		Optional<TableInfo> atOldName = catalog.table(from).filter((table) -> table.oid() == memo.oid());
 		Optional<TableInfo> atNewName = catalog.table(renamed).filter((table) -> table.oid() == memo.oid());
 		Optional<Relation> view = catalog.relation(from)
-			.filter((relation) -> relation.isView() && marker(context.migrationId()).equals(relation.comment()));
+			.filter((relation) -> relation.isView() && ObjectNames.marker(context.migrationId()).equals(relation.comment()));
 		List<String> expand = new ArrayList<>();
 		if (atOldName.isPresent()) {
 			TableInfo table = atOldName.get();
@@ -166,7 +159,7 @@ public final class RenameTableType implements OperationType<RenameTable> {
 					+ table.columns().stream().map((column) -> Identifier.quote(column.name()))
 						.collect(Collectors.joining(", "))
 					+ " FROM " + renamed.quoted());
-			expand.add("COMMENT ON VIEW " + from.quoted() + " IS " + literal(marker(context.migrationId())));
+			expand.add("COMMENT ON VIEW " + from.quoted() + " IS " + literal(ObjectNames.marker(context.migrationId())));
 			expand.addAll(grants(catalog, table, from));
 		}
 		else if (atNewName.isEmpty()) {

@@ -153,6 +153,25 @@ class TableOperationsTests {
 		assertThat(this.db.queryStrings("INSERT INTO clients (score) VALUES (1) RETURNING id::text")).containsExactly("21");
 	}
 
+	@Test
+	void anotherMigrationLeavesARenamedTableAloneUntilTheRenameEnds() {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertRefused("""
+				id: check-clients
+				operations:
+				  - addCheckConstraint: {table: clients, name: clients_score_check, check: "score < 1000"}
+				""", "operation 1 (addCheckConstraint): table public.clients is being changed by migration rename-customers, "
+				+ "which is EXPANDED (its view public.customers are on the table). Finish that migration");
+		assertRefused("""
+				id: create-in-zdm
+				operations:
+				  - createTable: {table: zdm.parcels, columns: [{name: id, type: bigint}]}
+				""", "operation 1 (createTable): schema zdm is zdm's state schema (zdm.schema): create the table in a schema of "
+				+ "your own.");
+	}
+
 	// ---- dropTable ----
 
 	@Test
