@@ -115,6 +115,7 @@ class TableOperationsTests {
 				+ "WHERE id IN (1, 2, 21, 22) ORDER BY id"))
 			.containsExactly("1 c1 100", "2 n2 2", "21 upsert 7", "22 new 1");
 		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(21);
+		assertThat(this.db.queryStrings("SELECT name FROM customers WHERE id = 3 FOR UPDATE")).containsExactly("c3");
 		// The table's constraints, its foreign keys and the views on it follow it.
 		assertThatThrownBy(() -> this.db.execute("UPDATE customers SET score = -1 WHERE id = 3"))
 			.hasMessageContaining("violates check constraint");
