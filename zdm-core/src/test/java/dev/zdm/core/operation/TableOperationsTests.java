@@ -1,6 +1,12 @@
 package dev.zdm.core.operation;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
@@ -139,6 +145,51 @@ class TableOperationsTests {
 		assertThat(this.db.queryLong("SELECT count(*) FROM customers")).isEqualTo(21);
 		assertThat(this.db.queryStrings("SELECT name FROM customers WHERE id = 22")).containsExactly("new");
 		assertThat(this.db.queryLong("SELECT count(*) FROM customer_names")).isEqualTo(21);
+	}
+
+	@Test
+	void oldAndNewCodeInsertUpdateAndDeleteConcurrentlyThroughBothNames() throws Exception {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		List<Thread> sessions = new ArrayList<>();
+		for (String name : List.of("customers", "clients", "customers", "clients")) {
+			Thread session = new Thread(() -> {
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					for (int i = 0; i < 200; i++) {
+						// The serial key from the one sequence, whichever name inserts; then an update and, for every
+						// other row, a delete of the row just written.
+						try (ResultSet rs = statement.executeQuery("INSERT INTO " + name + " (name, score) VALUES ('"
+								+ name + "', " + i + ") RETURNING id")) {
+							rs.next();
+							long id = rs.getLong(1);
+							statement.executeUpdate("UPDATE " + name + " SET score = score + 1000 WHERE id = " + id);
+							if (i % 2 == 1) {
+								statement.executeUpdate("DELETE FROM " + name + " WHERE id = " + id);
+							}
+						}
+					}
+				}
+				catch (SQLException | RuntimeException ex) {
+					failures.add(ex);
+				}
+			});
+			session.start();
+			sessions.add(session);
+		}
+		for (Thread session : sessions) {
+			session.join();
+		}
+		assertThat(failures).isEmpty();
+		// 20 rows before, 4 sessions x 100 rows kept, each updated once, with distinct keys.
+		assertThat(this.db.queryStrings("SELECT name || ' ' || count(*) || ' ' || count(DISTINCT id) || ' ' || min(score) "
+				+ "FROM clients WHERE score >= 1000 GROUP BY name ORDER BY name"))
+			.containsExactly("clients 200 200 1000", "customers 200 200 1000");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customers")).isEqualTo(420);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(420);
 	}
 
 	@Test
