@@ -602,5 +602,27 @@ public final class CatalogReader {
 		return dependents;
 	}
 
+	/**
+	 * The functions of the database's own schemas (not {@code excludedSchema}, nor PostgreSQL's) written in a
+	 * language with a source (not C) whose source contains {@code text}, as {@code name(argument types)} with
+	 * their source; the caller reads the source more closely.
+	 */
+	public Map<String, String> functionsContaining(String text, String excludedSchema) throws SQLException {
+		Map<String, String> functions = new java.util.TreeMap<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p
+				JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+				WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname <> ?
+				  AND l.lanname NOT IN ('c', 'internal') AND strpos(lower(p.prosrc), lower(?)) > 0""")) {
+			statement.setString(1, excludedSchema);
+			statement.setString(2, text);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					functions.put(rs.getString(1), rs.getString(2));
+				}
+			}
+		}
+		return functions;
+	}
 
 }

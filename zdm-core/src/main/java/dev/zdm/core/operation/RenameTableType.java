@@ -18,6 +18,7 @@ import dev.zdm.core.plan.OperationArguments;
 import dev.zdm.core.plan.RenameTable;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.lint.SqlReferences;
 
 /**
  * {@code renameTable {table, to}}: in expand, one transaction under the lock timeout renames the table and
@@ -92,6 +93,26 @@ public final class RenameTableType implements OperationType<RenameTable> {
 			check.fail("the name \"" + operation.to() + "\" is taken in schema " + table.schema() + " by "
 					+ taken.map(RenameTableType::relationKind).orElse("a data type") + ": choose another 'to', or "
 					+ "rename that first.");
+		}
+	}
+
+	/**
+	 * Functions (trigger functions among them) that name the table in their source reach it through the view
+	 * until contract, and fail once contract drops it: their author should know before.
+	 */
+	@Override
+	public void review(RenameTable operation, OperationCheck check) throws SQLException {
+		String name = check.table().name();
+		List<String> naming = check.catalog().functionsContaining(name, check.stateSchema().name()).entrySet().stream()
+			.filter((function) -> SqlReferences.mentions(function.getValue(), name))
+			.map(java.util.Map.Entry::getKey)
+			.toList();
+		if (!naming.isEmpty()) {
+			check.warn("the function" + ((naming.size() > 1) ? "s " : " ") + String.join(", ", naming) + " name"
+					+ ((naming.size() > 1) ? "" : "s") + " table " + name + ": through the view under the old name "
+					+ ((naming.size() > 1) ? "they keep" : "it keeps") + " working until contract, and fail"
+					+ ((naming.size() > 1) ? "" : "s") + " after it. Change " + ((naming.size() > 1) ? "them" : "it")
+					+ " to \"" + operation.to() + "\" before contract.");
 		}
 	}
 

@@ -16,6 +16,7 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanLoader;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -190,6 +191,19 @@ class TableOperationsTests {
 		assertThat(this.db.queryLong("SELECT count(*) FROM customers")).isEqualTo(420);
 		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(420);
+	}
+
+	@Test
+	void functionsThatNameTheTableAreReportedWhenTheRenameStarts() {
+		this.db.execute("CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM customers'",
+				"CREATE FUNCTION unrelated() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders -- customers'");
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.events(plan.id())).filteredOn((event) -> event.action().equals("warning"))
+			.extracting(MigrationEvent::detail)
+			.containsExactly("java: operation 1 (renameTable): the function customer_count() names table customers: "
+					+ "through the view under the old name it keeps working until contract, and fails after it. Change it "
+					+ "to \"clients\" before contract.");
 	}
 
 	@Test
