@@ -107,6 +107,14 @@ public final class CreateTableType implements OperationType<CreateTable> {
 			}
 			return;
 		}
+		for (int i = 0; i < check.plan().operations().size(); i++) {
+			if (i + 1 != check.index() && check.plan().operations().get(i).tables().contains(operation.table())) {
+				check.fail("operation " + (i + 1) + " of this plan changes " + operation.table() + ", which this operation "
+						+ "creates: the table does not exist until expand, so zdm cannot check that operation against it. "
+						+ "Declare the table's key and constraints here, and change it further in a later migration.");
+				return;
+			}
+		}
 		if (operation.table().schema() != null) {
 			String schema = operation.table().schema().name();
 			Optional<String> versionOf = check.catalog().schema(schema)

@@ -345,6 +345,15 @@ class TableOperationsTests {
 				""", "PostgreSQL refuses to create table shipments: ERROR: foreign key constraint \"shipments_order_id_fkey\" "
 				+ "cannot be implemented");
 		assertRefused("""
+				id: bad-create-index
+				operations:
+				  - createTable: {table: shipments, columns: [{name: id, type: bigint}]}
+				  - createIndex: {table: shipments, name: shipments_id_idx, columns: [id]}
+				""", "operation 1 (createTable): operation 2 of this plan changes shipments, which this operation creates: "
+				+ "the table does not exist until expand, so zdm cannot check that operation against it. Declare the "
+				+ "table's key and constraints here, and change it further in a later migration.",
+				"operation 2 (createIndex): table \"shipments\" does not exist");
+		assertRefused("""
 				id: bad-create-type
 				operations:
 				  - createTable: {table: shipments, columns: [{name: id, type: bigintt}]}
