@@ -535,6 +535,11 @@ public final class CatalogReader {
 		}
 	}
 
+	/** The server's major version ({@code 15}). */
+	public int serverMajorVersion() throws SQLException {
+		return this.connection.getMetaData().getDatabaseMajorVersion();
+	}
+
 	/**
 	 * The relation called {@code name} (resolved through the {@code search_path} when not qualified), of any
 	 * kind, if there is one.
