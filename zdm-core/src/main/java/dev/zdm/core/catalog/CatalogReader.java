@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -432,7 +431,7 @@ public final class CatalogReader {
 	public List<DependentView> viewsOn(TableInfo table) throws SQLException {
 		List<DependentView> views = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement("""
-				SELECT DISTINCT n.nspname, v.relname, r.oid
+				SELECT DISTINCT n.nspname, v.relname, r.oid, obj_description(v.oid, 'pg_class')
 				FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
 				JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
 				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?
@@ -441,7 +440,7 @@ public final class CatalogReader {
 			statement.setLong(1, table.oid());
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3)));
+					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
 				}
 			}
 		}
@@ -536,6 +535,11 @@ public final class CatalogReader {
 		}
 	}
 
+	/** The server's major version ({@code 15}). */
+	public int serverMajorVersion() throws SQLException {
+		return this.connection.getMetaData().getDatabaseMajorVersion();
+	}
+
 	/**
 	 * The relation called {@code name} (resolved through the {@code search_path} when not qualified), of any
 	 * kind, if there is one.
@@ -603,12 +607,27 @@ public final class CatalogReader {
 		return dependents;
 	}
 
-	/** Whether the table holds at least one row (one short read, no count). */
-	public boolean hasRows(QualifiedName table) throws SQLException {
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
-			return rs.next();
+	/**
+	 * The functions of the database's own schemas (not {@code excludedSchema}, nor PostgreSQL's) written in a
+	 * language with a source (not C) whose source contains {@code text}, as {@code name(argument types)} with
+	 * their source; the caller reads the source more closely.
+	 */
+	public Map<String, String> functionsContaining(String text, String excludedSchema) throws SQLException {
+		Map<String, String> functions = new java.util.TreeMap<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p
+				JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+				WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname <> ?
+				  AND l.lanname NOT IN ('c', 'internal') AND strpos(lower(p.prosrc), lower(?)) > 0""")) {
+			statement.setString(1, excludedSchema);
+			statement.setString(2, text);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					functions.put(rs.getString(1), rs.getString(2));
+				}
+			}
 		}
+		return functions;
 	}
 
 	/**

@@ -132,6 +132,11 @@ public final class OperationCheck {
 		return this.beforeExpand;
 	}
 
+	/** zdm's state schema, which zdm does not migrate. */
+	public Identifier stateSchema() {
+		return this.stateSchema;
+	}
+
 	/** The table's triggers. */
 	public List<TriggerInfo> triggers() {
 		return this.triggers;

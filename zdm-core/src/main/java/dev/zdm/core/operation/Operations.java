@@ -14,6 +14,7 @@ import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -56,9 +57,11 @@ public final class Operations {
 
 	private static final AddColumnType ADD_COLUMN = new AddColumnType();
 
+	private static final CreateTableType CREATE_TABLE = new CreateTableType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
 			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
-			ADD_COLUMN);
+			ADD_COLUMN, CREATE_TABLE);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -120,6 +123,11 @@ public final class Operations {
 		@Override
 		public Bound<?> addColumn(AddColumn operation) {
 			return new Bound<>(ADD_COLUMN, operation);
+		}
+
+		@Override
+		public Bound<?> createTable(CreateTable operation) {
+			return new Bound<>(CREATE_TABLE, operation);
 		}
 
 	};

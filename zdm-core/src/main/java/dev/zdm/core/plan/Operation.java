@@ -13,7 +13,7 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -63,6 +63,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R sql(Sql operation);
 
 		R addColumn(AddColumn operation);
+
+		R createTable(CreateTable operation);
 
 	}
 

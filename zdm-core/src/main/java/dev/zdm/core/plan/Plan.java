@@ -175,6 +175,12 @@ public record Plan(String id, String description, List<Operation> operations, St
 					defaultExpression, notNull, up));
 		}
 
+		/** {@code createTable} with its columns and primary key; constraints through {@link #operation(Operation)}. */
+		public Builder createTable(String table, List<CreateTable.Column> columns, String... primaryKey) {
+			return operation("createTable", () -> new CreateTable(QualifiedName.parse(table), columns,
+					java.util.Arrays.stream(primaryKey).map(Identifier::of).toList(), List.of()));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

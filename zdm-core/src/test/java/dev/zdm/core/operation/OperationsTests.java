@@ -9,6 +9,7 @@ import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.AddColumn;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -45,7 +46,9 @@ class OperationsTests {
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
 			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
-			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null));
+			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null),
+			new CreateTable(QualifiedName.parse("t"), List.of(new CreateTable.Column(Identifier.of("a"), "bigint", null,
+					true)), List.of(Identifier.of("a")), List.of()));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
