@@ -11,6 +11,8 @@ import java.util.TreeSet;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropIndex;
@@ -35,8 +37,12 @@ public final class Operations {
 
 	private static final AddCheckConstraintType ADD_CHECK_CONSTRAINT = new AddCheckConstraintType();
 
+	private static final AddForeignKeyType ADD_FOREIGN_KEY = new AddForeignKeyType();
+
+	private static final AddUniqueConstraintType ADD_UNIQUE_CONSTRAINT = new AddUniqueConstraintType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -63,6 +69,16 @@ public final class Operations {
 		@Override
 		public Bound<?> addCheckConstraint(AddCheckConstraint operation) {
 			return new Bound<>(ADD_CHECK_CONSTRAINT, operation);
+		}
+
+		@Override
+		public Bound<?> addForeignKey(AddForeignKey operation) {
+			return new Bound<>(ADD_FOREIGN_KEY, operation);
+		}
+
+		@Override
+		public Bound<?> addUniqueConstraint(AddUniqueConstraint operation) {
+			return new Bound<>(ADD_UNIQUE_CONSTRAINT, operation);
 		}
 
 	};

@@ -13,7 +13,7 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint {
+		AddCheckConstraint, AddForeignKey, AddUniqueConstraint {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -49,6 +49,10 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R dropIndex(DropIndex operation);
 
 		R addCheckConstraint(AddCheckConstraint operation);
+
+		R addForeignKey(AddForeignKey operation);
+
+		R addUniqueConstraint(AddUniqueConstraint operation);
 
 	}
 

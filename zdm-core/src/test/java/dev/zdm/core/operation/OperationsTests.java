@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropIndex;
@@ -31,7 +33,10 @@ class OperationsTests {
 			new CreateIndex(QualifiedName.parse("t"), Identifier.of("i"), List.of(Identifier.of("a")), null, false, null,
 					null, null),
 			new DropIndex(QualifiedName.parse("i")),
-			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"));
+			new AddCheckConstraint(QualifiedName.parse("t"), Identifier.of("c"), "a > 0"),
+			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
+					List.of(Identifier.of("id")), null, null, true, null),
+			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
