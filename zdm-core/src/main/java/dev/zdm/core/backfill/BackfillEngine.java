@@ -602,7 +602,8 @@ public final class BackfillEngine {
 	}
 
 	private static String quoted(ColumnInfo column) {
-		return Identifier.of(column.name()).quoted();
+		// A name from the catalog: any name PostgreSQL allows ("Row Id"), not only one a plan may declare.
+		return Identifier.quote(column.name());
 	}
 
 	private static Array array(Connection connection, String[] values) throws SQLException {

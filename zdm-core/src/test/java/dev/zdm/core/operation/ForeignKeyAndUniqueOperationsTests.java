@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(PostgresExtension.class)
 class ForeignKeyAndUniqueOperationsTests {
 
-	private static final Pattern REMOVED = Pattern.compile("keys \\(id\\) = (.*)$");
+	private static final Pattern REMOVED = Pattern.compile("keys \\([^)]*\\) = (.*)$");
 
 	private final TestDatabase db;
 
@@ -374,6 +374,48 @@ class ForeignKeyAndUniqueOperationsTests {
 					+ "public.customers").contains("'orphans: " + policy + "'"));
 	}
 
+	@Test
+	void aCompositeForeignKeyWorksWithCatalogNamesOfAnyShapeAndSkipsRowsWithANull() {
+		// The plan names mixed-case tables and columns; the key zdm walks and reports, "Row Id", only the catalog.
+		this.db.execute("DROP TABLE IF EXISTS \"LineItems\", \"Parts\" CASCADE",
+				"CREATE TABLE \"Parts\" (\"Maker\" integer, \"PartNo\" text, PRIMARY KEY (\"Maker\", \"PartNo\"))",
+				"INSERT INTO \"Parts\" VALUES (1, 'x'), (2, 'y')",
+				"CREATE TABLE \"LineItems\" (\"Row Id\" bigint PRIMARY KEY, \"Maker\" integer, \"PartNo\" text)",
+				"INSERT INTO \"LineItems\" SELECT g, 2 - g % 2, CASE WHEN g % 2 = 0 THEN 'y' ELSE 'x' END "
+						+ "FROM generate_series(1, 30) g",
+				// Orphans: (3, z) and (1, y); a NULL in the key is never checked (MATCH SIMPLE).
+				"UPDATE \"LineItems\" SET \"Maker\" = 3, \"PartNo\" = 'z' WHERE \"Row Id\" = 7",
+				"UPDATE \"LineItems\" SET \"Maker\" = 1, \"PartNo\" = 'y' WHERE \"Row Id\" = 12",
+				"UPDATE \"LineItems\" SET \"Maker\" = NULL, \"PartNo\" = 'z' WHERE \"Row Id\" = 15");
+		assertRefused("""
+				id: parts-fk-refused
+				operations:
+				  - addForeignKey: {table: LineItems, columns: [Maker, PartNo], references: {table: Parts, columns: [Maker, PartNo]}}
+				""", "2 rows of public.LineItems reference no row of public.Parts ((Maker, PartNo) references (Maker, PartNo)), "
+				+ "for example the rows with (Row Id) = (7) holding (3,z), (12) holding (1,y)");
+		Plan plan = new PlanLoader().load("""
+				id: parts-fk
+				operations:
+				  - addForeignKey:
+				      table: LineItems
+				      name: LineItems_part_fk
+				      columns: [Maker, PartNo]
+				      references: {table: Parts, columns: [Maker, PartNo]}
+				      orphans: nullify
+				""", "p.yaml");
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(constraint("LineItems_part_fk")).isEqualTo("FOREIGN KEY (\"Maker\", \"PartNo\") REFERENCES "
+				+ "\"Parts\"(\"Maker\", \"PartNo\") validated true");
+		assertThat(indexDefinition("LineItems_part_fk_idx")).isEqualTo("CREATE INDEX \"LineItems_part_fk_idx\" ON "
+				+ "public.\"LineItems\" USING btree (\"Maker\", \"PartNo\") valid true");
+		assertThat(reportedKeys(this.zdm, plan.id())).containsExactlyInAnyOrder(7L, 12L);
+		assertThat(this.db.queryStrings("SELECT \"Row Id\" || ':' || coalesce(\"Maker\"::text, '-') || ':' || "
+				+ "coalesce(\"PartNo\", '-') FROM \"LineItems\" WHERE \"Row Id\" IN (7, 12, 15) ORDER BY \"Row Id\""))
+			.containsExactly("7:-:-", "12:-:-", "15:-:z");
+		assertThat(this.db.queryLong("SELECT count(*) FROM \"LineItems\"")).isEqualTo(30);
+	}
+
 	// ---- addUniqueConstraint: refused before any DDL ----
 
 	@Test
@@ -439,7 +481,9 @@ class ForeignKeyAndUniqueOperationsTests {
 				"UPDATE orders SET note = 'a' WHERE id IN (10, 11, 12)",
 				"UPDATE orders SET seen = now() - interval '1 year' WHERE id = 10",
 				"UPDATE orders SET note = 'b', seen = CASE id WHEN 20 THEN NULL ELSE seen END WHERE id IN (20, 21)",
-				"UPDATE orders SET note = 'c', seen = '2020-01-01' WHERE id IN (31, 32)");
+				"UPDATE orders SET note = 'c', seen = '2020-01-01' WHERE id IN (31, 32)",
+				// Rows without a value never conflict.
+				"UPDATE orders SET note = NULL WHERE id IN (50, 51)");
 		Plan plan = new PlanLoader().load("""
 				id: orders-note-oldest
 				operations:
@@ -449,6 +493,7 @@ class ForeignKeyAndUniqueOperationsTests {
 		assertThat(this.zdm.advanceTo(plan.id(), Phase.BACKFILLED).phase()).isEqualTo(Phase.BACKFILLED);
 		assertThat(this.db.queryStrings("SELECT note || ':' || id FROM orders WHERE note IN ('a', 'b', 'c') ORDER BY note"))
 			.containsExactly("a:10", "b:21", "c:31");
+		assertThat(this.db.queryLong("SELECT count(*) FROM orders WHERE note IS NULL")).isEqualTo(2);
 		assertThat(reportedKeys(this.zdm, plan.id())).containsExactlyInAnyOrder(11L, 12L, 20L, 32L);
 		// No index led with (note): zdm built one for the batches' lookups, and drops it once the unique one exists.
 		String lookup = ObjectNames.base(plan.id(), 1) + "_lookup";
