@@ -85,6 +85,12 @@ public final class AddForeignKeyType implements OperationType<AddForeignKey> {
 	@Override
 	public void validate(AddForeignKey operation, OperationCheck check) throws SQLException {
 		TableInfo table = check.table();
+		if ("p".equals(check.catalog().relationKind(table.schema(), table.name()).orElse(""))) {
+			check.fail("table " + table.qualifiedName() + " is partitioned: PostgreSQL cannot add a foreign key NOT VALID "
+					+ "to it, nor build an index on it CONCURRENTLY, so zdm cannot add one without a scan under a lock that "
+					+ "blocks writes. Add the foreign key to each partition (one addForeignKey per partition).");
+			return;
+		}
 		List<String> missing = missing(table, operation.columns());
 		if (!missing.isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " has no column " + String.join(", ", missing) + ". Known columns: "

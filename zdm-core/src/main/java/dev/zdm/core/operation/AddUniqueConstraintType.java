@@ -101,6 +101,12 @@ public final class AddUniqueConstraintType implements OperationType<AddUniqueCon
 	@Override
 	public void validate(AddUniqueConstraint operation, OperationCheck check) throws SQLException {
 		TableInfo table = check.table();
+		if ("p".equals(check.catalog().relationKind(table.schema(), table.name()).orElse(""))) {
+			check.fail("table " + table.qualifiedName() + " is partitioned: PostgreSQL cannot build an index on it "
+					+ "CONCURRENTLY, so zdm cannot add a unique constraint without a build under a lock that blocks writes. "
+					+ "Add it to each partition (one addUniqueConstraint per partition).");
+			return;
+		}
 		List<String> missing = operation.columns().stream()
 			.filter((column) -> table.column(column.name()).isEmpty())
 			.map((column) -> "\"" + column.name() + "\"")

@@ -159,6 +159,19 @@ class ForeignKeyAndUniqueOperationsTests {
 				operations:
 				  - addForeignKey: {table: orders, columns: [qty], references: {table: customers, columns: [id]}, orphans: nullify}
 				""", "column \"qty\" of public.orders is NOT NULL, so 'orphans: nullify' cannot set it to NULL");
+		this.db.execute("CREATE TABLE invoices (id bigint, customer_id bigint, PRIMARY KEY (id)) PARTITION BY RANGE (id)");
+		assertRefused("""
+				id: fk-partitioned
+				operations:
+				  - addForeignKey: {table: invoices, columns: [customer_id], references: {table: customers, columns: [id]}}
+				""", "table public.invoices is partitioned: PostgreSQL cannot add a foreign key NOT VALID to it, nor build "
+				+ "an index on it CONCURRENTLY");
+		assertRefused("""
+				id: unique-partitioned
+				operations:
+				  - addUniqueConstraint: {table: invoices, columns: [id, customer_id]}
+				""", "table public.invoices is partitioned: PostgreSQL cannot build an index on it CONCURRENTLY");
+		this.db.execute("DROP TABLE invoices");
 		this.db.execute("CREATE TABLE invoices (id bigint PRIMARY KEY, order_id bigint REFERENCES orders ON DELETE CASCADE)");
 		assertRefused("""
 				id: fk-delete-referenced
