@@ -11,6 +11,8 @@ import java.util.TreeSet;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -53,8 +55,13 @@ public final class Operations {
 
 	private static final SqlType SQL = new SqlType();
 
+	private static final AddForeignKeyType ADD_FOREIGN_KEY = new AddForeignKeyType();
+
+	private static final AddUniqueConstraintType ADD_UNIQUE_CONSTRAINT = new AddUniqueConstraintType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
+			ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -111,6 +118,16 @@ public final class Operations {
 		@Override
 		public Bound<?> sql(Sql operation) {
 			return new Bound<>(SQL, operation);
+		}
+
+		@Override
+		public Bound<?> addForeignKey(AddForeignKey operation) {
+			return new Bound<>(ADD_FOREIGN_KEY, operation);
+		}
+
+		@Override
+		public Bound<?> addUniqueConstraint(AddUniqueConstraint operation) {
+			return new Bound<>(ADD_UNIQUE_CONSTRAINT, operation);
 		}
 
 	};

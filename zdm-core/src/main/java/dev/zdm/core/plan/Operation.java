@@ -13,7 +13,8 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddForeignKey,
+		AddUniqueConstraint {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -61,6 +62,10 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R dropTable(DropTable operation);
 
 		R sql(Sql operation);
+
+		R addForeignKey(AddForeignKey operation);
+
+		R addUniqueConstraint(AddUniqueConstraint operation);
 
 	}
 

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.DropDefault;
@@ -43,7 +45,10 @@ class OperationsTests {
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
-			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
+			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
+					List.of(Identifier.of("id")), null, null, true, null),
+			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
