@@ -268,6 +268,8 @@ public final class BackfillEngine {
 			connection.setAutoCommit(false);
 			// Validation refused the plan if the table has triggers that would fire and this role cannot stop them.
 			boolean replica = new CatalogReader(connection).canSetSessionReplicationRole();
+			// Each batch starts its own transaction (a removal's sets its isolation first).
+			connection.commit();
 			while (true) {
 				long started = System.nanoTime();
 				Batch batch;
@@ -282,14 +284,14 @@ public final class BackfillEngine {
 						throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
 								+ " was withdrawn while a batch ran (" + ex.getMessage() + ")");
 					}
-					if (!DdlExecutor.isLockFailure(ex)) {
+					if (!DdlExecutor.isLockFailure(ex) && !"40001".equals(ex.getSQLState())) {
 						throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
 								+ " failed: " + (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
 					}
-					// The application holds some of these rows: back off with a smaller batch.
+					// The application holds (or, for a removal, wrote) some of these rows: back off with a smaller batch.
 					batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
-					logger.info("Backfill of {}: batch waited too long for a row lock; retrying with {} rows", migrationId,
-							batchSize);
+					logger.info("Backfill of {}: batch waited too long for a row lock, or met a row written meanwhile; "
+							+ "retrying with {} rows", migrationId, batchSize);
 					sleep(this.settings.lockTimeout());
 					continue;
 				}
@@ -336,6 +338,14 @@ public final class BackfillEngine {
 
 	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
 			int batchSize, boolean replica) throws SQLException {
+		if (target.removes() != null) {
+			// A removal decides on one consistent view of the rows (which row of a value is the newest): a row
+			// written meanwhile fails the batch (40001), which is retried, rather than being judged on its new
+			// values against the others' old ones.
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+			}
+		}
 		seeEveryRow(connection);
 		// Each bypassed trigger has a setting of its own; triggers created before one pass could serve several
 		// operations compare zdm.backfill with their name instead.
@@ -354,7 +364,8 @@ public final class BackfillEngine {
 			}
 			statement.execute();
 		}
-		if (replica) {
+		// A removal is a real delete or update of the application's data: its triggers fire, as for any other.
+		if (replica && target.removes() == null) {
 			// The application's triggers (updated_at, audit) must not fire for zdm's copy of a column: in
 			// replica mode only triggers enabled ALWAYS or REPLICA fire, and zdm's own are bypassed above.
 			try (PreparedStatement statement = connection
@@ -396,11 +407,16 @@ public final class BackfillEngine {
 		}
 		range.add("(" + target.mismatch() + ")");
 		int updated;
-		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
-				+ target.assignment() + " WHERE " + String.join(" AND ", range))) {
-			int next = bind(statement, 1, cursor);
-			bind(statement, next, upper);
-			updated = statement.executeUpdate();
+		if (target.removes() != null) {
+			updated = remove(connection, migrationId, claim, target, String.join(" AND ", range), cursor, upper);
+		}
+		else {
+			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
+					+ target.assignment() + " WHERE " + String.join(" AND ", range))) {
+				int next = bind(statement, 1, cursor);
+				bind(statement, next, upper);
+				updated = statement.executeUpdate();
+			}
 		}
 		int scanned = (last != null) ? batchSize : updated;
 		boolean done = last == null;
@@ -422,6 +438,39 @@ public final class BackfillEngine {
 			}
 		}
 		return new Batch(scanned, updated, done ? null : last);
+	}
+
+	/**
+	 * Deletes (or clears) the rows of a batch that a removal policy selects, and reports the key of each in the
+	 * log and in a {@code rows-removed} event that commits with the batch: the rows are gone for good.
+	 */
+	private int remove(Connection connection, String migrationId, Claim claim, BackfillTarget target, String where,
+			String[] cursor, String[] upper) throws SQLException {
+		String keys = target.key().stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String sql = ((target.assignment() != null)
+				? "UPDATE " + target.table().quoted() + " SET " + target.assignment()
+				: "DELETE FROM " + target.table().quoted())
+				+ " WHERE " + where + " RETURNING ROW(" + keys + ")::text";
+		List<String> removed = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			int next = bind(statement, 1, cursor);
+			bind(statement, next, upper);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					removed.add(rs.getString(1));
+				}
+			}
+		}
+		if (!removed.isEmpty()) {
+			String keyNames = target.key().stream().map(ColumnInfo::name).collect(Collectors.joining(", "));
+			String report = ((target.assignment() != null) ? "changed " : "deleted ") + removed.size()
+					+ ((removed.size() == 1) ? " row" : " rows") + " of " + target.table() + " (" + target.removes()
+					+ "), keys (" + keyNames + ") = " + String.join(", ", removed);
+			logger.warn("Backfill of {} operation {}: {}", migrationId, claim.operation(), report);
+			this.state.event(connection, migrationId, "rows-removed", null, null, this.owner,
+					"operation " + claim.operation() + ": " + report);
+		}
+		return removed.size();
 	}
 
 	/**
@@ -563,7 +612,8 @@ public final class BackfillEngine {
 	}
 
 	private static String quoted(ColumnInfo column) {
-		return Identifier.of(column.name()).quoted();
+		// A name from the catalog: any name PostgreSQL allows ("Row Id"), not only one a plan may declare.
+		return Identifier.quote(column.name());
 	}
 
 	private static Array array(Connection connection, String[] values) throws SQLException {

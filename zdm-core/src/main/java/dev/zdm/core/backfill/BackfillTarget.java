@@ -24,19 +24,29 @@ import dev.zdm.core.sql.QualifiedName;
  * @param bypassTriggers the sync triggers the backfill's own updates must not fire
  * @param notNullViolation a predicate true for a row whose new value is {@code NULL} although the column must
  * not be, or {@code null} when the columns may be {@code NULL}
+ * @param removes what the batches remove by a policy the plan chose (orphans, duplicates), for the report of
+ * the keys of every row they delete ({@code assignments} empty) or change (logged and recorded as
+ * {@code rows-removed} events); such batches fire the table's triggers, as any delete would; {@code null} for
+ * a copy, which loses nothing
  */
 public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
-		List<Identifier> bypassTriggers, String notNullViolation) {
+		List<Identifier> bypassTriggers, String notNullViolation, String removes) {
 
 	public BackfillTarget {
 		Objects.requireNonNull(table, "table");
 		key = List.copyOf(key);
 		assignments = List.copyOf(assignments);
-		if (assignments.isEmpty()) {
+		if (assignments.isEmpty() && removes == null) {
 			throw new IllegalArgumentException("A backfill writes at least one column");
 		}
 		Objects.requireNonNull(mismatch, "mismatch");
 		bypassTriggers = List.copyOf(bypassTriggers);
+	}
+
+	/** A copy: batches write {@code assignments} into the rows that need them, and report nothing. */
+	public BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
+			List<Identifier> bypassTriggers, String notNullViolation) {
+		this(table, key, assignments, mismatch, bypassTriggers, notNullViolation, null);
 	}
 
 	/**
@@ -76,9 +86,12 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 	/**
 	 * The {@code SET} clause. One column is assigned its value; with several, each column is assigned its value
 	 * only in the rows where it differs, and keeps its own elsewhere, since a batch updates every row in which
-	 * any column differs.
+	 * any column differs; {@code null} for a removal that deletes the rows.
 	 */
 	public String assignment() {
+		if (this.assignments.isEmpty()) {
+			return null;
+		}
 		if (this.assignments.size() == 1) {
 			Assignment only = this.assignments.get(0);
 			return only.column().quoted() + " = " + only.value();
@@ -96,7 +109,8 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 	 * the first pass's values). Names are compared as text, case-insensitively, so a doubt means two passes.
 	 */
 	public Optional<BackfillTarget> combine(BackfillTarget next) {
-		if (!this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)) {
+		if (this.removes != null || next.removes != null || !this.table.equals(next.table) || !this.key.equals(next.key)
+				|| reads(next) || next.reads(this)) {
 			return Optional.empty();
 		}
 		List<Assignment> assignments = new ArrayList<>(this.assignments);

@@ -655,4 +655,59 @@ public final class CatalogReader {
 	}
 
 
+	/**
+	 * The unique keys of a table that a foreign key may reference, each as its column names in index order:
+	 * its primary key and its unique constraints and indexes that are valid, not deferrable, without a
+	 * predicate and without an expression.
+	 */
+	public List<List<String>> uniqueKeys(TableInfo table) throws SQLException {
+		return indexKeys(table, "i.indisunique AND i.indimmediate AND i.indexprs IS NULL");
+	}
+
+	/**
+	 * The key columns of the table's valid, non-partial btree indexes, each in index order; an expression
+	 * key is an empty name.
+	 */
+	public List<List<String>> btreeIndexKeys(TableInfo table) throws SQLException {
+		return indexKeys(table, "ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')");
+	}
+
+	private List<List<String>> indexKeys(TableInfo table, String condition) throws SQLException {
+		List<List<String>> keys = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"SELECT array_agg(coalesce(a.attname::text, '') ORDER BY k.ord) "
+						+ "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+						+ "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+						+ "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 "
+						+ "WHERE i.indrelid = ? AND i.indisvalid AND i.indpred IS NULL AND k.ord <= i.indnkeyatts AND "
+						+ condition + " GROUP BY i.indexrelid ORDER BY i.indexrelid")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					keys.add(List.of((String[]) rs.getArray(1).getArray()));
+				}
+			}
+		}
+		return keys;
+	}
+
+	/**
+	 * The foreign keys that reference the table, each described as {@code name of table (ON DELETE action)}.
+	 */
+	public List<String> referencingForeignKeys(TableInfo table) throws SQLException {
+		List<String> keys = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.conname, c.conrelid::regclass::text, CASE c.confdeltype WHEN 'a' THEN 'NO ACTION'
+				       WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END
+				FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? ORDER BY 2, 1""")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					keys.add(rs.getString(1) + " of " + rs.getString(2) + " (ON DELETE " + rs.getString(3) + ")");
+				}
+			}
+		}
+		return keys;
+	}
+
 }

@@ -402,7 +402,12 @@ public final class Orchestrator {
 			}
 			long mismatches = 0;
 			long nulls = 0;
+			long left = 0;
 			for (BackfillTarget target : targets.values()) {
+				if (target.removes() != null) {
+					left += this.backfill.countMismatches(target);
+					continue;
+				}
 				mismatches += this.backfill.countMismatches(target);
 				if (target.notNullViolation() != null) {
 					nulls += this.backfill.count(target, target.notNullViolation());
@@ -412,6 +417,15 @@ public final class Orchestrator {
 				throw new MigrationException("Verification of " + id + " found " + nulls + " rows whose new value is NULL "
 						+ "although the column is NOT NULL: 'up' gives NULL for them. Roll the migration back and fix 'up' "
 						+ "(or the data) before starting it again.");
+			}
+			if (left > 0) {
+				this.ddl.inTransaction("reset backfill of " + id, (connection) -> {
+					this.state.fence(connection, lock, plan.checksum(), "reset its backfill", Phase.BACKFILLING);
+					this.backfill.reset(connection, id);
+				});
+				throw new MigrationException("Verification of " + id + " found " + left + " rows that the plan's policy "
+						+ "removes (orphans, duplicates) written while the backfill ran; the backfill was reset: advance again "
+						+ "to remove them too.");
 			}
 			if (mismatches > 0) {
 				this.ddl.inTransaction("reset backfill of " + id, (connection) -> {

@@ -26,4 +26,22 @@ public sealed interface Backfill {
 
 	}
 
+	/**
+	 * Rows deleted, or values cleared ({@code SET col = NULL}), by a policy the plan chose (orphans of a
+	 * foreign key, duplicates of a unique key), in keyset batches; the keys of every row removed are logged
+	 * and recorded as {@code rows-removed} events, in the batch's transaction. Verification counts the rows
+	 * the policy would still remove.
+	 *
+	 * @param target the assignment ({@code null} to delete), the predicate of the rows to remove, and what
+	 * they are ({@link BackfillTarget#removes()})
+	 */
+	record RowRemoval(BackfillTarget target) implements Backfill {
+
+		public RowRemoval {
+			Objects.requireNonNull(target, "target");
+			Objects.requireNonNull(target.removes(), "target.removes");
+		}
+
+	}
+
 }

@@ -12,6 +12,8 @@ import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.AddColumn;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.CreateTable;
@@ -59,9 +61,12 @@ public final class Operations {
 
 	private static final CreateTableType CREATE_TABLE = new CreateTableType();
 
+	private static final AddForeignKeyType ADD_FOREIGN_KEY = new AddForeignKeyType();
+	private static final AddUniqueConstraintType ADD_UNIQUE_CONSTRAINT = new AddUniqueConstraintType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
 			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
-			ADD_COLUMN, CREATE_TABLE);
+			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -128,6 +133,16 @@ public final class Operations {
 		@Override
 		public Bound<?> createTable(CreateTable operation) {
 			return new Bound<>(CREATE_TABLE, operation);
+		}
+
+		@Override
+		public Bound<?> addForeignKey(AddForeignKey operation) {
+			return new Bound<>(ADD_FOREIGN_KEY, operation);
+		}
+
+		@Override
+		public Bound<?> addUniqueConstraint(AddUniqueConstraint operation) {
+			return new Bound<>(ADD_UNIQUE_CONSTRAINT, operation);
 		}
 
 	};

@@ -13,7 +13,8 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable,
+		AddForeignKey, AddUniqueConstraint {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -65,6 +66,10 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R addColumn(AddColumn operation);
 
 		R createTable(CreateTable operation);
+
+		R addForeignKey(AddForeignKey operation);
+
+		R addUniqueConstraint(AddUniqueConstraint operation);
 
 	}
 

@@ -7,6 +7,8 @@ import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.AddColumn;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.CreateTable;
@@ -48,7 +50,10 @@ class OperationsTests {
 			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
 			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null),
 			new CreateTable(QualifiedName.parse("t"), List.of(new CreateTable.Column(Identifier.of("a"), "bigint", null,
-					true)), List.of(Identifier.of("a")), List.of()));
+					true)), List.of(Identifier.of("a")), List.of()),
+			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
+					List.of(Identifier.of("id")), null, null, true, null),
+			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
