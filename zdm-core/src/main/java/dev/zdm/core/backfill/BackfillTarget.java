@@ -24,9 +24,11 @@ import dev.zdm.core.sql.QualifiedName;
  * @param bypassTriggers the sync triggers the backfill's own updates must not fire
  * @param notNullViolation a predicate true for a row whose new value is {@code NULL} although the column must
  * not be, or {@code null} when the columns may be {@code NULL}
+ * @param copyInto where batches copy the rows' key and one column instead of updating the table (an archive),
+ * or {@code null} for an update
  */
 public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
-		List<Identifier> bypassTriggers, String notNullViolation) {
+		List<Identifier> bypassTriggers, String notNullViolation, CopyInto copyInto) {
 
 	public BackfillTarget {
 		Objects.requireNonNull(table, "table");
@@ -37,6 +39,33 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 		}
 		Objects.requireNonNull(mismatch, "mismatch");
 		bypassTriggers = List.copyOf(bypassTriggers);
+	}
+
+	/** A pass whose batches update the table. */
+	public BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
+			List<Identifier> bypassTriggers, String notNullViolation) {
+		this(table, key, assignments, mismatch, bypassTriggers, notNullViolation, null);
+	}
+
+	/**
+	 * A copy of the rows' key and {@code column} into {@code archive} (keyed like the table), in keyset batches
+	 * over the rows for which {@code mismatch} holds (not archived yet, or archived with another value).
+	 */
+	public static BackfillTarget copy(QualifiedName table, List<ColumnInfo> key, Identifier column, String mismatch,
+			QualifiedName archive) {
+		return new BackfillTarget(table, key, List.of(new Assignment(column, column.quoted(), mismatch)), mismatch,
+				List.of(), null, new CopyInto(archive, column));
+	}
+
+	/**
+	 * A table the batches copy into: the key columns and {@code column}, under the table's names, upserted by
+	 * key. The rows copied are locked ({@code FOR SHARE}) until the batch commits, so that the value copied is
+	 * the row's latest: a concurrent write waits for the batch, then writes its own value over it.
+	 *
+	 * @param table the table copied into, with a primary key on the key columns
+	 * @param column the column copied
+	 */
+	public record CopyInto(QualifiedName table, Identifier column) {
 	}
 
 	/**
@@ -96,7 +125,8 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 	 * the first pass's values). Names are compared as text, case-insensitively, so a doubt means two passes.
 	 */
 	public Optional<BackfillTarget> combine(BackfillTarget next) {
-		if (!this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)) {
+		if (!this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)
+				|| this.copyInto != null || next.copyInto != null) {
 			return Optional.empty();
 		}
 		List<Assignment> assignments = new ArrayList<>(this.assignments);

@@ -26,4 +26,19 @@ public sealed interface Backfill {
 
 	}
 
+	/**
+	 * A copy of the rows' primary key and one column into an archive table, in keyset batches
+	 * ({@link BackfillTarget#copyInto()}), resumable and idempotent (upserted by key).
+	 *
+	 * @param target the archive, the predicate of rows not archived yet (or archived with another value)
+	 */
+	record ArchiveCopy(BackfillTarget target) implements Backfill {
+
+		public ArchiveCopy {
+			Objects.requireNonNull(target, "target");
+			Objects.requireNonNull(target.copyInto(), "target.copyInto");
+		}
+
+	}
+
 }

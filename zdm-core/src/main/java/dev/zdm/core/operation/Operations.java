@@ -13,6 +13,7 @@ import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -53,8 +54,11 @@ public final class Operations {
 
 	private static final SqlType SQL = new SqlType();
 
+	private static final DropColumnType DROP_COLUMN = new DropColumnType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
+			DROP_COLUMN);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -111,6 +115,11 @@ public final class Operations {
 		@Override
 		public Bound<?> sql(Sql operation) {
 			return new Bound<>(SQL, operation);
+		}
+
+		@Override
+		public Bound<?> dropColumn(DropColumn operation) {
+			return new Bound<>(DROP_COLUMN, operation);
 		}
 
 	};
@@ -182,6 +191,10 @@ public final class Operations {
 
 		public Resolved resolve(ResolveContext context) throws SQLException {
 			return this.type.resolve(this.operation, context);
+		}
+
+		public Undo undo(ResolveContext context, java.sql.Connection connection) throws SQLException {
+			return this.type.undo(this.operation, context, connection);
 		}
 
 	}

@@ -168,6 +168,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 						.toList(), null));
 		}
 
+		public Builder dropColumn(String table, String column) {
+			return operation("dropColumn", () -> new DropColumn(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

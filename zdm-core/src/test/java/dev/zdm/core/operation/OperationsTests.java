@@ -8,6 +8,7 @@ import java.util.Set;
 import dev.zdm.core.plan.AddCheckConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -43,7 +44,8 @@ class OperationsTests {
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
-			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
+			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
