@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.ddl.DdlSettings;
 import dev.zdm.core.migration.MigrationException;
 import dev.zdm.core.migration.MigrationStatus;
 import dev.zdm.core.migration.Orchestrator;
@@ -73,7 +74,8 @@ class DropColumnTests {
 	// ---- undo ----
 
 	@Test
-	void undoRestoresEveryValueOfAHundredThousandRowColumnWithItsNotNull() {
+	void undoRestoresEveryValueOfAHundredThousandRowColumnWithItsNotNullWithoutBlockingTheApplication()
+			throws Exception {
 		items(100_000);
 		String before = this.db.queryStrings("SELECT md5(string_agg(id || ':' || code, ',' ORDER BY id)) FROM items").get(0);
 		String catalogBefore = columns("items");
@@ -87,7 +89,11 @@ class DropColumnTests {
 		assertThat(columns("items")).doesNotContain("code");
 		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_drop_code_1_archive")).isEqualTo(100_000);
 
-		MigrationStatus undone = this.zdm.undo("drop-code");
+		Orchestrator undoing = orchestrator(ZdmSettings.defaults()
+			.withDdl(DdlSettings.defaults().withLockTimeout(LOCK_TIMEOUT).withMaxAttempts(100)
+				.withBackoff(Duration.ofMillis(50), Duration.ofMillis(400))));
+		undoing.start(Plan.builder("drop-code").dropColumn("items", "code").build());
+		MigrationStatus undone = underLoad("items", 100_000, () -> undoing.undo("drop-code"));
 		assertThat(undone.phase()).isEqualTo(Phase.UNDONE);
 		assertThat(undone.error()).isNull();
 		assertThat(columns("items")).isEqualTo(catalogBefore);
@@ -185,6 +191,52 @@ class DropColumnTests {
 		assertThat(small.advanceTo("drop-code-crash", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(this.db.queryStrings("SELECT code FROM zdm.zdm_drop_code_crash_1_archive WHERE id IN (1, 2, 19999) "
 				+ "ORDER BY id")).containsExactly("code-1", "changed", "changed");
+	}
+
+	@Test
+	void anInstanceKilledMidCopyIsTakenOverAndEveryValueIsArchivedOnce() throws Exception {
+		items(20_000);
+		BackfillSettings backfill = BackfillSettings.defaults().withBatchSizes(500, 500, 500)
+			.withLeaseDuration(Duration.ofSeconds(2));
+		Orchestrator first = orchestrator(ZdmSettings.defaults().withBackfill(backfill).withInstanceId("drop-first"));
+		Orchestrator second = orchestrator(ZdmSettings.defaults().withBackfill(backfill).withInstanceId("drop-second"));
+		Plan plan = Plan.builder("drop-code-kill").dropColumn("items", "code").build();
+		first.start(plan);
+		second.start(plan);
+		assertThat(first.advance("drop-code-kill").phase()).isEqualTo(Phase.EXPANDED);
+		// The batch that reaches row 12345 hangs, and its session is killed there, as a dying instance's would be.
+		this.db.execute("CREATE FUNCTION hang_archive() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+				+ "IF NEW.id = 12345 THEN PERFORM pg_sleep(60); END IF; RETURN NEW; END $$",
+				"CREATE TRIGGER hang_archive BEFORE INSERT ON zdm.zdm_drop_code_kill_1_archive FOR EACH ROW "
+						+ "EXECUTE FUNCTION hang_archive()",
+				"ALTER TABLE zdm.zdm_drop_code_kill_1_archive ENABLE ALWAYS TRIGGER hang_archive");
+		List<Throwable> died = new CopyOnWriteArrayList<>();
+		Thread copier = new Thread(() -> {
+			try {
+				first.advance("drop-code-kill");
+			}
+			catch (RuntimeException ex) {
+				died.add(ex);
+			}
+		}, "first-instance");
+		copier.start();
+		String hanging = "FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'WITH _zdm_batch%'";
+		await().atMost(Duration.ofSeconds(60)).until(() -> this.db.queryLong("SELECT count(*) " + hanging) == 1);
+		assertThat(this.db.queryLong("SELECT count(pg_terminate_backend(pid)) " + hanging)).isOne();
+		copier.join();
+		assertThat(died).hasSize(1);
+		long archived = this.db.queryLong("SELECT count(*) FROM zdm.zdm_drop_code_kill_1_archive");
+		assertThat(archived).as("the batches committed before the kill stay archived").isEqualTo(12_000);
+		this.db.execute("DROP TRIGGER hang_archive ON zdm.zdm_drop_code_kill_1_archive", "DROP FUNCTION hang_archive()");
+
+		// Another instance takes the dead one's range over once its lease expires, from the range's cursor.
+		assertThat(second.advance("drop-code-kill").phase()).isEqualTo(Phase.BACKFILLED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM items i JOIN zdm.zdm_drop_code_kill_1_archive a USING (id) "
+				+ "WHERE a.code = i.code")).isEqualTo(20_000);
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_drop_code_kill_1_archive")).isEqualTo(20_000);
+		assertThat(this.db.queryLong("SELECT sum(rows_done) FROM zdm.zdm_backfill_range WHERE migration_id = ?",
+				"drop-code-kill")).as("every row copied once").isEqualTo(20_000);
+		assertThat(second.advanceTo("drop-code-kill", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 	}
 
 	@Test
@@ -385,6 +437,97 @@ class DropColumnTests {
 	}
 
 	// ---- helpers ----
+
+	private static final Duration LOCK_TIMEOUT = Duration.ofMillis(300);
+
+	/** Scheduling margin on a loaded 2-core machine (as the operation contract test allows). */
+	private static final Duration MARGIN = Duration.ofMillis(700);
+
+	/**
+	 * Runs {@code work} while four sessions read and write single rows of {@code table} (other columns than
+	 * the one zdm works on), and a sampler watches for an {@code ACCESS EXCLUSIVE} lock on the table while one
+	 * of zdm's scans runs; asserts the lock bound and prints the longest wait.
+	 */
+	private <T> T underLoad(String table, int rows, java.util.function.Supplier<T> work) throws Exception {
+		long oid = this.db.queryLong("SELECT ?::regclass::oid", table);
+		AtomicBoolean running = new AtomicBoolean(true);
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		AtomicLong longest = new AtomicLong();
+		AtomicLong statements = new AtomicLong();
+		List<Thread> threads = new ArrayList<>();
+		for (int s = 0; s < 4; s++) {
+			int session = s;
+			Thread thread = new Thread(() -> {
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					while (running.get()) {
+						long row = ThreadLocalRandom.current().nextLong(rows) + 1;
+						String sql = (session % 2 == 0) ? "SELECT * FROM " + table + " WHERE id = " + row
+								: "UPDATE " + table + " SET name = 'n" + statements.get() + "' WHERE id = " + row;
+						long started = System.nanoTime();
+						statement.execute(sql);
+						longest.accumulateAndGet(System.nanoTime() - started, Math::max);
+						statements.incrementAndGet();
+					}
+				}
+				catch (SQLException | RuntimeException ex) {
+					failures.add(ex);
+				}
+			}, "app-session-" + s);
+			thread.start();
+			threads.add(thread);
+		}
+		AtomicLong scansSeen = new AtomicLong();
+		List<String> offending = new CopyOnWriteArrayList<>();
+		Thread sampler = new Thread(() -> {
+			String scans = "a.pid <> pg_backend_pid() AND a.state = 'active' AND a.datname = current_database() "
+					+ "AND (a.query ILIKE '%VALIDATE CONSTRAINT%' "
+					+ "OR a.query ILIKE 'UPDATE \"public\".\"" + table + "\"%' OR a.query ILIKE 'WITH _zdm_batch%' "
+					+ "OR a.query ILIKE 'DO %')";
+			String sql = "SELECT (SELECT string_agg(left(a.query, 60), ' | ') FROM pg_stat_activity a WHERE " + scans + "), "
+					+ "(SELECT count(*) FROM pg_locks l WHERE l.relation = " + oid + " AND l.mode = 'AccessExclusiveLock' "
+					+ "AND l.granted)";
+			try (Connection connection = this.db.dataSource().getConnection();
+					Statement statement = connection.createStatement()) {
+				while (running.get()) {
+					try (var rs = statement.executeQuery(sql)) {
+						rs.next();
+						String scan = rs.getString(1);
+						if (scan != null) {
+							scansSeen.incrementAndGet();
+							if (rs.getLong(2) > 0) {
+								offending.add(scan);
+							}
+						}
+					}
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				failures.add(ex);
+			}
+		}, "lock-sampler");
+		sampler.start();
+		T result;
+		try {
+			await().until(() -> statements.get() > 100);
+			result = work.get();
+		}
+		finally {
+			running.set(false);
+			for (Thread thread : threads) {
+				thread.join();
+			}
+			sampler.join();
+		}
+		System.out.printf("lock bound of dropColumn undo on %d rows: longest application statement %d ms over %d "
+				+ "statements (lock timeout %d ms); %d samples saw a scan, %d of them an ACCESS EXCLUSIVE lock%n", rows,
+				longest.get() / 1_000_000, statements.get(), LOCK_TIMEOUT.toMillis(), scansSeen.get(), offending.size());
+		assertThat(failures).isEmpty();
+		assertThat(scansSeen.get()).as("the sampler saw the scans").isPositive();
+		assertThat(offending).as("ACCESS EXCLUSIVE held while a scan ran").isEmpty();
+		assertThat(Duration.ofNanos(longest.get())).isLessThan(LOCK_TIMEOUT.plus(MARGIN));
+		return result;
+	}
 
 	private String columns(String table) {
 		return String.join(", ", this.db.queryStrings("SELECT a.attname || ' ' || format_type(a.atttypid, a.atttypmod) "
