@@ -182,6 +182,8 @@ public final class Orchestrator {
 			case COMPLETED -> "it completed: to change the schema further, write a new plan with a new id";
 			case ROLLING_BACK -> "it is rolling back: call rollback again to finish it, then restart it";
 			case CONTRACTING -> "it is contracting: advance it to finish";
+			case UNDOING -> "it is being undone: call undo again to finish it";
+			case UNDONE -> "it was undone: to run the change again, give the plan a new id";
 			default -> "it is still running: advance it, or roll it back first";
 		};
 		throw new MigrationException("Migration " + id + " is " + phase
