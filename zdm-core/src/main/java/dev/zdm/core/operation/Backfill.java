@@ -5,8 +5,9 @@ import java.util.Objects;
 import dev.zdm.core.backfill.BackfillTarget;
 
 /**
- * What an operation's backfill writes into existing rows. Sealed, so that the backfill engine knows every
- * kind: a Java transform and an archive copy (for {@code dropColumn}) join as further records.
+ * What an operation's backfill writes: into existing rows ({@link SqlAssignment}), or into an archive
+ * ({@link ArchiveCopy}, for {@code dropColumn}). Sealed, so that the backfill engine knows every kind: a Java
+ * transform joins as a further record.
  */
 public sealed interface Backfill {
 

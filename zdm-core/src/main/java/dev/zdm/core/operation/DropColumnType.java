@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.catalog.DomainInfo;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.catalog.TriggerInfo;
 import dev.zdm.core.ddl.DdlStep;
@@ -307,6 +308,13 @@ public final class DropColumnType implements OperationType<DropColumn> {
 			return Undo.refused("table " + qualified + " already has a column \"" + name + "\" (added since the drop): "
 					+ "rename or drop it, then undo again.");
 		}
+		if (column.isEmpty()) {
+			String problem = typeProblem(context, archive);
+			if (problem != null) {
+				return Undo.refused(problem + " Restore the column by hand from the archive table " + archive.archive()
+						+ " (the primary key and the column), which is kept until it expires.");
+			}
+		}
 		List<String> key = table.primaryKey().stream().map(ColumnInfo::name).toList();
 		List<String> archivedKey = archived.get().primaryKey().stream().map(ColumnInfo::name).toList();
 		if (key.isEmpty() || !key.equals(archivedKey)) {
@@ -360,6 +368,26 @@ public final class DropColumnType implements OperationType<DropColumn> {
 		return new Undo(null, new DdlStep.InTransaction("undo " + on + ": add " + name + " back", prepare),
 				Optional.of(new Backfill.SqlAssignment(restore)), beforeFinish,
 				new DdlStep.InTransaction("undo " + on + ": finish", finish));
+	}
+
+	/**
+	 * Why the column cannot be added back with its type, or {@code null}: the type is gone, or a domain whose
+	 * {@code NOT NULL}, check or default would make {@code ADD COLUMN} check or fill every row under
+	 * {@code ACCESS EXCLUSIVE}.
+	 */
+	private static String typeProblem(ResolveContext context, Archive archive) throws SQLException {
+		if (!context.catalog().typeExists(archive.type())) {
+			return "the type " + archive.type() + " of column " + archive.column() + " no longer exists: create it again, "
+					+ "then undo again.";
+		}
+		for (DomainInfo domain : context.catalog().domains(archive.type())) {
+			if (domain.constrains()) {
+				return "the type " + archive.type() + " of column " + archive.column() + " is a domain with a NOT NULL, "
+						+ "check or default (domain " + domain.name() + "): adding the column back would check or fill every "
+						+ "row of " + archive.table() + " under an ACCESS EXCLUSIVE lock.";
+			}
+		}
+		return null;
 	}
 
 	/** The trigger function that upserts each written value into the archive, as zdm's role. */

@@ -54,7 +54,7 @@ class DropColumnTests {
 	@BeforeEach
 	void setUp() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS items, other, keyless CASCADE",
-				"DROP VIEW IF EXISTS item_codes");
+				"DROP VIEW IF EXISTS item_codes", "DROP DOMAIN IF EXISTS positive_qty");
 		this.zdm = orchestrator(ZdmSettings.defaults());
 	}
 
@@ -156,6 +156,23 @@ class DropColumnTests {
 		this.db.execute("ALTER TABLE items DROP COLUMN code");
 		assertThat(this.zdm.undo("drop-code-taken").phase()).isEqualTo(Phase.UNDONE);
 		assertThat(this.db.queryStrings("SELECT code FROM items WHERE id = 7")).containsExactly("code-7 'quoted'");
+	}
+
+	@Test
+	void undoOfAColumnOfAConstrainedDomainIsRefusedWithTheArchiveToRestoreFrom() {
+		this.db.execute("CREATE DOMAIN positive_qty AS integer CHECK (VALUE > 0)",
+				"CREATE TABLE items (id bigint PRIMARY KEY, name text, qty positive_qty)",
+				"INSERT INTO items SELECT g, 'item ' || g, g FROM generate_series(1, 20) g");
+		this.zdm.start(Plan.builder("drop-qty").dropColumn("items", "qty").build());
+		this.zdm.advanceTo("drop-qty", Phase.COMPLETED);
+		String catalog = catalog();
+		assertThatThrownBy(() -> this.zdm.undo("drop-qty")).isInstanceOf(MigrationException.class)
+			.hasMessageContaining("the type positive_qty of column qty is a domain with a NOT NULL, check or default "
+					+ "(domain positive_qty): adding the column back would check or fill every row of public.items under "
+					+ "an ACCESS EXCLUSIVE lock. Restore the column by hand from the archive table zdm.zdm_drop_qty_1_archive");
+		assertThat(catalog()).isEqualTo(catalog);
+		assertThat(this.zdm.status("drop-qty").phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT sum(qty) FROM zdm.zdm_drop_qty_1_archive")).isEqualTo(210);
 	}
 
 	// ---- the archive ----
