@@ -151,9 +151,20 @@ final class ScenarioRun implements AutoCloseable {
 	 * rollback of its deploy does, since rollback drops the shape it writes.
 	 */
 	ScenarioRun rollBack() {
+		return rollBack(null);
+	}
+
+	/**
+	 * {@link #rollBack()}, running {@code sql} once the new code is withdrawn, before the rollback (what an
+	 * operator does first: give the rows new code inserted a value for a column it could not see).
+	 */
+	ScenarioRun rollBack(String sql) {
 		awaitWrites(200);
 		this.newRunning.set(false);
 		this.newThreads.forEach(ScenarioRun::join);
+		if (sql != null) {
+			this.db.execute(sql);
+		}
 		assertThat(this.orchestrator.rollback(id()).phase()).isEqualTo(Phase.ROLLED_BACK);
 		stopAll();
 		return this;

@@ -228,7 +228,7 @@ public final class BackfillEngine {
 	private boolean holdsLease(String migrationId, Claim claim) {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + ranges() + " r JOIN "
-						+ this.state.table("zdm_migration") + " m ON m.id = r.migration_id AND m.phase = 'BACKFILLING'"
+						+ this.state.table("zdm_migration") + " m ON m.id = r.migration_id AND m.phase IN ('BACKFILLING', 'UNDOING')"
 						+ " WHERE r.migration_id = ? AND r.operation_index = ? AND r.range_id = ? AND r.lease_owner = ?")) {
 			statement.setString(1, migrationId);
 			statement.setInt(2, claim.operation());
@@ -411,8 +411,11 @@ public final class BackfillEngine {
 			updated = remove(connection, migrationId, claim, target, String.join(" AND ", range), cursor, upper);
 		}
 		else {
-			try (PreparedStatement statement = connection.prepareStatement("UPDATE " + target.table().quoted() + " SET "
-					+ target.assignment() + " WHERE " + String.join(" AND ", range))) {
+			String write = (target.copyInto() == null)
+					? "UPDATE " + target.table().quoted() + " SET " + target.assignment() + " WHERE "
+							+ String.join(" AND ", range)
+					: copyInto(target, keys, range);
+			try (PreparedStatement statement = connection.prepareStatement(write)) {
 				int next = bind(statement, 1, cursor);
 				bind(statement, next, upper);
 				updated = statement.executeUpdate();
@@ -471,6 +474,19 @@ public final class BackfillEngine {
 					"operation " + claim.operation() + ": " + report);
 		}
 		return removed.size();
+	}
+
+	/**
+	 * The batch of a copy into another table (an archive): the rows' keys and column, read under a share lock
+	 * so that the value is the row's latest, upserted by key.
+	 */
+	private static String copyInto(BackfillTarget target, String keys, List<String> range) {
+		BackfillTarget.CopyInto copy = target.copyInto();
+		String columns = keys + ", " + copy.column().quoted();
+		return "WITH _zdm_batch AS (SELECT " + columns + " FROM " + target.table().quoted() + " WHERE "
+				+ String.join(" AND ", range) + " FOR SHARE) INSERT INTO " + copy.table().quoted() + " (" + columns
+				+ ") SELECT " + columns + " FROM _zdm_batch ON CONFLICT (" + keys + ") DO UPDATE SET "
+				+ copy.column().quoted() + " = EXCLUDED." + copy.column().quoted();
 	}
 
 	/**

@@ -309,6 +309,16 @@ public final class CatalogReader {
 		return domains;
 	}
 
+	/** Whether {@code type} (SQL text such as {@code varchar(20)}) names a type that exists. */
+	public boolean typeExists(String type) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+			statement.setString(1, type);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
+	}
+
 	/**
 	 * Whether the current role may set {@code session_replication_role}: superusers may, and from
 	 * PostgreSQL 15 roles granted {@code SET} on it.

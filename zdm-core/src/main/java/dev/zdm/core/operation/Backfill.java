@@ -5,8 +5,9 @@ import java.util.Objects;
 import dev.zdm.core.backfill.BackfillTarget;
 
 /**
- * What an operation's backfill writes into existing rows. Sealed, so that the backfill engine knows every
- * kind: a Java transform and an archive copy (for {@code dropColumn}) join as further records.
+ * What an operation's backfill writes: into existing rows ({@link SqlAssignment}), or into an archive
+ * ({@link ArchiveCopy}, for {@code dropColumn}). Sealed, so that the backfill engine knows every kind: a Java
+ * transform joins as a further record.
  */
 public sealed interface Backfill {
 
@@ -40,6 +41,21 @@ public sealed interface Backfill {
 		public RowRemoval {
 			Objects.requireNonNull(target, "target");
 			Objects.requireNonNull(target.removes(), "target.removes");
+		}
+
+	}
+
+	/**
+	 * A copy of the rows' primary key and one column into an archive table, in keyset batches
+	 * ({@link BackfillTarget#copyInto()}), resumable and idempotent (upserted by key).
+	 *
+	 * @param target the archive, the predicate of rows not archived yet (or archived with another value)
+	 */
+	record ArchiveCopy(BackfillTarget target) implements Backfill {
+
+		public ArchiveCopy {
+			Objects.requireNonNull(target, "target");
+			Objects.requireNonNull(target.copyInto(), "target.copyInto");
 		}
 
 	}

@@ -17,6 +17,7 @@ import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.CreateTable;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -64,9 +65,11 @@ public final class Operations {
 	private static final AddForeignKeyType ADD_FOREIGN_KEY = new AddForeignKeyType();
 	private static final AddUniqueConstraintType ADD_UNIQUE_CONSTRAINT = new AddUniqueConstraintType();
 
+	private static final DropColumnType DROP_COLUMN = new DropColumnType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
 			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
-			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT);
+			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT, DROP_COLUMN);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -145,6 +148,11 @@ public final class Operations {
 			return new Bound<>(ADD_UNIQUE_CONSTRAINT, operation);
 		}
 
+		@Override
+		public Bound<?> dropColumn(DropColumn operation) {
+			return new Bound<>(DROP_COLUMN, operation);
+		}
+
 	};
 
 	private static final Map<String, OperationType<?>> BY_KIND;
@@ -214,6 +222,10 @@ public final class Operations {
 
 		public Resolved resolve(ResolveContext context) throws SQLException {
 			return this.type.resolve(this.operation, context);
+		}
+
+		public Undo undo(ResolveContext context, java.sql.Connection connection) throws SQLException {
+			return this.type.undo(this.operation, context, connection);
 		}
 
 	}

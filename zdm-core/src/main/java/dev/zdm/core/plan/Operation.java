@@ -14,7 +14,7 @@ import dev.zdm.core.sql.QualifiedName;
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
 		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable,
-		AddForeignKey, AddUniqueConstraint {
+		AddForeignKey, AddUniqueConstraint, DropColumn {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -70,6 +70,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R addForeignKey(AddForeignKey operation);
 
 		R addUniqueConstraint(AddUniqueConstraint operation);
+
+		R dropColumn(DropColumn operation);
 
 	}
 

@@ -204,6 +204,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 					(keepBy != null) ? Identifier.of(keepBy) : null));
 		}
 
+		public Builder dropColumn(String table, String column) {
+			return operation("dropColumn", () -> new DropColumn(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

@@ -12,6 +12,7 @@ import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
 import dev.zdm.core.plan.CreateTable;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -53,7 +54,8 @@ class OperationsTests {
 					true)), List.of(Identifier.of("a")), List.of()),
 			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
 					List.of(Identifier.of("id")), null, null, true, null),
-			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null));
+			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null),
+			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
