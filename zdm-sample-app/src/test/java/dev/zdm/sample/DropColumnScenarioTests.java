@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The guide's "remove a column" scenario, {@code db/zdm/005-accounts-drop-legacy-code.yaml}, on the sample app's
+ * The guide's "remove a column" scenario, {@code db/zdm/007-accounts-drop-legacy-code.yaml}, on the sample app's
  * schema and data while old and new code write: to {@code COMPLETED} and undone from the archive, and rolled
  * back, with every row checked. Old code writes the same value into {@code legacy_code} and {@code email}; new
  * code, which cannot see {@code legacy_code}, writes {@code email} and inserts rows without it (expand dropped
@@ -63,7 +63,7 @@ class DropColumnScenarioTests {
 
 	@Test
 	void dropAColumnThenUndoIt() {
-		try (ScenarioRun run = new ScenarioRun("005-accounts-drop-legacy-code.yaml", ACCOUNTS)) {
+		try (ScenarioRun run = new ScenarioRun("007-accounts-drop-legacy-code.yaml", ACCOUNTS)) {
 			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
 				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'accounts'"
 						+ " AND column_name = 'legacy_code'")
@@ -89,7 +89,7 @@ class DropColumnScenarioTests {
 
 	@Test
 	void dropAColumnRolledBack() {
-		try (ScenarioRun run = new ScenarioRun("005-accounts-drop-legacy-code.yaml", ACCOUNTS)) {
+		try (ScenarioRun run = new ScenarioRun("007-accounts-drop-legacy-code.yaml", ACCOUNTS)) {
 			run.expandAndWrite().advanceTo(Phase.SWITCHED)
 				.rollBack("UPDATE accounts SET legacy_code = 'inserted by new code' WHERE legacy_code IS NULL")
 				.assertEveryWrittenRow(false)

@@ -66,6 +66,74 @@ class GuideScenariosTests {
 
 	private static final String WORD_COUNT = "array_length(regexp_split_to_array(btrim(body), '\\s+'), 1)";
 
+	/** Scenario 5, adding a foreign key: {@code db/zdm/008-orders-customer-fk.yaml}; both shapes set customers. */
+	private static final ScenarioRun.Shape ORDERS_CUSTOMER = new ScenarioRun.Shape() {
+
+		@Override
+		public String insert(boolean newShape) {
+			return "INSERT INTO orders (id, customer_id) VALUES (?, ?)";
+		}
+
+		@Override
+		public String update(boolean newShape) {
+			return "UPDATE orders SET customer_id = ? WHERE id = ?";
+		}
+
+		@Override
+		public Object value(long n, boolean newShape) {
+			return 1 + n % 20_000;
+		}
+
+		@Override
+		public String text(long n, boolean finalShape) {
+			return String.valueOf(1 + n % 20_000);
+		}
+
+		@Override
+		public String read(boolean finalShape) {
+			return "SELECT customer_id::text FROM orders WHERE id = ?";
+		}
+
+	};
+
+	/** Scenario 6, adding a unique constraint: {@code db/zdm/009-subscribers-email-unique.yaml}. */
+	private static final ScenarioRun.Shape SUBSCRIBERS_EMAIL = new ScenarioRun.Shape() {
+
+		private final ScenarioRun.Shape text = textColumn("subscribers", "email", "email", "", "");
+
+		@Override
+		public String insert(boolean newShape) {
+			return this.text.insert(newShape);
+		}
+
+		@Override
+		public String update(boolean newShape) {
+			return this.text.update(newShape);
+		}
+
+		@Override
+		public Object value(long n, boolean newShape) {
+			return this.text.value(n, newShape);
+		}
+
+		@Override
+		public String text(long n, boolean finalShape) {
+			return this.text.text(n, finalShape);
+		}
+
+		@Override
+		public String read(boolean finalShape) {
+			return this.text.read(finalShape);
+		}
+
+		@Override
+		public boolean rowsMayVanish() {
+			// The older row of each duplicate pair is deleted by the plan's policy.
+			return true;
+		}
+
+	};
+
 	/**
 	 * Writes text {@code "w<n>@example.com"} into {@code oldColumn} through the old shape and
 	 * {@code newColumn} through the new one; inserts give {@code otherColumns} the SQL {@code otherValues}.
@@ -254,6 +322,61 @@ class GuideScenariosTests {
 						+ " AND column_name = 'word_count'")
 				.assertNone("SELECT count(*) FROM documents WHERE id > " + ScenarioRun.UPDATED_IDS
 						+ " AND id <= 20000 AND body IS DISTINCT FROM repeat('word ', 1 + (id % 50)::integer)");
+		}
+	}
+
+	@Test
+	void addAForeignKey() {
+		try (ScenarioRun run = new ScenarioRun("008-orders-customer-fk.yaml", ORDERS_CUSTOMER)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT 1 - count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass"
+						+ " AND conname = 'fk_orders_customers' AND contype = 'f' AND convalidated"
+						+ " AND confrelid = 'customers'::regclass")
+				// The referencing column is indexed (built concurrently, since no index had it).
+				.assertNone("SELECT 1 - count(*) FROM pg_index WHERE indrelid = 'orders'::regclass AND indisvalid"
+						+ " AND indkey[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = 'orders'::regclass"
+						+ " AND attname = 'customer_id')")
+				.assertNone("SELECT count(*) FROM orders WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND customer_id <> 1 + id % 20000");
+		}
+	}
+
+	@Test
+	void addAForeignKeyRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("008-orders-customer-fk.yaml", ORDERS_CUSTOMER)) {
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'f'")
+				.assertNone("SELECT count(*) - 1 FROM pg_index WHERE indrelid = 'orders'::regclass");
+		}
+	}
+
+	@Test
+	void addAUniqueConstraint() {
+		try (ScenarioRun run = new ScenarioRun("009-subscribers-email-unique.yaml", SUBSCRIBERS_EMAIL)) {
+			run.expandAndWrite().advanceTo(Phase.COMPLETED).assertEveryWrittenRow(true)
+				.assertNone("SELECT 1 - count(*) FROM pg_constraint WHERE conrelid = 'subscribers'::regclass"
+						+ " AND conname = 'subscribers_email_unique' AND contype = 'u'")
+				.assertNone("SELECT count(*) - count(DISTINCT email) FROM subscribers")
+				// Of each pair signed up twice, the newer row is kept, the older one deleted.
+				.assertNone("SELECT count(*) FROM subscribers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND id % 100 = 99")
+				.assertNone("SELECT (19000 - 190) - count(*) FROM subscribers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000")
+				.assertNone("SELECT count(*) FROM subscribers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND email <> 'reader' || (CASE WHEN id % 100 = 0 THEN id - 1 ELSE id END)"
+						+ " || '@example.com'");
+		}
+	}
+
+	@Test
+	void addAUniqueConstraintRolledBack() {
+		try (ScenarioRun run = new ScenarioRun("009-subscribers-email-unique.yaml", SUBSCRIBERS_EMAIL)) {
+			run.expandAndWrite().advanceTo(Phase.BACKFILLED).rollBack().assertEveryWrittenRow(false)
+				.assertNone("SELECT count(*) FROM pg_constraint WHERE conrelid = 'subscribers'::regclass AND contype = 'u'")
+				.assertNone("SELECT count(*) - 1 FROM pg_index WHERE indrelid = 'subscribers'::regclass")
+				// Rows the policy deleted stay deleted: it is a data change the plan asked for.
+				.assertNone("SELECT count(*) FROM subscribers WHERE id > " + ScenarioRun.UPDATED_IDS
+						+ " AND id <= 20000 AND id % 100 = 99");
 		}
 	}
 
