@@ -61,6 +61,14 @@ final class ScenarioRun implements AutoCloseable {
 		/** A query of the value of the row whose id is parameter 1 as text, in the final or old shape. */
 		String read(boolean finalShape);
 
+		/**
+		 * Whether the migration may delete rows the sessions update (a policy removing duplicates): an update
+		 * then finds no row, and the row leaves the check. Otherwise an update that finds no row is a failure.
+		 */
+		default boolean rowsMayVanish() {
+			return false;
+		}
+
 	}
 
 	private final TestDatabase db = TestDatabase.create();
@@ -151,9 +159,20 @@ final class ScenarioRun implements AutoCloseable {
 	 * rollback of its deploy does, since rollback drops the shape it writes.
 	 */
 	ScenarioRun rollBack() {
+		return rollBack(null);
+	}
+
+	/**
+	 * {@link #rollBack()}, running {@code sql} once the new code is withdrawn, before the rollback (what an
+	 * operator does first: give the rows new code inserted a value for a column it could not see).
+	 */
+	ScenarioRun rollBack(String sql) {
 		awaitWrites(200);
 		this.newRunning.set(false);
 		this.newThreads.forEach(ScenarioRun::join);
+		if (sql != null) {
+			this.db.execute(sql);
+		}
 		assertThat(this.orchestrator.rollback(id()).phase()).isEqualTo(Phase.ROLLED_BACK);
 		stopAll();
 		return this;
@@ -218,9 +237,16 @@ final class ScenarioRun implements AutoCloseable {
 					try (PreparedStatement statement = connection.prepareStatement(this.shape.update(newShape))) {
 						statement.setObject(1, this.shape.value(n, newShape));
 						statement.setLong(2, id);
-						statement.executeUpdate();
+						if (statement.executeUpdate() == 1) {
+							this.written.put(id, n);
+						}
+						else if (this.shape.rowsMayVanish()) {
+							this.written.remove(id);
+						}
+						else {
+							throw new IllegalStateException("row " + id + " is gone: the update found no row");
+						}
 					}
-					this.written.put(id, n);
 				}
 				if (newShape) {
 					this.newShapeWrites.incrementAndGet();

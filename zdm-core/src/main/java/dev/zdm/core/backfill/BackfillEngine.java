@@ -499,7 +499,7 @@ public final class BackfillEngine {
 	private boolean holdsLease(String migrationId, Claim claim) {
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM " + ranges() + " r JOIN "
-						+ this.state.table("zdm_migration") + " m ON m.id = r.migration_id AND m.phase = 'BACKFILLING'"
+						+ this.state.table("zdm_migration") + " m ON m.id = r.migration_id AND m.phase IN ('BACKFILLING', 'UNDOING')"
 						+ " WHERE r.migration_id = ? AND r.operation_index = ? AND r.range_id = ? AND r.lease_owner = ?")) {
 			statement.setString(1, migrationId);
 			statement.setInt(2, claim.operation());
@@ -583,11 +583,12 @@ public final class BackfillEngine {
 							throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
 									+ " was withdrawn while a batch ran (" + ex.getMessage() + ")");
 						}
-						if (DdlExecutor.isLockFailure(ex)) {
-							// The application holds some of these rows: back off with a smaller batch.
+						if (DdlExecutor.isLockFailure(ex) || (target.removes() != null && "40001".equals(ex.getSQLState()))) {
+							// The application holds (or, for a removal, wrote) some of these rows: back off with a smaller
+							// batch.
 							batchSize = Math.max(this.settings.minBatchSize(), batchSize / 2);
-							logger.info("Backfill of {}: batch waited too long for a row lock; retrying with {} rows",
-									migrationId, batchSize);
+							logger.info("Backfill of {}: batch waited too long for a row lock, or met a row written "
+									+ "meanwhile; retrying with {} rows", migrationId, batchSize);
 							sleep(this.settings.lockTimeout());
 							continue;
 						}
@@ -600,7 +601,7 @@ public final class BackfillEngine {
 							batchSize = split;
 							continue;
 						}
-						if (isDataError(ex)) {
+						if (isDataError(ex) && target.removes() == null && target.copyInto() == null) {
 							String row = badRow(connection, target, claim, cursor, batchSize, replica);
 							throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
 									+ " failed" + ((row != null) ? " on the row with key " + row : "") + ": "
@@ -832,7 +833,9 @@ public final class BackfillEngine {
 				+ (bypassed.isEmpty() ? "" : ", set_config(?, ?, true)")
 				// The application's triggers (updated_at, audit) must not fire for zdm's copy of a column: in
 				// replica mode only triggers enabled ALWAYS or REPLICA fire, and zdm's own are bypassed above.
-				+ (replica ? ", set_config('session_replication_role', 'replica', true)" : ""))) {
+				// A removal is a real delete or update of the application's data: its triggers fire, as for any other.
+				+ ((replica && target.removes() == null) ? ", set_config('session_replication_role', 'replica', true)"
+						: ""))) {
 			int parameter = 1;
 			statement.setString(parameter++, Long.toString(this.settings.lockTimeout().toMillis()));
 			statement.setString(parameter++, Long.toString(this.settings.batchTimeout().toMillis()));
@@ -855,6 +858,14 @@ public final class BackfillEngine {
 	 */
 	private Batch batch(Connection connection, String migrationId, Claim claim, BackfillTarget target, String[] cursor,
 			int batchSize, boolean replica) throws SQLException {
+		if (target.removes() != null) {
+			// A removal decides on one consistent view of the rows (which row of a value is the newest): a row
+			// written meanwhile fails the batch (40001), which is retried, rather than being judged on its new
+			// values against the others' old ones.
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+			}
+		}
 		prepare(connection, target, replica);
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
@@ -871,22 +882,45 @@ public final class BackfillEngine {
 		int scanned;
 		int updated;
 		String[] last;
-		try (PreparedStatement statement = connection.prepareStatement("WITH _zdm_keys AS (SELECT " + selected + " FROM "
-				+ target.table().quoted() + " WHERE " + range(key, cursor, claim.upper()) + " ORDER BY " + keys
-				+ " LIMIT ?), _zdm_last AS (SELECT " + aliases + " FROM _zdm_keys ORDER BY " + descending
-				+ " LIMIT 1), _zdm_update AS (UPDATE " + target.table().quoted() + " SET " + target.assignment()
-				+ " WHERE " + lower + " AND (" + keys + ") <= (SELECT " + aliases + " FROM _zdm_last) AND ("
-				+ target.mismatch() + ") RETURNING 1) SELECT (SELECT count(*) FROM _zdm_keys), (SELECT ARRAY["
-				+ lastText + "] FROM _zdm_last), (SELECT count(*) FROM _zdm_update)")) {
+		boolean update = target.removes() == null && target.copyInto() == null;
+		String keysAndLast = "WITH _zdm_keys AS (SELECT " + selected + " FROM " + target.table().quoted() + " WHERE "
+				+ range(key, cursor, claim.upper()) + " ORDER BY " + keys + " LIMIT ?), _zdm_last AS (SELECT " + aliases
+				+ " FROM _zdm_keys ORDER BY " + descending + " LIMIT 1)";
+		String lastArray = "SELECT (SELECT count(*) FROM _zdm_keys), (SELECT ARRAY[" + lastText + "] FROM _zdm_last)";
+		try (PreparedStatement statement = connection.prepareStatement(update ? keysAndLast + ", _zdm_update AS (UPDATE "
+				+ target.table().quoted() + " SET " + target.assignment() + " WHERE " + lower + " AND (" + keys
+				+ ") <= (SELECT " + aliases + " FROM _zdm_last) AND (" + target.mismatch() + ") RETURNING 1) "
+				+ lastArray + ", (SELECT count(*) FROM _zdm_update)" : keysAndLast + " " + lastArray)) {
 			int next = bind(statement, 1, cursor);
 			next = bind(statement, next, claim.upper());
 			statement.setInt(next++, batchSize);
-			bind(statement, next, cursor);
+			if (update) {
+				bind(statement, next, cursor);
+			}
 			try (ResultSet rs = statement.executeQuery()) {
 				rs.next();
 				scanned = rs.getInt(1);
 				last = strings(rs.getArray(2));
-				updated = rs.getInt(3);
+				updated = update ? rs.getInt(3) : 0;
+			}
+		}
+		if (!update && last != null) {
+			// A removal or a copy into another table: its own statement over the batch's key range.
+			List<String> where = new ArrayList<>();
+			if (cursor != null) {
+				where.add("(" + keys + ") > (" + typedKey(key) + ")");
+			}
+			where.add("(" + keys + ") <= (" + typedKey(key) + ")");
+			where.add("(" + target.mismatch() + ")");
+			if (target.removes() != null) {
+				updated = remove(connection, migrationId, claim, target, String.join(" AND ", where), cursor, last);
+			}
+			else {
+				try (PreparedStatement statement = connection.prepareStatement(copyInto(target, keys, where))) {
+					int next = bind(statement, 1, cursor);
+					bind(statement, next, last);
+					updated = statement.executeUpdate();
+				}
 			}
 		}
 		boolean done = scanned < batchSize;
@@ -921,12 +955,59 @@ public final class BackfillEngine {
 	}
 
 	/**
+	 * Deletes (or clears) the rows of a batch that a removal policy selects, and reports the key of each in the
+	 * log and in a {@code rows-removed} event that commits with the batch: the rows are gone for good.
+	 */
+	private int remove(Connection connection, String migrationId, Claim claim, BackfillTarget target, String where,
+			String[] cursor, String[] upper) throws SQLException {
+		String keys = target.key().stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
+		String sql = ((target.assignment() != null)
+				? "UPDATE " + target.table().quoted() + " SET " + target.assignment()
+				: "DELETE FROM " + target.table().quoted())
+				+ " WHERE " + where + " RETURNING ROW(" + keys + ")::text";
+		List<String> removed = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			int next = bind(statement, 1, cursor);
+			bind(statement, next, upper);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					removed.add(rs.getString(1));
+				}
+			}
+		}
+		if (!removed.isEmpty()) {
+			String keyNames = target.key().stream().map(ColumnInfo::name).collect(Collectors.joining(", "));
+			String report = ((target.assignment() != null) ? "changed " : "deleted ") + removed.size()
+					+ ((removed.size() == 1) ? " row" : " rows") + " of " + target.table() + " (" + target.removes()
+					+ "), keys (" + keyNames + ") = " + String.join(", ", removed);
+			logger.warn("Backfill of {} operation {}: {}", migrationId, claim.operation(), report);
+			this.state.event(connection, migrationId, "rows-removed", null, null, this.owner,
+					"operation " + claim.operation() + ": " + report);
+		}
+		return removed.size();
+	}
+
+	/**
+	 * The batch of a copy into another table (an archive): the rows' keys and column, read under a share lock
+	 * so that the value is the row's latest, upserted by key.
+	 */
+	private static String copyInto(BackfillTarget target, String keys, List<String> range) {
+		BackfillTarget.CopyInto copy = target.copyInto();
+		String columns = keys + ", " + copy.column().quoted();
+		return "WITH _zdm_batch AS (SELECT " + columns + " FROM " + target.table().quoted() + " WHERE "
+				+ String.join(" AND ", range) + " FOR SHARE) INSERT INTO " + copy.table().quoted() + " (" + columns
+				+ ") SELECT " + columns + " FROM _zdm_batch ON CONFLICT (" + keys + ") DO UPDATE SET "
+				+ copy.column().quoted() + " = EXCLUDED." + copy.column().quoted();
+	}
+
+	/**
 	 * What verification found.
 	 *
 	 * @param mismatches rows whose new value differs from 'up' of the old
 	 * @param nullViolations rows whose new value is {@code NULL} although the column must not be
+	 * @param removable rows a removal's policy still removes (written while it ran)
 	 */
-	public record Verification(long mismatches, long nullViolations) {
+	public record Verification(long mismatches, long nullViolations, long removable) {
 	}
 
 	/**
@@ -941,9 +1022,15 @@ public final class BackfillEngine {
 	public Verification verify(String migrationId, Map<Integer, BackfillTarget> targets) {
 		long mismatches = 0;
 		long nulls = 0;
+		long removable = 0;
 		try (Connection connection = this.dataSource.getConnection()) {
 			for (Map.Entry<Integer, BackfillTarget> entry : targets.entrySet()) {
 				BackfillTarget target = entry.getValue();
+				if (target.removes() != null) {
+					// No trigger keeps the application from writing such rows meanwhile: count them all.
+					removable += countMismatches(target);
+					continue;
+				}
 				long[] counted = (this.settings.finalScan()) ? null : rangeCounts(connection, migrationId, entry.getKey(),
 						target);
 				if (counted == null) {
@@ -957,7 +1044,7 @@ public final class BackfillEngine {
 					nulls += counted[1];
 				}
 			}
-			return new Verification(mismatches, nulls);
+			return new Verification(mismatches, nulls, removable);
 		}
 		catch (SQLException ex) {
 			throw new BackfillException("Could not verify the backfill of " + migrationId + ": " + ex.getMessage(), ex);
@@ -1131,7 +1218,8 @@ public final class BackfillEngine {
 	}
 
 	private static String quoted(ColumnInfo column) {
-		return Identifier.of(column.name()).quoted();
+		// A name from the catalog: any name PostgreSQL allows ("Row Id"), not only one a plan may declare.
+		return Identifier.quote(column.name());
 	}
 
 	private static Array array(Connection connection, String[] values) throws SQLException {

@@ -24,19 +24,58 @@ import dev.zdm.core.sql.QualifiedName;
  * @param bypassTriggers the sync triggers the backfill's own updates must not fire
  * @param notNullViolation a predicate true for a row whose new value is {@code NULL} although the column must
  * not be, or {@code null} when the columns may be {@code NULL}
+ * @param removes what the batches remove by a policy the plan chose (orphans, duplicates), for the report of
+ * the keys of every row they delete ({@code assignments} empty) or change (logged and recorded as
+ * {@code rows-removed} events); such batches fire the table's triggers, as any delete would; {@code null} for
+ * a copy, which loses nothing
+ * @param copyInto where batches copy the rows' key and one column instead of updating the table (an archive),
+ * or {@code null} for an update
  */
 public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
-		List<Identifier> bypassTriggers, String notNullViolation) {
+		List<Identifier> bypassTriggers, String notNullViolation, String removes, CopyInto copyInto) {
 
 	public BackfillTarget {
 		Objects.requireNonNull(table, "table");
 		key = List.copyOf(key);
 		assignments = List.copyOf(assignments);
-		if (assignments.isEmpty()) {
+		if (assignments.isEmpty() && removes == null) {
 			throw new IllegalArgumentException("A backfill writes at least one column");
 		}
 		Objects.requireNonNull(mismatch, "mismatch");
 		bypassTriggers = List.copyOf(bypassTriggers);
+	}
+
+	/** A copy: batches write {@code assignments} into the rows that need them, and report nothing. */
+	public BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
+			List<Identifier> bypassTriggers, String notNullViolation) {
+		this(table, key, assignments, mismatch, bypassTriggers, notNullViolation, null, null);
+	}
+
+	/** A removal by a policy the plan chose, reported row by row (see {@code removes}). */
+	public BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Assignment> assignments, String mismatch,
+			List<Identifier> bypassTriggers, String notNullViolation, String removes) {
+		this(table, key, assignments, mismatch, bypassTriggers, notNullViolation, removes, null);
+	}
+
+	/**
+	 * A copy of the rows' key and {@code column} into {@code archive} (keyed like the table), in keyset batches
+	 * over the rows for which {@code mismatch} holds (not archived yet, or archived with another value).
+	 */
+	public static BackfillTarget copy(QualifiedName table, List<ColumnInfo> key, Identifier column, String mismatch,
+			QualifiedName archive) {
+		return new BackfillTarget(table, key, List.of(new Assignment(column, column.quoted(), mismatch)), mismatch,
+				List.of(), null, null, new CopyInto(archive, column));
+	}
+
+	/**
+	 * A table the batches copy into: the key columns and {@code column}, under the table's names, upserted by
+	 * key. The rows copied are locked ({@code FOR SHARE}) until the batch commits, so that the value copied is
+	 * the row's latest: a concurrent write waits for the batch, then writes its own value over it.
+	 *
+	 * @param table the table copied into, with a primary key on the key columns
+	 * @param column the column copied
+	 */
+	public record CopyInto(QualifiedName table, Identifier column) {
 	}
 
 	/**
@@ -76,9 +115,12 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 	/**
 	 * The {@code SET} clause. One column is assigned its value; with several, each column is assigned its value
 	 * only in the rows where it differs, and keeps its own elsewhere, since a batch updates every row in which
-	 * any column differs.
+	 * any column differs; {@code null} for a removal that deletes the rows.
 	 */
 	public String assignment() {
+		if (this.assignments.isEmpty()) {
+			return null;
+		}
 		if (this.assignments.size() == 1) {
 			Assignment only = this.assignments.get(0);
 			return only.column().quoted() + " = " + only.value();
@@ -96,7 +138,8 @@ public record BackfillTarget(QualifiedName table, List<ColumnInfo> key, List<Ass
 	 * the first pass's values). Names are compared as text, case-insensitively, so a doubt means two passes.
 	 */
 	public Optional<BackfillTarget> combine(BackfillTarget next) {
-		if (!this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)) {
+		if (this.removes != null || next.removes != null || this.copyInto != null || next.copyInto != null
+				|| !this.table.equals(next.table) || !this.key.equals(next.key) || reads(next) || next.reads(this)) {
 			return Optional.empty();
 		}
 		List<Assignment> assignments = new ArrayList<>(this.assignments);

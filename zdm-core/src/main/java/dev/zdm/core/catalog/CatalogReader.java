@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -310,6 +309,16 @@ public final class CatalogReader {
 		return domains;
 	}
 
+	/** Whether {@code type} (SQL text such as {@code varchar(20)}) names a type that exists. */
+	public boolean typeExists(String type) throws SQLException {
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT to_regtype(?) IS NOT NULL")) {
+			statement.setString(1, type);
+			try (ResultSet rs = statement.executeQuery()) {
+				return rs.next() && rs.getBoolean(1);
+			}
+		}
+	}
+
 	/**
 	 * Whether the current role may set {@code session_replication_role}: superusers may, and from
 	 * PostgreSQL 15 roles granted {@code SET} on it.
@@ -432,7 +441,7 @@ public final class CatalogReader {
 	public List<DependentView> viewsOn(TableInfo table) throws SQLException {
 		List<DependentView> views = new ArrayList<>();
 		try (PreparedStatement statement = this.connection.prepareStatement("""
-				SELECT DISTINCT n.nspname, v.relname, r.oid
+				SELECT DISTINCT n.nspname, v.relname, r.oid, obj_description(v.oid, 'pg_class')
 				FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
 				JOIN pg_class v ON v.oid = r.ev_class JOIN pg_namespace n ON n.oid = v.relnamespace
 				WHERE d.classid = 'pg_rewrite'::regclass AND d.refclassid = 'pg_class'::regclass AND d.refobjid = ?
@@ -441,7 +450,7 @@ public final class CatalogReader {
 			statement.setLong(1, table.oid());
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3)));
+					views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
 				}
 			}
 		}
@@ -536,6 +545,11 @@ public final class CatalogReader {
 		}
 	}
 
+	/** The server's major version ({@code 15}). */
+	public int serverMajorVersion() throws SQLException {
+		return this.connection.getMetaData().getDatabaseMajorVersion();
+	}
+
 	/**
 	 * The relation called {@code name} (resolved through the {@code search_path} when not qualified), of any
 	 * kind, if there is one.
@@ -603,12 +617,106 @@ public final class CatalogReader {
 		return dependents;
 	}
 
-	/** Whether the table holds at least one row (one short read, no count). */
-	public boolean hasRows(QualifiedName table) throws SQLException {
-		try (Statement statement = this.connection.createStatement();
-				ResultSet rs = statement.executeQuery("SELECT 1 FROM " + table.quoted() + " LIMIT 1")) {
-			return rs.next();
+	/**
+	 * The functions of the database's own schemas (not {@code excludedSchema}, nor PostgreSQL's) written in a
+	 * language with a source (not C) whose source contains {@code text}, as {@code name(argument types)} with
+	 * their source; the caller reads the source more closely.
+	 */
+	public Map<String, String> functionsContaining(String text, String excludedSchema) throws SQLException {
+		Map<String, String> functions = new java.util.TreeMap<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT p.oid::regprocedure::text, p.prosrc FROM pg_proc p
+				JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
+				WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname <> ?
+				  AND l.lanname NOT IN ('c', 'internal') AND strpos(lower(p.prosrc), lower(?)) > 0""")) {
+			statement.setString(1, excludedSchema);
+			statement.setString(2, text);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					functions.put(rs.getString(1), rs.getString(2));
+				}
+			}
 		}
+		return functions;
+	}
+
+	/**
+	 * A query giving whether the default of column {@code column} of {@code relation} (a schema-qualified,
+	 * quoted name) calls a volatile function, read from its stored expression tree (built-in functions are
+	 * pinned and have no {@code pg_depend} rows): PostgreSQL then cannot add the column with it without
+	 * rewriting the table. For a statement that runs it, such as the expand of {@code addColumn}.
+	 */
+	public static String defaultCallsVolatileQuery(String relation, String column) {
+		return "SELECT EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+				+ "CROSS JOIN LATERAL regexp_matches(d.adbin::text, ':(funcid|opfuncid|opno) ([0-9]+)', 'g') AS m(f) "
+				+ "JOIN pg_proc p ON p.oid = CASE WHEN m.f[1] = 'opno' THEN (SELECT o.oprcode::oid FROM pg_operator o "
+				+ "WHERE o.oid = m.f[2]::oid) ELSE m.f[2]::oid END "
+				+ "WHERE d.adrelid = to_regclass('" + relation.replace("'", "''") + "') AND a.attname = '"
+				+ column.replace("'", "''") + "' AND p.provolatile = 'v')";
+	}
+
+	/** Whether the default of column {@code column} of {@code table} calls a volatile function. */
+	public boolean defaultCallsVolatile(QualifiedName table, String column) throws SQLException {
+		try (PreparedStatement statement = this.connection
+			.prepareStatement(defaultCallsVolatileQuery(table.quoted(), column));
+				ResultSet rs = statement.executeQuery()) {
+			return rs.next() && rs.getBoolean(1);
+		}
+	}
+
+	/**
+	 * The unique keys of a table that a foreign key may reference, each as its column names in index order:
+	 * its primary key and its unique constraints and indexes that are valid, not deferrable, without a
+	 * predicate and without an expression.
+	 */
+	public List<List<String>> uniqueKeys(TableInfo table) throws SQLException {
+		return indexKeys(table, "i.indisunique AND i.indimmediate AND i.indexprs IS NULL");
+	}
+
+	/**
+	 * The key columns of the table's valid, non-partial btree indexes, each in index order; an expression
+	 * key is an empty name.
+	 */
+	public List<List<String>> btreeIndexKeys(TableInfo table) throws SQLException {
+		return indexKeys(table, "ic.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')");
+	}
+
+	private List<List<String>> indexKeys(TableInfo table, String condition) throws SQLException {
+		List<List<String>> keys = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement(
+				"SELECT array_agg(coalesce(a.attname::text, '') ORDER BY k.ord) "
+						+ "FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid "
+						+ "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+						+ "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 "
+						+ "WHERE i.indrelid = ? AND i.indisvalid AND i.indpred IS NULL AND k.ord <= i.indnkeyatts AND "
+						+ condition + " GROUP BY i.indexrelid ORDER BY i.indexrelid")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					keys.add(List.of((String[]) rs.getArray(1).getArray()));
+				}
+			}
+		}
+		return keys;
+	}
+
+	/**
+	 * The foreign keys that reference the table, each described as {@code name of table (ON DELETE action)}.
+	 */
+	public List<String> referencingForeignKeys(TableInfo table) throws SQLException {
+		List<String> keys = new ArrayList<>();
+		try (PreparedStatement statement = this.connection.prepareStatement("""
+				SELECT c.conname, c.conrelid::regclass::text, CASE c.confdeltype WHEN 'a' THEN 'NO ACTION'
+				       WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END
+				FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = ? ORDER BY 2, 1""")) {
+			statement.setLong(1, table.oid());
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					keys.add(rs.getString(1) + " of " + rs.getString(2) + " (ON DELETE " + rs.getString(3) + ")");
+				}
+			}
+		}
+		return keys;
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.zdm.core.migration;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.zdm.core.backfill.BackfillProgress;
 
@@ -13,7 +14,21 @@ import dev.zdm.core.backfill.BackfillProgress;
  * @param error the last error, or {@code null}
  * @param backfill backfill progress, or {@code null} before the backfill was planned
  * @param updatedAt when it last changed
+ * @param deprecatedColumns the columns new code must no longer use ({@code schema.table.column}): hidden
+ * from the version schema, they go at contract (a dropped column, a renamed column's old name); empty outside
+ * {@code EXPANDING}..{@code CONTRACTING}
  */
 public record MigrationStatus(String id, String description, Phase phase, String error, BackfillProgress backfill,
-		Instant updatedAt) {
+		Instant updatedAt, List<String> deprecatedColumns) {
+
+	public MigrationStatus {
+		deprecatedColumns = (deprecatedColumns != null) ? List.copyOf(deprecatedColumns) : List.of();
+	}
+
+	/** A status without deprecated columns. */
+	public MigrationStatus(String id, String description, Phase phase, String error, BackfillProgress backfill,
+			Instant updatedAt) {
+		this(id, description, phase, error, backfill, updatedAt, List.of());
+	}
+
 }

@@ -70,6 +70,8 @@ public final class Orchestrator {
 
 	private final ContractGuard guard;
 
+	private final MigrationUndo undo;
+
 	private final Map<String, Plan> plans = new ConcurrentHashMap<>();
 
 	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
@@ -83,6 +85,7 @@ public final class Orchestrator {
 		this.resolver = new OperationResolver(this.state, settings.schema());
 		this.ledger = new StepLedger(dataSource, this.state, this.ddl);
 		this.guard = new ContractGuard(dataSource, this.state, this.ddl, this.backfill, this.resolver, this.ledger);
+		this.undo = new MigrationUndo(dataSource, settings, this.state, this.ddl, this.backfill, this.ledger);
 	}
 
 	/** Creates or upgrades zdm's state schema. */
@@ -181,6 +184,8 @@ public final class Orchestrator {
 			case COMPLETED -> "it completed: to change the schema further, write a new plan with a new id";
 			case ROLLING_BACK -> "it is rolling back: call rollback again to finish it, then restart it";
 			case CONTRACTING -> "it is contracting: advance it to finish";
+			case UNDOING -> "it is being undone: call undo again to finish it";
+			case UNDONE -> "it was undone: to run the change again, give the plan a new id";
 			default -> "it is still running: advance it, or roll it back first";
 		};
 		throw new MigrationException("Migration " + id + " is " + phase
@@ -218,8 +223,31 @@ public final class Orchestrator {
 				&& record.phase().ordinal() <= Phase.CONTRACTING.ordinal()) {
 			progress = this.backfill.progress(record.id(), backfillTargetsOrEmpty(plan));
 		}
+		List<String> deprecated = List.of();
+		if (plan != null && record.phase().ordinal() >= Phase.EXPANDING.ordinal()
+				&& record.phase().ordinal() <= Phase.CONTRACTING.ordinal()) {
+			deprecated = deprecatedColumns(plan);
+		}
 		return new MigrationStatus(record.id(), record.description(), record.phase(), record.error(), progress,
-				record.updatedAt());
+				record.updatedAt(), deprecated);
+	}
+
+	/** The columns the operations hide from the version schema: new code must no longer use them. */
+	private List<String> deprecatedColumns(Plan plan) {
+		try {
+			return withConnection((connection) -> {
+				List<String> columns = new ArrayList<>();
+				for (int i = 1; i <= plan.operations().size(); i++) {
+					VersionView view = resolve(connection, plan, i).view();
+					view.hidden().stream().sorted().forEach((column) -> columns.add(view.table() + "." + column));
+				}
+				return columns;
+			});
+		}
+		catch (RuntimeException ex) {
+			// An operation that no longer resolves (its column already dropped in contract) hides nothing more.
+			return List.of();
+		}
 	}
 
 	/** A migration's audit log. */
@@ -241,8 +269,10 @@ public final class Orchestrator {
 				case EXPANDED, BACKFILLING -> backfill(plan);
 				case BACKFILLED -> switchOver(plan);
 				case SWITCHED, CONTRACTING -> contract(plan);
-				case COMPLETED, ROLLED_BACK -> throw new MigrationException("Migration " + id + " is " + phase
+				case COMPLETED, ROLLED_BACK, UNDONE -> throw new MigrationException("Migration " + id + " is " + phase
 						+ ": there is nothing to advance" + ((phase == Phase.ROLLED_BACK) ? "; restart it to run it again" : ""));
+				case UNDOING -> throw new MigrationException("Migration " + id + " is being undone: call undo again to "
+						+ "finish it");
 				case ROLLING_BACK -> throw new MigrationException("Migration " + id
 						+ " is rolling back: call rollback again to finish it");
 			}
@@ -376,6 +406,35 @@ public final class Orchestrator {
 		return status(id);
 	}
 
+	/**
+	 * Undoes a {@link Phase#COMPLETED} migration from what its operations kept (the archive of a dropped column):
+	 * {@code COMPLETED → UNDOING → UNDONE}, recorded in the audit log; an interrupted undo is finished by calling
+	 * it again.
+	 * @throws MigrationException with the reason, changing nothing, if the migration is not {@code COMPLETED} or
+	 * one of its operations cannot be undone (it has no undo; its archive expired; the column's name is taken)
+	 */
+	public MigrationStatus undo(String id) {
+		Plan plan = plan(id);
+		try {
+			this.undo.undo(plan);
+		}
+		catch (RuntimeException ex) {
+			if (!(ex instanceof MigrationBusyException) && phaseOf(id) == Phase.UNDOING) {
+				this.state.recordError(id, "undo", this.settings.instanceId(), ex.getMessage());
+			}
+			throw ex;
+		}
+		return status(id);
+	}
+
+	/**
+	 * Deletes the archives of dropped columns kept longer than {@link ZdmSettings#archiveRetention()}, of
+	 * migrations that are over (never of one being undone); returns how many were deleted.
+	 */
+	public int expireArchives() {
+		return this.undo.expireArchives();
+	}
+
 	private void expand(Plan plan) {
 		withLock(plan.id(), (lock) -> {
 			Phase phase = phaseOf(plan.id());
@@ -457,10 +516,20 @@ public final class Orchestrator {
 			BackfillEngine.Verification verification = this.backfill.verify(id, targets);
 			long mismatches = verification.mismatches();
 			long nulls = verification.nullViolations();
+			long left = verification.removable();
 			if (nulls > 0) {
 				throw new MigrationException("Verification of " + id + " found " + nulls + " rows whose new value is NULL "
 						+ "although the column is NOT NULL: 'up' gives NULL for them. Roll the migration back and fix 'up' "
 						+ "(or the data) before starting it again.");
+			}
+			if (left > 0) {
+				this.ddl.inTransaction("reset backfill of " + id, (connection) -> {
+					this.state.fence(connection, lock, plan.checksum(), "reset its backfill", Phase.BACKFILLING);
+					this.backfill.reset(connection, id);
+				});
+				throw new MigrationException("Verification of " + id + " found " + left + " rows that the plan's policy "
+						+ "removes (orphans, duplicates) written while the backfill ran; the backfill was reset: advance again "
+						+ "to remove them too.");
 			}
 			if (mismatches > 0) {
 				this.ddl.inTransaction("reset backfill of " + id, (connection) -> {

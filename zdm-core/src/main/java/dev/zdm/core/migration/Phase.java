@@ -26,7 +26,11 @@ public enum Phase {
 	/** Undoing the migration. */
 	ROLLING_BACK,
 	/** Undone: the schema is as it was before, with every write made meanwhile. */
-	ROLLED_BACK;
+	ROLLED_BACK,
+	/** A completed migration is being undone from its archives ({@code Orchestrator.undo}). */
+	UNDOING,
+	/** A completed migration was undone: what it dropped is back, with its archived data. */
+	UNDONE;
 
 	/** Whether a rollback may start from this phase. */
 	public boolean canRollBack() {
@@ -43,13 +47,13 @@ public enum Phase {
 			case EXPANDED, BACKFILLING -> BACKFILLED;
 			case BACKFILLED -> SWITCHED;
 			case SWITCHED, CONTRACTING -> COMPLETED;
-			case COMPLETED, ROLLING_BACK, ROLLED_BACK -> null;
+			case COMPLETED, ROLLING_BACK, ROLLED_BACK, UNDOING, UNDONE -> null;
 		};
 	}
 
 	/** Whether the migration has ended, either way. */
 	public boolean isFinal() {
-		return this == COMPLETED || this == ROLLED_BACK;
+		return this == COMPLETED || this == ROLLED_BACK || this == UNDONE;
 	}
 
 }

@@ -253,7 +253,7 @@ final class PlanValidator {
 				}
 			}
 			for (DependentView view : views) {
-				if (view.schema().equals(VersionSchema.name(id))) {
+				if (view.schema().equals(VersionSchema.name(id)) || ObjectNames.marker(id).equals(view.comment())) {
 					objects.add("its view " + view.schema() + "." + view.name());
 					zdmViews.add(view.ruleOid());
 				}

@@ -2,6 +2,7 @@ package dev.zdm.core.migration;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.UUID;
 
 import dev.zdm.core.backfill.BackfillSettings;
@@ -16,9 +17,20 @@ import dev.zdm.core.sql.Identifier;
  * @param backfill how backfills run
  * @param instanceId this instance's name in leases and the audit log
  * @param listener hears phase changes, lock retries and batches
+ * @param archiveRetention how long the archive of a dropped column is kept after contract dropped it (undo is
+ * possible until then); expired archives are deleted by {@code Orchestrator.expireArchives}
  */
 public record ZdmSettings(Identifier schema, DdlSettings ddl, BackfillSettings backfill, String instanceId,
-		MigrationListener listener) {
+		MigrationListener listener, Duration archiveRetention) {
+
+	/** The default {@link #archiveRetention}: 30 days. */
+	public static final Duration DEFAULT_ARCHIVE_RETENTION = Duration.ofDays(30);
+
+	/** Settings with the default archive retention. */
+	public ZdmSettings(Identifier schema, DdlSettings ddl, BackfillSettings backfill, String instanceId,
+			MigrationListener listener) {
+		this(schema, ddl, backfill, instanceId, listener, DEFAULT_ARCHIVE_RETENTION);
+	}
 
 	/** Schema {@code zdm}, default DDL and backfill settings, a generated instance id, no listener. */
 	public static ZdmSettings defaults() {
@@ -40,23 +52,27 @@ public record ZdmSettings(Identifier schema, DdlSettings ddl, BackfillSettings b
 	}
 
 	public ZdmSettings withSchema(String schema) {
-		return new ZdmSettings(Identifier.of(schema), this.ddl, this.backfill, this.instanceId, this.listener);
+		return new ZdmSettings(Identifier.of(schema), this.ddl, this.backfill, this.instanceId, this.listener, this.archiveRetention);
 	}
 
 	public ZdmSettings withDdl(DdlSettings ddl) {
-		return new ZdmSettings(this.schema, ddl, this.backfill, this.instanceId, this.listener);
+		return new ZdmSettings(this.schema, ddl, this.backfill, this.instanceId, this.listener, this.archiveRetention);
 	}
 
 	public ZdmSettings withBackfill(BackfillSettings backfill) {
-		return new ZdmSettings(this.schema, this.ddl, backfill, this.instanceId, this.listener);
+		return new ZdmSettings(this.schema, this.ddl, backfill, this.instanceId, this.listener, this.archiveRetention);
 	}
 
 	public ZdmSettings withInstanceId(String instanceId) {
-		return new ZdmSettings(this.schema, this.ddl, this.backfill, instanceId, this.listener);
+		return new ZdmSettings(this.schema, this.ddl, this.backfill, instanceId, this.listener, this.archiveRetention);
+	}
+
+	public ZdmSettings withArchiveRetention(Duration archiveRetention) {
+		return new ZdmSettings(this.schema, this.ddl, this.backfill, this.instanceId, this.listener, archiveRetention);
 	}
 
 	public ZdmSettings withListener(MigrationListener listener) {
-		return new ZdmSettings(this.schema, this.ddl, this.backfill, this.instanceId, listener);
+		return new ZdmSettings(this.schema, this.ddl, this.backfill, this.instanceId, listener, this.archiveRetention);
 	}
 
 }

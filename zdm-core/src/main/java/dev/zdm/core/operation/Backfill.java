@@ -5,8 +5,9 @@ import java.util.Objects;
 import dev.zdm.core.backfill.BackfillTarget;
 
 /**
- * What an operation's backfill writes into existing rows. Sealed, so that the backfill engine knows every
- * kind: a Java transform and an archive copy (for {@code dropColumn}) join as further records.
+ * What an operation's backfill writes: into existing rows ({@link SqlAssignment}), or into an archive
+ * ({@link ArchiveCopy}, for {@code dropColumn}). Sealed, so that the backfill engine knows every kind: a Java
+ * transform joins as a further record.
  */
 public sealed interface Backfill {
 
@@ -22,6 +23,39 @@ public sealed interface Backfill {
 
 		public SqlAssignment {
 			Objects.requireNonNull(target, "target");
+		}
+
+	}
+
+	/**
+	 * Rows deleted, or values cleared ({@code SET col = NULL}), by a policy the plan chose (orphans of a
+	 * foreign key, duplicates of a unique key), in keyset batches; the keys of every row removed are logged
+	 * and recorded as {@code rows-removed} events, in the batch's transaction. Verification counts the rows
+	 * the policy would still remove.
+	 *
+	 * @param target the assignment ({@code null} to delete), the predicate of the rows to remove, and what
+	 * they are ({@link BackfillTarget#removes()})
+	 */
+	record RowRemoval(BackfillTarget target) implements Backfill {
+
+		public RowRemoval {
+			Objects.requireNonNull(target, "target");
+			Objects.requireNonNull(target.removes(), "target.removes");
+		}
+
+	}
+
+	/**
+	 * A copy of the rows' primary key and one column into an archive table, in keyset batches
+	 * ({@link BackfillTarget#copyInto()}), resumable and idempotent (upserted by key).
+	 *
+	 * @param target the archive, the predicate of rows not archived yet (or archived with another value)
+	 */
+	record ArchiveCopy(BackfillTarget target) implements Backfill {
+
+		public ArchiveCopy {
+			Objects.requireNonNull(target, "target");
+			Objects.requireNonNull(target.copyInto(), "target.copyInto");
 		}
 
 	}

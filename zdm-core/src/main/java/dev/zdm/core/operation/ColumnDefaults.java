@@ -19,6 +19,12 @@ final class ColumnDefaults {
 	 */
 	static Optional<ColumnInfo> column(Identifier name, OperationCheck check) {
 		TableInfo table = check.table();
+		// Claimed first: a column that an earlier operation adds does not exist yet.
+		if (!check.claimColumn(name.name())) {
+			check.fail("column \"" + name + "\" of " + table.qualifiedName() + " is already changed by an earlier "
+					+ "operation of this plan: combine them into one operation or split them into two migrations.");
+			return Optional.empty();
+		}
 		Optional<ColumnInfo> found = table.column(name.name());
 		if (found.isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " has no column \"" + name + "\". Known columns: "
@@ -26,11 +32,6 @@ final class ColumnDefaults {
 			return Optional.empty();
 		}
 		ColumnInfo column = found.get();
-		if (!check.claimColumn(column.name())) {
-			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is already changed by an earlier "
-					+ "operation of this plan: combine them into one operation or split them into two migrations.");
-			return Optional.empty();
-		}
 		if (column.identity() || column.generated()) {
 			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is "
 					+ (column.identity() ? "an identity" : "a generated") + " column, whose values PostgreSQL computes: it "

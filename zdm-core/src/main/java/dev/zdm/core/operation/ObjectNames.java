@@ -7,12 +7,28 @@ package dev.zdm.core.operation;
  */
 public final class ObjectNames {
 
+	private static final String MARKER = "zdm object of migration ";
+
 	private ObjectNames() {
 	}
 
 	/** The base name of the objects zdm creates for operation {@code index} of migration {@code migrationId}. */
 	public static String base(String migrationId, int index) {
 		return "zdm_" + migrationId.replace('-', '_') + "_" + index;
+	}
+
+	/**
+	 * The comment that marks a relation zdm created for migration {@code migrationId} outside its version
+	 * schema (the view under a renamed table's old name): zdm drops it when the migration ends, and other
+	 * migrations leave the table it stands on alone meanwhile.
+	 */
+	public static String marker(String migrationId) {
+		return MARKER + migrationId;
+	}
+
+	/** Whether {@code comment} is the {@link #marker} of some migration. */
+	public static boolean isMarker(String comment) {
+		return comment != null && comment.startsWith(MARKER);
 	}
 
 	/**

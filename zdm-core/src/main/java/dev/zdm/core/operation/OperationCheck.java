@@ -132,6 +132,11 @@ public final class OperationCheck {
 		return this.beforeExpand;
 	}
 
+	/** zdm's state schema, which zdm does not migrate. */
+	public Identifier stateSchema() {
+		return this.stateSchema;
+	}
+
 	/** The table's triggers. */
 	public List<TriggerInfo> triggers() {
 		return this.triggers;
@@ -313,11 +318,26 @@ public final class OperationCheck {
 					+ ", and meanwhile writes through \"" + newName + "\" bypass " + them + ". Drop " + them + " before "
 					+ "this migration and recreate " + them + ", adapted to \"" + finalName + "\", after it.");
 		}
+		checkTriggersOnBackfill(newName);
+	}
+
+	/**
+	 * The table's own triggers must not fire for a backfill's update of every row that writes {@code written}
+	 * alone: it runs with {@code session_replication_role = replica} so that ordinary triggers do not; those
+	 * enabled {@code ALWAYS} (or {@code REPLICA}) would, and so would every ordinary one if zdm's role may
+	 * not set that parameter.
+	 */
+	public void checkTriggersOnBackfill(Identifier written) throws SQLException {
+		TableInfo table = this.table;
+		List<TriggerInfo> user = this.triggers.stream().filter((trigger) -> !isZdmTrigger(trigger)).toList();
+		if (user.isEmpty()) {
+			return;
+		}
 		boolean replica = this.catalog.canSetSessionReplicationRole();
 		// UPDATE OF triggers fire only for the columns they list: the backfill writes the new column alone.
 		List<TriggerInfo> onBackfill = user.stream()
 			.filter((trigger) -> trigger.onUpdate()
-					&& (trigger.updateColumns().isEmpty() || trigger.updateColumns().contains(newName.name())))
+					&& (trigger.updateColumns().isEmpty() || trigger.updateColumns().contains(written.name())))
 			.toList();
 		List<TriggerInfo> always = onBackfill.stream()
 			.filter((trigger) -> trigger.enabled() == 'A' || (replica && trigger.enabled() == 'R'))

@@ -79,4 +79,13 @@ public interface OperationType<O extends Operation> {
 	 */
 	Resolved resolve(O operation, ResolveContext context) throws SQLException;
 
+	/**
+	 * How to undo the operation once its migration completed ({@code Orchestrator.undo}), or why it cannot
+	 * be: by default it cannot.
+	 * @param connection a connection in the undo's transaction, to read zdm's state
+	 */
+	default Undo undo(O operation, ResolveContext context, java.sql.Connection connection) throws SQLException {
+		return Undo.refused(kind() + " cannot be undone once its migration completed: write a new plan that reverses it");
+	}
+
 }

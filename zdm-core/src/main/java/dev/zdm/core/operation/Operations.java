@@ -11,8 +11,13 @@ import java.util.TreeSet;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.TableInfo;
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -53,8 +58,18 @@ public final class Operations {
 
 	private static final SqlType SQL = new SqlType();
 
+	private static final AddColumnType ADD_COLUMN = new AddColumnType();
+
+	private static final CreateTableType CREATE_TABLE = new CreateTableType();
+
+	private static final AddForeignKeyType ADD_FOREIGN_KEY = new AddForeignKeyType();
+	private static final AddUniqueConstraintType ADD_UNIQUE_CONSTRAINT = new AddUniqueConstraintType();
+
+	private static final DropColumnType DROP_COLUMN = new DropColumnType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
+			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT, DROP_COLUMN);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -111,6 +126,31 @@ public final class Operations {
 		@Override
 		public Bound<?> sql(Sql operation) {
 			return new Bound<>(SQL, operation);
+		}
+
+		@Override
+		public Bound<?> addColumn(AddColumn operation) {
+			return new Bound<>(ADD_COLUMN, operation);
+		}
+
+		@Override
+		public Bound<?> createTable(CreateTable operation) {
+			return new Bound<>(CREATE_TABLE, operation);
+		}
+
+		@Override
+		public Bound<?> addForeignKey(AddForeignKey operation) {
+			return new Bound<>(ADD_FOREIGN_KEY, operation);
+		}
+
+		@Override
+		public Bound<?> addUniqueConstraint(AddUniqueConstraint operation) {
+			return new Bound<>(ADD_UNIQUE_CONSTRAINT, operation);
+		}
+
+		@Override
+		public Bound<?> dropColumn(DropColumn operation) {
+			return new Bound<>(DROP_COLUMN, operation);
 		}
 
 	};
@@ -182,6 +222,10 @@ public final class Operations {
 
 		public Resolved resolve(ResolveContext context) throws SQLException {
 			return this.type.resolve(this.operation, context);
+		}
+
+		public Undo undo(ResolveContext context, java.sql.Connection connection) throws SQLException {
+			return this.type.undo(this.operation, context, connection);
 		}
 
 	}

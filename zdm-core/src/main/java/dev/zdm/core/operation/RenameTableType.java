@@ -18,6 +18,7 @@ import dev.zdm.core.plan.OperationArguments;
 import dev.zdm.core.plan.RenameTable;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.lint.SqlReferences;
 
 /**
  * {@code renameTable {table, to}}: in expand, one transaction under the lock timeout renames the table and
@@ -30,8 +31,6 @@ import dev.zdm.core.sql.QualifiedName;
  * back. zdm drops only a view that carries its marker for this migration, under the name expand recorded.
  */
 public final class RenameTableType implements OperationType<RenameTable> {
-
-	private static final String MARKER = "zdm: old name of a table renamed by migration ";
 
 	/** The privileges a relation's ACL can hold; anything else read from the catalog is not put into SQL. */
 	private static final Set<String> PRIVILEGES = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE",
@@ -67,15 +66,10 @@ public final class RenameTableType implements OperationType<RenameTable> {
 			return table;
 		}
 		Optional<Relation> old = catalog.relation(operation.table());
-		if (old.isPresent() && old.get().isView() && old.get().comment() != null
-				&& old.get().comment().startsWith(MARKER)) {
+		if (old.isPresent() && old.get().isView() && ObjectNames.isMarker(old.get().comment())) {
 			return catalog.table(new QualifiedName(Identifier.of(old.get().schema()), operation.to()));
 		}
 		return Optional.empty();
-	}
-
-	static String marker(String migrationId) {
-		return MARKER + migrationId;
 	}
 
 	@Override
@@ -99,6 +93,26 @@ public final class RenameTableType implements OperationType<RenameTable> {
 			check.fail("the name \"" + operation.to() + "\" is taken in schema " + table.schema() + " by "
 					+ taken.map(RenameTableType::relationKind).orElse("a data type") + ": choose another 'to', or "
 					+ "rename that first.");
+		}
+	}
+
+	/**
+	 * Functions (trigger functions among them) that name the table in their source reach it through the view
+	 * until contract, and fail once contract drops it: their author should know before.
+	 */
+	@Override
+	public void review(RenameTable operation, OperationCheck check) throws SQLException {
+		String name = check.table().name();
+		List<String> naming = check.catalog().functionsContaining(name, check.stateSchema().name()).entrySet().stream()
+			.filter((function) -> SqlReferences.mentions(function.getValue(), name))
+			.map(java.util.Map.Entry::getKey)
+			.toList();
+		if (!naming.isEmpty()) {
+			check.warn("the function" + ((naming.size() > 1) ? "s " : " ") + String.join(", ", naming) + " name"
+					+ ((naming.size() > 1) ? "" : "s") + " table " + name + ": through the view under the old name "
+					+ ((naming.size() > 1) ? "they keep" : "it keeps") + " working until contract, and fail"
+					+ ((naming.size() > 1) ? "" : "s") + " after it. Change " + ((naming.size() > 1) ? "them" : "it")
+					+ " to \"" + operation.to() + "\" before contract.");
 		}
 	}
 
@@ -157,16 +171,19 @@ public final class RenameTableType implements OperationType<RenameTable> {
 		Optional<TableInfo> atOldName = catalog.table(from).filter((table) -> table.oid() == memo.oid());
 		Optional<TableInfo> atNewName = catalog.table(renamed).filter((table) -> table.oid() == memo.oid());
 		Optional<Relation> view = catalog.relation(from)
-			.filter((relation) -> relation.isView() && marker(context.migrationId()).equals(relation.comment()));
+			.filter((relation) -> relation.isView() && ObjectNames.marker(context.migrationId()).equals(relation.comment()));
 		List<String> expand = new ArrayList<>();
 		if (atOldName.isPresent()) {
 			TableInfo table = atOldName.get();
 			expand.add("ALTER TABLE " + from.quoted() + " RENAME TO " + memo.to().quoted());
-			expand.add("CREATE VIEW " + from.quoted() + " WITH (security_invoker = true) AS SELECT "
+			// Before PostgreSQL 15 a view reads with its owner's rights; validation refuses a table with row level
+			// security there, and the view carries the table's grants either way.
+			boolean invoker = VersionSchema.viewsApplyRowSecurity(catalog.serverMajorVersion());
+			expand.add("CREATE VIEW " + from.quoted() + (invoker ? " WITH (security_invoker = true)" : "") + " AS SELECT "
 					+ table.columns().stream().map((column) -> Identifier.quote(column.name()))
 						.collect(Collectors.joining(", "))
 					+ " FROM " + renamed.quoted());
-			expand.add("COMMENT ON VIEW " + from.quoted() + " IS " + literal(marker(context.migrationId())));
+			expand.add("COMMENT ON VIEW " + from.quoted() + " IS " + literal(ObjectNames.marker(context.migrationId())));
 			expand.addAll(grants(catalog, table, from));
 		}
 		else if (atNewName.isEmpty()) {

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -16,15 +17,18 @@ import dev.zdm.core.plan.OperationArguments;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.lint.sql.SqlTokenizer;
 
 /**
  * {@code setNotNull {table, column, fill?}}: a {@link NotNullCheck} on the column. Expand adds
  * {@code CHECK (column IS NOT NULL) NOT VALID} (metadata only, under the lock timeout; from then on no write
- * can leave the column {@code NULL}); the backfill sets {@code fill} into the rows whose column is
+ * can leave the column {@code NULL}), and with {@code fill} a trigger that fills a row an update leaves
+ * {@code NULL} (so that an update of other columns of a row the backfill has not reached yet is not
+ * refused; an insert of {@code NULL} still is); the backfill sets {@code fill} into the rows whose column is
  * {@code NULL}, when given; before contract the rows still {@code NULL} are counted (the migration stops with
  * their count and a few of their keys when there are any), then the check is validated under
  * {@code SHARE UPDATE EXCLUSIVE}; contract runs {@code SET NOT NULL}, which the validated check spares a
- * scan, and drops the check. Rollback drops the check; values written by the backfill stay (they are
+ * scan, and drops the check (and the trigger). Rollback drops the check and the trigger; values written by the backfill stay (they are
  * writes, and the column accepted them before).
  */
 public final class SetNotNullType implements OperationType<SetNotNull> {
@@ -61,10 +65,17 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 	@Override
 	public void validate(SetNotNull operation, OperationCheck check) throws SQLException {
 		String base = ObjectNames.base(check.plan().id(), check.index());
-		if (!check.namesFit(List.of(NotNullCheck.name(base).name()))) {
+		if (!check.namesFit(List.of(base, NotNullCheck.name(base).name()))) {
 			return;
 		}
 		TableInfo table = check.table();
+		// Claimed first: a column that an earlier operation adds does not exist yet.
+		if (!check.claimColumn(operation.column().name())) {
+			check.fail("column \"" + operation.column() + "\" of " + table.qualifiedName() + " is already changed by an "
+					+ "earlier operation of this plan: combine them into one operation (addColumn has 'notNull') or split "
+					+ "them into two migrations.");
+			return;
+		}
 		Optional<ColumnInfo> found = table.column(operation.column().name());
 		if (found.isEmpty()) {
 			check.fail("table " + table.qualifiedName() + " has no column \"" + operation.column() + "\". Known columns: "
@@ -72,10 +83,6 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 			return;
 		}
 		ColumnInfo column = found.get();
-		if (!check.claimColumn(column.name())) {
-			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is already changed by an earlier "
-					+ "operation of this plan: combine them into one operation or split them into two migrations.");
-		}
 		if (check.beforeExpand() && column.notNull()) {
 			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is already NOT NULL: nothing to "
 					+ "do. Remove this operation.");
@@ -89,11 +96,13 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 					+ "primary key. Add one first, or fill the NULLs yourself and leave out 'fill'.");
 			return;
 		}
+		check.checkTriggersOnBackfill(operation.column());
 		// As the backfill evaluates it: over the row, in an UPDATE's SET, for rows whose column is NULL. A
 		// volatile 'fill' (now(), gen_random_uuid()) is fine: only rows still NULL are written, and
 		// verification counts NULLs, not values.
-		if (!check.sql("EXPLAIN SELECT CAST((" + operation.fill() + ") AS " + column.type() + ") FROM "
-				+ table.qualifiedName().quoted() + " WHERE " + Identifier.quote(column.name()) + " IS NULL",
+		// And over the row alone, as the trigger that fills a row updated before the backfill reached it.
+		if (!check.sql("EXPLAIN SELECT CAST((" + operation.fill() + ") AS " + column.type() + ") FROM (SELECT * FROM "
+				+ table.qualifiedName().quoted() + ") AS _zdm_row WHERE " + Identifier.quote(column.name()) + " IS NULL",
 				"'fill' does not give a " + column.type() + " from the row of " + table.qualifiedName() + " (columns: "
 						+ table.columnNames() + ")",
 				". Give an SQL expression over the row's own columns (a constant, or an expression such as "
@@ -146,10 +155,22 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 		Identifier name = Identifier.of(column.name());
 		String base = context.objectName();
 		NotNullCheck notNull = NotNullCheck.of(qualified, name, base);
+		Identifier triggerName = Identifier.of(base);
+		QualifiedName function = new QualifiedName(context.functionSchema(), triggerName);
 		Optional<Boolean> validated = context.catalog().constraintValidated(table, notNull.constraint().name());
 		boolean done = column.notNull() && validated.isEmpty();
 		// Added once: the expand transaction commits with its record, and a run after it finds the check.
-		List<String> expand = (done || validated.isPresent()) ? List.of() : notNull.add();
+		List<String> expand = new ArrayList<>();
+		if (!done && validated.isEmpty()) {
+			if (operation.fill() != null) {
+				expand.add(createFunction(function, name, column.type(), operation.fill()));
+				expand.add("CREATE OR REPLACE TRIGGER " + triggerName.quoted() + " BEFORE UPDATE ON " + qualified.quoted()
+						+ " FOR EACH ROW WHEN (OLD." + name.quoted() + " IS NULL AND NEW." + name.quoted()
+						+ " IS NULL) EXECUTE FUNCTION " + function.quoted() + "()");
+				expand.add("ALTER TABLE " + qualified.quoted() + " ENABLE ALWAYS TRIGGER " + triggerName.quoted());
+			}
+			expand.addAll(notNull.add());
+		}
 		Optional<Backfill> backfill = Optional.empty();
 		if (operation.fill() != null) {
 			String fill = "CAST((" + operation.fill() + ") AS " + column.type() + ")";
@@ -165,13 +186,45 @@ public final class SetNotNullType implements OperationType<SetNotNull> {
 										+ "migration back. Meanwhile the check " + notNull.constraint()
 										+ " stays NOT VALID, and new writes must set the column")),
 						notNull.validate(on));
-		List<String> contract = done ? List.of() : notNull.setNotNull();
+		List<String> contract = new ArrayList<>();
+		if (operation.fill() != null) {
+			contract.addAll(dropTrigger(qualified, triggerName, function));
+		}
+		if (!done) {
+			contract.addAll(notNull.setNotNull());
+		}
 		// Only once expand recorded the check as zdm's may a rollback drop it.
-		List<String> rollback = context.memo().isPresent() ? List.of(notNull.drop()) : List.of();
+		List<String> rollback = new ArrayList<>();
+		if (context.memo().isPresent()) {
+			if (operation.fill() != null) {
+				rollback.addAll(dropTrigger(qualified, triggerName, function));
+			}
+			rollback.add(notNull.drop());
+		}
 		return new Resolved(new DdlStep.InTransaction("expand " + on, expand), ADDED, backfill, List.of(),
 				DdlStep.InTransaction.none("switch " + on), beforeContract,
 				new DdlStep.InTransaction("contract " + on, contract),
 				new DdlStep.InTransaction("rollback " + on, rollback), VersionView.unchanged(qualified), Sync.NONE);
+	}
+
+	/**
+	 * The function of the trigger that fills, with {@code fill}, a row that an update leaves {@code NULL}
+	 * while it was {@code NULL} before (a row the backfill has not reached yet): the check would refuse that
+	 * update, which only wrote other columns. An insert of {@code NULL} is still refused.
+	 */
+	private static String createFunction(QualifiedName function, Identifier column, String type, String fill) {
+		String body = "BEGIN\n"
+				+ "  NEW." + column.quoted() + " := (SELECT CAST((" + fill + ") AS " + type + ") FROM (SELECT NEW.*) AS _zdm_row);\n"
+				+ "  RETURN NEW;\n"
+				+ "END\n";
+		String tag = SqlTokenizer.freeDollarTag(body, "zdm_fill");
+		return "CREATE OR REPLACE FUNCTION " + function.quoted() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag + "\n"
+				+ body + tag;
+	}
+
+	private static List<String> dropTrigger(QualifiedName table, Identifier trigger, QualifiedName function) {
+		return List.of("DROP TRIGGER IF EXISTS " + trigger.quoted() + " ON " + table.quoted(),
+				"DROP FUNCTION IF EXISTS " + function.quoted() + "()");
 	}
 
 }

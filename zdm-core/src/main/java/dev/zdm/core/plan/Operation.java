@@ -13,7 +13,8 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable,
+		AddForeignKey, AddUniqueConstraint, DropColumn {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -61,6 +62,16 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R dropTable(DropTable operation);
 
 		R sql(Sql operation);
+
+		R addColumn(AddColumn operation);
+
+		R createTable(CreateTable operation);
+
+		R addForeignKey(AddForeignKey operation);
+
+		R addUniqueConstraint(AddUniqueConstraint operation);
+
+		R dropColumn(DropColumn operation);
 
 	}
 

@@ -59,6 +59,12 @@ public final class OperationArguments {
 		return this.entries.containsKey(key);
 	}
 
+	/** Whether the plan gives {@code key} as a mapping (rather than a single value or a list). */
+	public boolean isMapping(String key) {
+		NodeTuple tuple = this.entries.get(key);
+		return tuple != null && tuple.getValueNode() instanceof MappingNode;
+	}
+
 	/** A single value, or {@code null} (reported when {@code required}). */
 	public String scalar(String key, boolean required) {
 		NodeTuple tuple = this.entries.get(key);

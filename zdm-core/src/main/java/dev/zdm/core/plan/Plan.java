@@ -168,6 +168,46 @@ public record Plan(String id, String description, List<Operation> operations, St
 						.toList(), null));
 		}
 
+		/** {@code addColumn}; {@code defaultExpression} and {@code up} may be {@code null}. */
+		public Builder addColumn(String table, String column, String type, String defaultExpression, boolean notNull,
+				String up) {
+			return operation("addColumn", () -> new AddColumn(QualifiedName.parse(table), Identifier.of(column), type,
+					defaultExpression, notNull, up));
+		}
+
+		/** {@code createTable} with its columns and primary key; constraints through {@link #operation(Operation)}. */
+		public Builder createTable(String table, List<CreateTable.Column> columns, String... primaryKey) {
+			return operation("createTable", () -> new CreateTable(QualifiedName.parse(table), columns,
+					java.util.Arrays.stream(primaryKey).map(Identifier::of).toList(), List.of()));
+		}
+
+		/**
+		 * {@code addForeignKey} from {@code columns} of {@code table} to {@code referencedColumns} of
+		 * {@code referencedTable}, under PostgreSQL's default name, with an index when none leads with the columns
+		 * and orphans refused; other forms through {@link #operation(Operation)}.
+		 */
+		public Builder addForeignKey(String table, List<String> columns, String referencedTable,
+				List<String> referencedColumns) {
+			return operation("addForeignKey", () -> new AddForeignKey(QualifiedName.parse(table),
+					columns.stream().map(Identifier::of).toList(), QualifiedName.parse(referencedTable),
+					referencedColumns.stream().map(Identifier::of).toList(), null, null, true, null));
+		}
+
+		/**
+		 * {@code addUniqueConstraint} on {@code columns} under PostgreSQL's default name; {@code duplicates} is
+		 * {@code refuse}, or {@code keep-newest-by}/{@code keep-oldest-by} with the column {@code keepBy}.
+		 */
+		public Builder addUniqueConstraint(String table, List<String> columns, String duplicates, String keepBy) {
+			return operation("addUniqueConstraint", () -> new AddUniqueConstraint(QualifiedName.parse(table),
+					columns.stream().map(Identifier::of).toList(), null,
+					AddUniqueConstraint.Duplicates.valueOf(duplicates.toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+					(keepBy != null) ? Identifier.of(keepBy) : null));
+		}
+
+		public Builder dropColumn(String table, String column) {
+			return operation("dropColumn", () -> new DropColumn(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder operation(Operation operation) {
 			this.count++;
 			this.operations.add(operation);

@@ -227,9 +227,10 @@ public final class StateStore {
 	public Map<String, Phase> unfinished(Connection connection) throws SQLException {
 		Map<String, Phase> unfinished = new java.util.LinkedHashMap<>();
 		try (PreparedStatement statement = connection.prepareStatement("SELECT id, phase FROM " + table("zdm_migration")
-				+ " WHERE phase NOT IN (?, ?) ORDER BY created_at, id")) {
+				+ " WHERE phase NOT IN (?, ?, ?) ORDER BY created_at, id")) {
 			statement.setString(1, Phase.COMPLETED.name());
 			statement.setString(2, Phase.ROLLED_BACK.name());
+			statement.setString(3, Phase.UNDONE.name());
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
 					unfinished.put(rs.getString(1), Phase.valueOf(rs.getString(2)));

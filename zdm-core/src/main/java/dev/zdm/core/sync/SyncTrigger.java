@@ -91,6 +91,14 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		}
 	}
 
+	/**
+	 * The {@code WHEN} condition of a zdm trigger called {@code trigger} that must not fire for zdm's own backfill:
+	 * true unless the backfill set the trigger's {@link #bypassSetting}.
+	 */
+	public static String notBypassed(Identifier trigger) {
+		return "current_setting('" + bypassSetting(trigger) + "', true) IS DISTINCT FROM 'on'";
+	}
+
 	/** {@code expression} evaluated over the row being written, cast to {@code type}. */
 	public static String overRow(String expression, String type) {
 		return "(SELECT CAST((" + expression + ") AS " + type + ") FROM (SELECT NEW.*) AS _zdm_row)";
@@ -188,7 +196,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 	 * {@code ALWAYS}: in order, in the caller's transaction.
 	 */
 	public List<String> createTriggers() {
-		String bypass = "current_setting('" + bypassSetting(this.triggerName) + "', true) IS DISTINCT FROM 'on'";
+		String bypass = notBypassed(this.triggerName);
 		String execute = " EXECUTE FUNCTION " + this.function.quoted();
 		List<String> statements = new ArrayList<>();
 		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "

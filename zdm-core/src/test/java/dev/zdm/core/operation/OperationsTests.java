@@ -6,8 +6,13 @@ import java.util.List;
 import java.util.Set;
 
 import dev.zdm.core.plan.AddCheckConstraint;
+import dev.zdm.core.plan.AddColumn;
+import dev.zdm.core.plan.AddForeignKey;
+import dev.zdm.core.plan.AddUniqueConstraint;
 import dev.zdm.core.plan.ChangeColumnType;
 import dev.zdm.core.plan.CreateIndex;
+import dev.zdm.core.plan.CreateTable;
+import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
 import dev.zdm.core.plan.DropTable;
@@ -43,7 +48,14 @@ class OperationsTests {
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
-			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
+			new AddColumn(QualifiedName.parse("t"), Identifier.of("b"), "integer", null, false, null),
+			new CreateTable(QualifiedName.parse("t"), List.of(new CreateTable.Column(Identifier.of("a"), "bigint", null,
+					true)), List.of(Identifier.of("a")), List.of()),
+			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
+					List.of(Identifier.of("id")), null, null, true, null),
+			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null),
+			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {

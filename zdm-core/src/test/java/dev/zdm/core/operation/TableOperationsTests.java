@@ -1,13 +1,22 @@
 package dev.zdm.core.operation;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
 import dev.zdm.core.migration.ZdmSettings;
+import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanLoader;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +122,7 @@ class TableOperationsTests {
 				+ "WHERE id IN (1, 2, 21, 22) ORDER BY id"))
 			.containsExactly("1 c1 100", "2 n2 2", "21 upsert 7", "22 new 1");
 		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(21);
+		assertThat(this.db.queryStrings("SELECT name FROM customers WHERE id = 3 FOR UPDATE")).containsExactly("c3");
 		// The table's constraints, its foreign keys and the views on it follow it.
 		assertThatThrownBy(() -> this.db.execute("UPDATE customers SET score = -1 WHERE id = 3"))
 			.hasMessageContaining("violates check constraint");
@@ -139,6 +149,64 @@ class TableOperationsTests {
 	}
 
 	@Test
+	void oldAndNewCodeInsertUpdateAndDeleteConcurrentlyThroughBothNames() throws Exception {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		List<Throwable> failures = new CopyOnWriteArrayList<>();
+		List<Thread> sessions = new ArrayList<>();
+		for (String name : List.of("customers", "clients", "customers", "clients")) {
+			Thread session = new Thread(() -> {
+				try (Connection connection = this.db.dataSource().getConnection();
+						Statement statement = connection.createStatement()) {
+					for (int i = 0; i < 200; i++) {
+						// The serial key from the one sequence, whichever name inserts; then an update and, for every
+						// other row, a delete of the row just written.
+						try (ResultSet rs = statement.executeQuery("INSERT INTO " + name + " (name, score) VALUES ('"
+								+ name + "', " + i + ") RETURNING id")) {
+							rs.next();
+							long id = rs.getLong(1);
+							statement.executeUpdate("UPDATE " + name + " SET score = score + 1000 WHERE id = " + id);
+							if (i % 2 == 1) {
+								statement.executeUpdate("DELETE FROM " + name + " WHERE id = " + id);
+							}
+						}
+					}
+				}
+				catch (SQLException | RuntimeException ex) {
+					failures.add(ex);
+				}
+			});
+			session.start();
+			sessions.add(session);
+		}
+		for (Thread session : sessions) {
+			session.join();
+		}
+		assertThat(failures).isEmpty();
+		// 20 rows before, 4 sessions x 100 rows kept, each updated once, with distinct keys.
+		assertThat(this.db.queryStrings("SELECT name || ' ' || count(*) || ' ' || count(DISTINCT id) || ' ' || min(score) "
+				+ "FROM clients WHERE score >= 1000 GROUP BY name ORDER BY name"))
+			.containsExactly("clients 200 200 1000", "customers 200 200 1000");
+		assertThat(this.db.queryLong("SELECT count(*) FROM customers")).isEqualTo(420);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM clients")).isEqualTo(420);
+	}
+
+	@Test
+	void functionsThatNameTheTableAreReportedWhenTheRenameStarts() {
+		this.db.execute("CREATE FUNCTION customer_count() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM customers'",
+				"CREATE FUNCTION unrelated() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders -- customers'");
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.events(plan.id())).filteredOn((event) -> event.action().equals("warning"))
+			.extracting(MigrationEvent::detail)
+			.containsExactly("java: operation 1 (renameTable): the function customer_count() names table customers: "
+					+ "through the view under the old name it keeps working until contract, and fails after it. Change it "
+					+ "to \"clients\" before contract.");
+	}
+
+	@Test
 	void contractDropsTheViewAndLeavesTheTableUnderItsNewNameWithItsDependents() {
 		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
 		this.zdm.start(plan);
@@ -149,6 +217,25 @@ class TableOperationsTests {
 				+ "'orders_customer_id_fkey'")).containsExactly("FOREIGN KEY (customer_id) REFERENCES clients(id)");
 		assertThat(this.db.queryLong("SELECT count(*) FROM customer_names")).isEqualTo(20);
 		assertThat(this.db.queryStrings("INSERT INTO clients (score) VALUES (1) RETURNING id::text")).containsExactly("21");
+	}
+
+	@Test
+	void anotherMigrationLeavesARenamedTableAloneUntilTheRenameEnds() {
+		Plan plan = Plan.builder("rename-customers").renameTable("customers", "clients").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertRefused("""
+				id: check-clients
+				operations:
+				  - addCheckConstraint: {table: clients, name: clients_score_check, check: "score < 1000"}
+				""", "operation 1 (addCheckConstraint): table public.clients is being changed by migration rename-customers, "
+				+ "which is EXPANDED (its view public.customers are on the table). Finish that migration");
+		assertRefused("""
+				id: create-in-zdm
+				operations:
+				  - createTable: {table: zdm.parcels, columns: [{name: id, type: bigint}]}
+				""", "operation 1 (createTable): schema zdm is zdm's state schema (zdm.schema): create the table in a schema of "
+				+ "your own.");
 	}
 
 	// ---- dropTable ----
@@ -198,6 +285,148 @@ class TableOperationsTests {
 		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(relkind("zdm_drop_legacy_1")).isNull();
 		assertThat(relkind("legacy")).isNull();
+	}
+
+	// ---- createTable ----
+
+	@Test
+	void createTableArgumentsAreReadWithTheirLines() {
+		assertThatThrownBy(() -> new PlanLoader().load("""
+				id: bad-create-args
+				operations:
+				  - createTable:
+				      table: shipments
+				      columns:
+				        - {name: id, type: bigint}
+				        - {name: id, type: text}
+				  - createTable:
+				      table: parcels
+				      columns: [{name: id}, {name: x, type: text, notNull: maybe}]
+				      constraints:
+				        - {name: parcels_x, check: "id > 0", unique: [id]}
+				        - {foreignKey: {columns: [id], references: {table: orders}}}
+				""", "args.yaml")).isInstanceOfSatisfying(PlanException.class, (ex) -> assertThat(ex.problems())
+			.extracting(Object::toString)
+			.containsExactly("args.yaml:4:7: operation 1 (createTable): 'columns': \"id\" is given twice",
+					"args.yaml:10:17: operation 2 (createTable): 'type' is required",
+					"args.yaml:10:60: operation 2 (createTable): 'notNull' must be true or false",
+					"args.yaml:12:11: operation 2 (createTable): a constraint gives exactly one of 'check', 'unique' and "
+							+ "'foreignKey'",
+					"args.yaml:13:52: operation 2 (createTable): 'columns' is required"));
+	}
+
+	@Test
+	void createTableRefusesAnExistingTableAMissingReferencedTableAndWrongTypes() {
+		assertRefused("""
+				id: bad-create-exists
+				operations:
+				  - createTable: {table: customers, columns: [{name: id, type: bigint}]}
+				""", "operation 1 (createTable): table public.customers already exists, and zdm creates only a table that does "
+				+ "not: choose another name");
+		assertRefused("""
+				id: bad-create-reference
+				operations:
+				  - createTable:
+				      table: shipments
+				      columns: [{name: id, type: bigint}, {name: order_id, type: bigint}]
+				      constraints:
+				        - {foreignKey: {columns: [order_id], references: {table: orderz, columns: [id]}}}
+				""", "operation 1 (createTable): PostgreSQL refuses to create table shipments: ERROR: relation \"orderz\" does "
+				+ "not exist. Fix the columns (their types and defaults), the primary key or the constraints: a foreign key "
+				+ "references an existing table, by columns of the same types that are its primary key or unique.");
+		assertRefused("""
+				id: bad-create-types
+				operations:
+				  - createTable:
+				      table: shipments
+				      columns: [{name: id, type: bigint}, {name: order_id, type: uuid}]
+				      constraints:
+				        - {foreignKey: {columns: [order_id], references: {table: orders, columns: [id]}}}
+				""", "PostgreSQL refuses to create table shipments: ERROR: foreign key constraint \"shipments_order_id_fkey\" "
+				+ "cannot be implemented");
+		assertRefused("""
+				id: bad-create-index
+				operations:
+				  - createTable: {table: shipments, columns: [{name: id, type: bigint}]}
+				  - createIndex: {table: shipments, name: shipments_id_idx, columns: [id]}
+				""", "operation 1 (createTable): operation 2 of this plan changes shipments, which this operation creates: "
+				+ "the table does not exist until expand, so zdm cannot check that operation against it. Declare the "
+				+ "table's key and constraints here, and change it further in a later migration.",
+				"operation 2 (createIndex): table \"shipments\" does not exist");
+		assertRefused("""
+				id: bad-create-type
+				operations:
+				  - createTable: {table: shipments, columns: [{name: id, type: bigintt}]}
+				""", "PostgreSQL refuses to create table shipments: ERROR: type \"bigintt\" does not exist");
+		assertRefused("""
+				id: bad-create-key
+				operations:
+				  - createTable: {table: shipments, columns: [{name: id, type: bigint}], primaryKey: [ident]}
+				""", "PostgreSQL refuses to create table shipments: ERROR: column \"ident\" named in key does not exist");
+	}
+
+	@Test
+	void createTableCreatesTheTableWithItsKeyAndConstraints() {
+		Plan plan = new PlanLoader().load("""
+				id: create-shipments
+				operations:
+				  - createTable:
+				      table: shipments
+				      columns:
+				        - {name: id, type: bigserial}
+				        - {name: order_id, type: bigint, notNull: true}
+				        - {name: carrier, type: "varchar(20)", default: "'post'", notNull: true}
+				      primaryKey: [id]
+				      constraints:
+				        - {name: shipments_carrier_check, check: "carrier <> ''"}
+				        - {name: shipments_order_key, unique: [order_id]}
+				        - name: shipments_order_fk
+				          foreignKey: {columns: [order_id], references: {table: orders, columns: [id]}, onDelete: cascade}
+				""", "p.yaml");
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(this.db.queryStrings("SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE "
+				+ "conrelid = 'shipments'::regclass ORDER BY conname")).containsExactly(
+						"shipments_carrier_check CHECK (((carrier)::text <> ''::text))",
+						"shipments_order_fk FOREIGN KEY (order_id) REFERENCES orders(id) ON DELETE CASCADE",
+						"shipments_order_key UNIQUE (order_id)", "shipments_pkey PRIMARY KEY (id)");
+		this.db.execute("INSERT INTO shipments (order_id) VALUES (1)");
+		assertThat(this.db.queryStrings("SELECT id || ' ' || carrier FROM shipments")).containsExactly("1 post");
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM shipments")).isEqualTo(1);
+		this.db.execute("DELETE FROM orders WHERE id = 1");
+		assertThat(this.db.queryLong("SELECT count(*) FROM shipments")).isZero();
+	}
+
+	@Test
+	void rollbackOfCreateTableRefusesToDropRowsWrittenSinceThenDropsTheEmptyTable() {
+		Plan plan = Plan.builder("create-parcels").createTable("parcels",
+				List.of(new CreateTable.Column(Identifier.of("id"), "bigint", null, true)), "id").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("INSERT INTO parcels VALUES (1), (2)");
+		assertThatThrownBy(() -> this.zdm.rollback(plan.id()))
+			.hasMessageContaining("Table public.parcels, which migration create-parcels created, holds rows written since; "
+					+ "rolling back would drop them with the table, so zdm stopped (the migration stays ROLLING_BACK). Keep "
+					+ "the rows elsewhere if they matter (CREATE TABLE ... AS SELECT * FROM \"public\".\"parcels\"), delete "
+					+ "them (DELETE FROM \"public\".\"parcels\"), then roll back again.");
+		assertThat(this.zdm.status(plan.id()).phase()).isEqualTo(Phase.ROLLING_BACK);
+		assertThat(this.db.queryLong("SELECT count(*) FROM parcels")).isEqualTo(2);
+		this.db.execute("DELETE FROM parcels");
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(relkind("parcels")).isNull();
+	}
+
+	@Test
+	void rollbackOfCreateTableLeavesATableItDidNotCreate() {
+		Plan plan = Plan.builder("create-parcels").createTable("parcels",
+				List.of(new CreateTable.Column(Identifier.of("id"), "bigint", null, true)), "id").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		// Someone replaces zdm's table with one of their own under the same name.
+		this.db.execute("DROP TABLE parcels", "CREATE TABLE parcels (id bigint)");
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(relkind("parcels")).isEqualTo("r");
 	}
 
 	// ---- helpers ----

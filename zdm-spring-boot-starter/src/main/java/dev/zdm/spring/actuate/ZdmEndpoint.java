@@ -27,7 +27,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * The {@code zdm} actuator endpoint: migrations, their phase, backfill progress and audit log; and, where
  * write access is granted ({@code management.endpoint.zdm.access=unrestricted}), the actions
- * {@code advance}, {@code retry}, {@code rollback} and {@code restart}.
+ * {@code advance}, {@code retry}, {@code rollback}, {@code restart} and {@code undo}.
  */
 @Endpoint(id = "zdm", defaultAccess = Access.READ_ONLY)
 public class ZdmEndpoint {
@@ -58,8 +58,9 @@ public class ZdmEndpoint {
 	/**
 	 * Acts on a migration. {@code advance} (or {@code retry}) runs the next phase; a backfill runs in the
 	 * background and the answer shows it started. {@code rollback} undoes the migration. {@code restart}
-	 * starts a rolled-back migration again from {@code PENDING} with the same plan. A refused action answers
-	 * 400 with the reason.
+	 * starts a rolled-back migration again from {@code PENDING} with the same plan. {@code undo} undoes a
+	 * completed migration from its archives (a dropped column comes back with its data). A refused action
+	 * answers 400 with the reason.
 	 */
 	@WriteOperation
 	public MigrationDescriptor act(@Selector String id, String action) {
@@ -76,8 +77,9 @@ public class ZdmEndpoint {
 				}
 				case "rollback" -> this.orchestrator.rollback(id);
 				case "restart" -> this.orchestrator.restart(id);
+				case "undo" -> this.orchestrator.undo(id);
 				default -> throw new InvalidEndpointRequestException("Unknown action '" + action
-						+ "': use advance, retry, rollback or restart", "Unknown action");
+						+ "': use advance, retry, rollback, restart or undo", "Unknown action");
 			}
 		}
 		catch (MigrationException | PlanException ex) {
@@ -104,7 +106,8 @@ public class ZdmEndpoint {
 		}
 		return new MigrationDescriptor(status.id(), status.description(), status.phase(), status.error(),
 				backfill(status, events), gates(status), plan != null, operations,
-				details ? events.stream().map(EventDescriptor::new).toList() : null, status.updatedAt());
+				details ? events.stream().map(EventDescriptor::new).toList() : null, status.updatedAt(),
+				status.deprecatedColumns());
 	}
 
 	private static BackfillDescriptor backfill(MigrationStatus status, List<MigrationEvent> events) {
@@ -147,10 +150,13 @@ public class ZdmEndpoint {
 	public record MigrationsDescriptor(List<MigrationDescriptor> migrations) {
 	}
 
-	/** One migration. Operations and events are given for a single migration only. */
+	/**
+	 * One migration. Operations and events are given for a single migration only; {@code deprecatedColumns}
+	 * are the columns new code must no longer use (hidden from the version schema, gone at contract).
+	 */
 	public record MigrationDescriptor(String id, String description, Phase phase, String error,
 			BackfillDescriptor backfill, Map<String, String> gates, boolean planLoaded, List<OperationDescriptor> operations,
-			List<EventDescriptor> events, Instant updatedAt) {
+			List<EventDescriptor> events, Instant updatedAt, List<String> deprecatedColumns) {
 	}
 
 	/** Backfill progress; {@code eta} is an ISO-8601 duration while the backfill runs. */

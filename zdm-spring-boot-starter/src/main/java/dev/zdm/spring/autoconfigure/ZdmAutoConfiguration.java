@@ -57,7 +57,7 @@ public final class ZdmAutoConfiguration {
 						backfill.getTargetBatchTime(), backfill.getLeaseDuration(), properties.getLockTimeout(),
 						backfill.getMaxRanges(), backfill.getPause()),
 				(properties.getInstanceId() != null) ? properties.getInstanceId() : ZdmSettings.defaultInstanceId(),
-				listener);
+				listener, properties.getArchive().getRetention());
 	}
 
 	@Bean

@@ -39,6 +39,9 @@ public class ZdmMigrationRunner implements InitializingBean, ApplicationListener
 	/** How long an instance waits before trying again when another instance is running a phase. */
 	static final Duration BUSY_RETRY = Duration.ofSeconds(5);
 
+	/** How often expired archives of dropped columns are looked for, after the first time at startup. */
+	static final Duration ARCHIVE_EXPIRY_INTERVAL = Duration.ofHours(1);
+
 	private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "zdm-migrations");
 		thread.setDaemon(true);
@@ -57,6 +60,21 @@ public class ZdmMigrationRunner implements InitializingBean, ApplicationListener
 		for (Plan plan : this.plans.plans()) {
 			MigrationStatus status = this.orchestrator.start(plan);
 			logger.info("zdm: migration {} is {}", plan.id(), status.phase());
+		}
+		this.executor.scheduleWithFixedDelay(this::expireArchives, 0, ARCHIVE_EXPIRY_INTERVAL.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	/** Deletes the archives of dropped columns kept longer than {@code zdm.archive.retention}. */
+	private void expireArchives() {
+		try {
+			int deleted = this.orchestrator.expireArchives();
+			if (deleted > 0) {
+				logger.info("zdm: deleted {} expired archive{} of dropped columns", deleted, (deleted > 1) ? "s" : "");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("zdm: could not delete expired archives: {}", ex.getMessage());
 		}
 	}
 

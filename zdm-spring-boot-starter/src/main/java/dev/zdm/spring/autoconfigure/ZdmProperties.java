@@ -55,6 +55,8 @@ public class ZdmProperties {
 
 	private final Backfill backfill = new Backfill();
 
+	private final Archive archive = new Archive();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -129,6 +131,29 @@ public class ZdmProperties {
 
 	public Backfill getBackfill() {
 		return this.backfill;
+	}
+
+	public Archive getArchive() {
+		return this.archive;
+	}
+
+	/** The archives of dropped columns ({@code zdm.archive.*}). */
+	public static class Archive {
+
+		/**
+		 * How long the archive of a column dropped by {@code dropColumn} is kept after contract dropped it: undo is
+		 * possible until then. Expired archives are deleted at startup and every hour, never during a migration.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
 	}
 
 	/** How backfills run ({@code zdm.backfill.*}). */

@@ -88,7 +88,7 @@ class ZdmAutoConfigurationTests {
 				.hasMessageContaining("is COMPLETED: there is nothing to advance");
 			assertThatThrownBy(() -> endpoint.act("rename-users-email", "explode"))
 				.isInstanceOf(InvalidEndpointRequestException.class)
-				.hasMessageContaining("Unknown action 'explode': use advance, retry, rollback or restart");
+				.hasMessageContaining("Unknown action 'explode': use advance, retry, rollback, restart or undo");
 		});
 	}
 
@@ -117,6 +117,51 @@ class ZdmAutoConfigurationTests {
 					+ "AND attname = 'email_address' AND NOT attisdropped")).isOne();
 			assertThat(endpoint.act("rename-users-email", "rollback").phase()).isEqualTo(Phase.ROLLED_BACK);
 		});
+	}
+
+	@Test
+	void endpointUndoesACompletedDropColumnAndRefusesOtherwiseWithTheReason() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/drop", "zdm.instance-id=ops-console",
+				"zdm.archive.retention=7d").run((context) -> {
+			assertThat(context.getBean(dev.zdm.core.migration.ZdmSettings.class).archiveRetention())
+				.isEqualTo(java.time.Duration.ofDays(7));
+			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
+			MigrationDescriptor expanded = endpoint.act("drop-users-email", "advance");
+			assertThat(expanded.phase()).isEqualTo(Phase.EXPANDED);
+			assertThat(expanded.deprecatedColumns()).containsExactly("public.users.email");
+			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo"))
+				.isInstanceOf(InvalidEndpointRequestException.class)
+				.hasMessageContaining("is EXPANDED: only a COMPLETED migration can be undone; roll it back instead");
+			endpoint.act("drop-users-email", "advance");
+			await().until(() -> endpoint.migration("drop-users-email").phase() == Phase.BACKFILLED);
+			endpoint.act("drop-users-email", "advance");
+			assertThat(endpoint.act("drop-users-email", "advance").phase()).isEqualTo(Phase.COMPLETED);
+			assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
+					+ "AND attname = 'email' AND NOT attisdropped")).isZero();
+			this.db.execute("ALTER TABLE users ADD COLUMN email integer");
+			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo"))
+				.isInstanceOf(InvalidEndpointRequestException.class)
+				.hasMessageContaining("table public.users already has a column \"email\" (added since the drop)");
+			this.db.execute("ALTER TABLE users DROP COLUMN email");
+
+			MigrationDescriptor undone = endpoint.act("drop-users-email", "undo");
+
+			assertThat(undone.phase()).isEqualTo(Phase.UNDONE);
+			assertThat(undone.events()).last().satisfies((event) -> {
+				assertThat(event.action()).isEqualTo("undo");
+				assertThat(event.fromPhase()).isEqualTo("UNDOING");
+				assertThat(event.toPhase()).isEqualTo("UNDONE");
+				assertThat(event.actor()).isEqualTo("ops-console");
+			});
+			assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE email = 'u' || id")).isEqualTo(500);
+		});
+	}
+
+	@Test
+	void archivesAreKeptThirtyDaysByDefault() {
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok").run((context) -> assertThat(
+				context.getBean(dev.zdm.core.migration.ZdmSettings.class).archiveRetention())
+			.isEqualTo(java.time.Duration.ofDays(30)));
 	}
 
 	@Test
