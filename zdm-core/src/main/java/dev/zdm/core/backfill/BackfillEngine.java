@@ -881,6 +881,8 @@ public final class BackfillEngine {
 		String lower = (cursor != null) ? "(" + keys + ") > (" + typedKey(key) + ")" : "true";
 		int scanned;
 		int updated;
+		// Rows the UPDATE wrote that still differ from 'up' when read back (RETURNING sees the written row).
+		int written;
 		String[] last;
 		boolean update = target.removes() == null && target.copyInto() == null;
 		String keysAndLast = "WITH _zdm_keys AS (SELECT " + selected + " FROM " + target.table().quoted() + " WHERE "
@@ -889,8 +891,9 @@ public final class BackfillEngine {
 		String lastArray = "SELECT (SELECT count(*) FROM _zdm_keys), (SELECT ARRAY[" + lastText + "] FROM _zdm_last)";
 		try (PreparedStatement statement = connection.prepareStatement(update ? keysAndLast + ", _zdm_update AS (UPDATE "
 				+ target.table().quoted() + " SET " + target.assignment() + " WHERE " + lower + " AND (" + keys
-				+ ") <= (SELECT " + aliases + " FROM _zdm_last) AND (" + target.mismatch() + ") RETURNING 1) "
-				+ lastArray + ", (SELECT count(*) FROM _zdm_update)" : keysAndLast + " " + lastArray)) {
+				+ ") <= (SELECT " + aliases + " FROM _zdm_last) AND (" + target.mismatch() + ") RETURNING ("
+				+ target.mismatch() + ") AS _zdm_m) " + lastArray + ", (SELECT count(*) FROM _zdm_update), "
+				+ "(SELECT count(*) FROM _zdm_update WHERE _zdm_m)" : keysAndLast + " " + lastArray)) {
 			int next = bind(statement, 1, cursor);
 			next = bind(statement, next, claim.upper());
 			statement.setInt(next++, batchSize);
@@ -902,6 +905,7 @@ public final class BackfillEngine {
 				scanned = rs.getInt(1);
 				last = strings(rs.getArray(2));
 				updated = update ? rs.getInt(3) : 0;
+				written = update ? rs.getInt(4) : 0;
 			}
 		}
 		if (!update && last != null) {
@@ -924,21 +928,27 @@ public final class BackfillEngine {
 			}
 		}
 		boolean done = scanned < batchSize;
-		String verified = (last != null) ? range(key, cursor, last) : "false";
+		// The batch's range is verified: an UPDATE checked every row of it, skipping the rows that did not differ
+		// (checked again on their latest version when a concurrent write held them) and reading back the ones it
+		// wrote; NULLs where the column must not have them (in rows skipped as well) and what a removal or a
+		// copy left are counted by a scan of the range, still in cache.
+		boolean scan = last != null && (!update || target.notNullViolation() != null);
+		String verified = scan ? range(key, cursor, last) : "false";
 		String nulls = (target.notNullViolation() != null) ? target.notNullViolation() : "false";
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
 				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
-				+ "lease_until = clock_timestamp() + make_interval(secs => ?), mismatches = mismatches + _zdm_v.m, "
+				+ "lease_until = clock_timestamp() + make_interval(secs => ?), mismatches = mismatches + ? + _zdm_v.m, "
 				+ "null_violations = null_violations + _zdm_v.n FROM (SELECT count(*) FILTER (WHERE ("
-				+ target.mismatch() + ")) AS m, count(*) FILTER (WHERE (" + nulls + ")) AS n FROM "
+				+ (update ? "false" : target.mismatch()) + ")) AS m, count(*) FILTER (WHERE (" + nulls + ")) AS n FROM "
 				+ target.table().quoted() + " WHERE " + verified + ") AS _zdm_v "
 				+ "WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ? AND NOT done")) {
 			statement.setArray(1, array(connection, done ? null : last));
 			statement.setLong(2, updated);
 			statement.setBoolean(3, done);
 			statement.setDouble(4, this.settings.leaseDuration().toMillis() / 1000.0);
-			int next = 5;
-			if (last != null) {
+			statement.setLong(5, written);
+			int next = 6;
+			if (scan) {
 				next = bind(statement, next, cursor);
 				next = bind(statement, next, last);
 			}
