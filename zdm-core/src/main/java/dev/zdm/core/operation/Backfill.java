@@ -3,6 +3,7 @@ package dev.zdm.core.operation;
 import java.util.Objects;
 
 import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.backfill.TransformTarget;
 
 /**
  * What an operation's backfill writes into existing rows. Sealed, so that the backfill engine knows every
@@ -22,6 +23,25 @@ public sealed interface Backfill {
 
 		public SqlAssignment {
 			Objects.requireNonNull(target, "target");
+		}
+
+	}
+
+	/**
+	 * Values computed in Java by the {@link dev.zdm.core.transform.RowTransform} the plan names, which the
+	 * orchestrator finds in its {@link dev.zdm.core.transform.TransformRegistry}; a pass of its own.
+	 *
+	 * @param transform what the transform reads and writes
+	 */
+	record Transform(TransformTarget transform) implements Backfill {
+
+		public Transform {
+			Objects.requireNonNull(transform, "transform");
+		}
+
+		@Override
+		public BackfillTarget target() {
+			return this.transform.target();
 		}
 
 	}

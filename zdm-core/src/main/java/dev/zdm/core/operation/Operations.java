@@ -19,6 +19,7 @@ import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.Sql;
@@ -53,8 +54,11 @@ public final class Operations {
 
 	private static final SqlType SQL = new SqlType();
 
+	private static final ReplaceColumnsType REPLACE_COLUMNS = new ReplaceColumnsType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
-			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL);
+			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
+			REPLACE_COLUMNS);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -111,6 +115,11 @@ public final class Operations {
 		@Override
 		public Bound<?> sql(Sql operation) {
 			return new Bound<>(SQL, operation);
+		}
+
+		@Override
+		public Bound<?> replaceColumns(ReplaceColumns operation) {
+			return new Bound<>(REPLACE_COLUMNS, operation);
 		}
 
 	};

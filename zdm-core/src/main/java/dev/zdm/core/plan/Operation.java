@@ -13,7 +13,7 @@ import dev.zdm.core.sql.QualifiedName;
  * registry fail to compile until it gives the record a type), and its type.
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
-		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql {
+		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, ReplaceColumns {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -61,6 +61,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R dropTable(DropTable operation);
 
 		R sql(Sql operation);
+
+		R replaceColumns(ReplaceColumns operation);
 
 	}
 
