@@ -83,8 +83,9 @@ final class TransformBatch {
 		List<Map<String, Object>> values = compute(rows);
 		String keys = IntStream.rangeClosed(1, key().size()).mapToObj((i) -> "_zdm_v._zdm_k" + i)
 			.collect(Collectors.joining(", "));
+		String order = key().stream().map((column) -> "_zdm_t." + quoted(column)).collect(Collectors.joining(", "));
 		String sql = "SELECT ROW(" + keys + ")::text FROM " + table() + " AS _zdm_t JOIN " + unnest() + " ON "
-				+ keyMatch() + " WHERE " + differs() + " ORDER BY " + keys;
+				+ keyMatch() + " WHERE " + differs() + " ORDER BY " + order;
 		int differing = 0;
 		try (PreparedStatement statement = connection.prepareStatement(sql)) {
 			bindColumns(connection, statement, rows, values);
@@ -107,7 +108,10 @@ final class TransformBatch {
 			throws SQLException {
 		List<ColumnInfo> key = key();
 		String keys = key.stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
-		String select = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "))
+		// Aliased: an output column named like a key column would take its place in ORDER BY, sorting keys as text.
+		String select = IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + "::text AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", "))
 				+ ", " + read().stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
 		List<String> where = new ArrayList<>();
 		if (cursor != null) {
@@ -156,18 +160,18 @@ final class TransformBatch {
 				computed = transform.up(java.util.Collections.unmodifiableMap(row.old()));
 			}
 			catch (RuntimeException ex) {
-				throw new SQLException("transform '" + transformName() + "' failed on the row of " + table()
+				throw new SQLException("transform '" + transformName() + "' failed on the row of " + tableName()
 						+ " with key " + describe(row) + ": " + ex, TRANSFORM_FAILED, ex);
 			}
 			if (computed == null) {
-				throw new SQLException("transform '" + transformName() + "' gave no values for the row of " + table()
+				throw new SQLException("transform '" + transformName() + "' gave no values for the row of " + tableName()
 						+ " with key " + describe(row) + ": return a value (or null) for every column of 'to'",
 						TRANSFORM_FAILED);
 			}
 			for (TransformTarget.Written column : written()) {
 				if (!computed.containsKey(column.column().name())) {
 					throw new SQLException("transform '" + transformName() + "' gave no value for column \""
-							+ column.column().name() + "\" for the row of " + table() + " with key " + describe(row)
+							+ column.column().name() + "\" for the row of " + tableName() + " with key " + describe(row)
 							+ " (it gave " + computed.keySet() + "): return a value (or null) for every column of 'to'",
 							TRANSFORM_FAILED);
 				}
@@ -258,6 +262,10 @@ final class TransformBatch {
 
 	private String table() {
 		return this.pass.target().target().table().quoted();
+	}
+
+	private String tableName() {
+		return this.pass.target().target().table().toString();
 	}
 
 	private List<ColumnInfo> key() {

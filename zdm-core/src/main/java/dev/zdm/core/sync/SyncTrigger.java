@@ -222,6 +222,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "    _zdm_n := _zdm_n_changed OR NOT _zdm_o_changed;\n"
 				+ "    _zdm_o := _zdm_o_changed OR NOT _zdm_n_changed;\n"
 				+ "  END IF;\n"
+				+ partialNewSide()
 				+ "  IF _zdm_n AND NOT _zdm_o THEN " + toOld + "\n"
 				+ "  ELSIF _zdm_o AND NOT _zdm_n THEN " + toNew + "\n"
 				+ "  ELSE " + winner + "\n"
@@ -232,6 +233,25 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		String tag = SqlTokenizer.freeDollarTag(body, "zdm_sync");
 		return "CREATE OR REPLACE FUNCTION " + this.function.quoted() + "() RETURNS trigger LANGUAGE plpgsql AS " + tag
 				+ "\n" + body + tag;
+	}
+
+	/**
+	 * With several new columns, a write to some of them in a row the backfill has not reached (its new
+	 * columns all still {@code NULL}) would compute the old side from a half-empty new side: the columns the
+	 * write left unchanged are computed from the old side first. Nothing with one new column.
+	 */
+	private String partialNewSide() {
+		if (this.newColumns.size() == 1) {
+			return "";
+		}
+		StringBuilder fill = new StringBuilder("  IF _zdm_n AND NOT _zdm_o AND " + each(this.newColumns, "OLD.%s IS NULL",
+				" AND ") + " THEN\n");
+		for (int i = 0; i < this.newColumns.size(); i++) {
+			String column = this.newColumns.get(i).quoted();
+			fill.append("    IF NEW." + column + " IS NOT DISTINCT FROM OLD." + column + " THEN NEW." + column + " := "
+					+ this.upExpressions.get(i) + "; END IF;\n");
+		}
+		return fill.append("  END IF;\n").toString();
 	}
 
 	/** {@code NEW.c1 := e1; NEW.c2 := e2;} */

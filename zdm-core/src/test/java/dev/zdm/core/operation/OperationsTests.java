@@ -14,6 +14,7 @@ import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.Sql;
@@ -43,7 +44,9 @@ class OperationsTests {
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
-			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null));
+			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
+			new ReplaceColumns(QualifiedName.parse("t"), List.of(Identifier.of("a")),
+					List.of(new ReplaceColumns.NewColumn(Identifier.of("b"), "text", false, null)), "t", null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
@@ -79,6 +82,13 @@ class OperationsTests {
 			// dropIndex names its index alone, and finds the table from it (OperationType#table).
 			assertThat(type.keys()).as(type.kind()).contains(type.kind().equals("dropIndex") ? "name" : "table");
 		}
+	}
+
+	@Test
+	void theReplaceColumnsMemoReadsBackWhatItWrote() {
+		List<String> defaults = java.util.Arrays.asList(null, "'a;b:1'::text", "", "now()");
+		ReplaceColumnsType.DefaultsMemo memo = new ReplaceColumnsType.DefaultsMemo(defaults);
+		assertThat(ReplaceColumnsType.DefaultsMemo.decode(memo.encode()).defaults()).isEqualTo(defaults);
 	}
 
 	@Test
