@@ -2,7 +2,6 @@ package dev.zdm.core.plan;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -118,7 +117,7 @@ public record ReplaceColumns(QualifiedName table, List<Identifier> from, List<Ne
 	@Override
 	public String canonical() {
 		return "replaceColumns(table=" + this.table + ",from=" + this.from + ",to=" + this.to.stream()
-			.map((c) -> c.name() + " " + c.type().toLowerCase(Locale.ROOT) + (c.notNull() ? " not null" : "")
+			.map((c) -> c.name() + " " + c.type() + (c.notNull() ? " not null" : "")
 					+ ((c.defaultExpression() != null) ? " default " + c.defaultExpression() : ""))
 			.collect(Collectors.joining(",", "[", "]")) + ",transform=" + this.transform + ",up=" + this.up + ",down="
 				+ this.down + ")";

@@ -82,7 +82,7 @@ class ReplaceColumnsTests {
 
 	@BeforeEach
 	void clean() {
-		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS people CASCADE",
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS people, names CASCADE",
 				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
 						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
 				"CREATE TABLE people (id bigint PRIMARY KEY, full_name text, born int)",
@@ -277,6 +277,39 @@ class ReplaceColumnsTests {
 		assertThat(catalog()).isEqualTo(before);
 		assertThat(this.db.queryStrings("SELECT full_name FROM people WHERE id IN (1, 2, 100001, 100002) ORDER BY id"))
 			.containsExactly("First1 Last 1", "Grace Hopper", "Anonymous Person", "Barbara Liskov");
+	}
+
+	@Test
+	void anSqlMergeOfTwoColumnsIntoOneKeepsWritesToEitherShape() {
+		this.db.execute("CREATE TABLE names (id bigint PRIMARY KEY, first text, last text)",
+				"INSERT INTO names SELECT g, 'F' || g, 'L' || g FROM generate_series(1, 500) g");
+		Orchestrator zdm = zdm(TransformRegistry.NONE);
+		String id = "merge-sql";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("names", List.of("first", "last"),
+					List.of(new NewColumn(Identifier.of("full_name"), "text", true, null)),
+					List.of("first || ' ' || last"),
+					List.of("split_part(full_name, ' ', 1)", "split_part(full_name, ' ', 2)"))
+			.build());
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		String view = VersionSchema.name(id) + ".names";
+		// Old code writes one column of the old side; new code the new column.
+		this.db.execute("UPDATE names SET last = 'Lovelace' WHERE id = 1",
+				"UPDATE " + view + " SET full_name = 'Grace Hopper' WHERE id = 2",
+				"INSERT INTO names (id, first, last) VALUES (1001, 'Alan', 'Turing')",
+				"INSERT INTO " + view + " (id, full_name) VALUES (1002, 'Edsger Dijkstra')");
+		assertThat(this.db.queryStrings("SELECT first || '|' || last || '|' || full_name FROM names WHERE id IN "
+				+ "(1, 2, 1001, 1002) ORDER BY id"))
+			.containsExactly("F1|Lovelace|F1 Lovelace", "Grace|Hopper|Grace Hopper", "Alan|Turing|Alan Turing",
+					"Edsger|Dijkstra|Edsger Dijkstra");
+		assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		this.db.execute("UPDATE names SET first = 'Ada' WHERE id = 1");
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryStrings("SELECT full_name FROM names WHERE id IN (1, 2, 3, 1001, 1002) ORDER BY id"))
+			.containsExactly("Ada Lovelace", "Grace Hopper", "F3 L3", "Alan Turing", "Edsger Dijkstra");
+		assertThat(this.db.queryStrings("SELECT attname FROM pg_attribute WHERE attrelid = 'names'::regclass "
+				+ "AND attnum > 0 AND NOT attisdropped ORDER BY attnum")).containsExactly("id", "full_name");
+		this.db.execute("DROP TABLE names");
 	}
 
 	// ---- refusals ----
