@@ -205,6 +205,38 @@ class ReplaceColumnsTests {
 			.containsExactly("Alan Turing", "First4 Last 4");
 	}
 
+	@Test
+	void aJavaTransformWalksSeveralRangesAndCompositeKeys() {
+		// Keys spread over 300,000 values: several ranges, each bounded above.
+		this.db.execute("DROP TABLE people", "CREATE TABLE people (id bigint PRIMARY KEY, full_name text, born int)",
+				"INSERT INTO people SELECT g * 100, 'First' || g || ' Last ' || g, 1900 FROM generate_series(1, 3000) g",
+				"CREATE TABLE names (tenant text, id uuid, full_name text, PRIMARY KEY (tenant, id))",
+				"INSERT INTO names SELECT 't' || (g % 3), md5(g::text)::uuid, 'N' || g || ' M ' || g "
+						+ "FROM generate_series(1, 1000) g");
+		Orchestrator zdm = zdm(TransformRegistry.of(Map.of("splitName", SPLIT_NAME)));
+		String id = "split-ranges";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("people", List.of("full_name"),
+					List.of(new NewColumn(Identifier.of("first_name"), "text", true, null),
+							new NewColumn(Identifier.of("last_name"), "text", false, null)),
+					"splitName")
+			.replaceColumns("names", List.of("full_name"),
+					List.of(new NewColumn(Identifier.of("first_name"), "varchar(40)", true, null),
+							new NewColumn(Identifier.of("last_name"), "text", false, null)),
+					"splitName")
+			.build());
+		assertThat(zdm.advanceTo(id, Phase.BACKFILLED).phase()).isEqualTo(Phase.BACKFILLED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_backfill_range WHERE migration_id = ? "
+				+ "AND operation_index = 1", id)).isGreaterThan(1);
+		assertThat(zdm.status(id).backfill().rowsDone()).isEqualTo(4000);
+		assertThat(zdm.advanceTo(id, Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name || ' ' || last_name "
+				+ "<> 'First' || (id / 100) || ' Last ' || (id / 100)")).isZero();
+		assertThat(this.db.queryLong("SELECT count(*) FROM names WHERE first_name IS NULL OR last_name !~ '^M [0-9]+$'"))
+			.isZero();
+		this.db.execute("DROP TABLE names");
+	}
+
 	// ---- SQL up/down, kept in step by triggers ----
 
 	private static Plan sqlSplit(String id) {
