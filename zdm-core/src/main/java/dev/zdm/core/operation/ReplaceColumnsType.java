@@ -215,6 +215,80 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 			check.warn(requirement(operation) + ". A write to one shape alone leaves its row out of step: the "
 					+ "backfill's verification or contract then refuses to go on and names the row. The migration's "
 					+ "status says so while it runs (MigrationStatus.applicationSync).");
+			return;
+		}
+		reviewRoundTrip(operation, check);
+	}
+
+	/**
+	 * Warns about SQL whose 'down' of 'up' does not give back the old values, over the first rows by primary
+	 * key: after switch the old columns are written from 'down', so old code and a rollback would see the
+	 * changed values. Never refuses the plan.
+	 */
+	private static void reviewRoundTrip(ReplaceColumns operation, OperationCheck check) throws SQLException {
+		TableInfo table = check.table();
+		List<ColumnInfo> key = table.primaryKey();
+		List<ColumnInfo> old = new ArrayList<>();
+		for (Identifier name : operation.from()) {
+			Optional<ColumnInfo> column = table.column(name.name());
+			if (column.isEmpty()) {
+				return;
+			}
+			old.add(column.get());
+		}
+		if (key.isEmpty()) {
+			return;
+		}
+		List<NewColumn> to = operation.to();
+		String keys = key.stream().map((part) -> "_zdm_row." + Identifier.quote(part.name()) + "::text")
+			.collect(Collectors.joining(" || ', ' || "));
+		String order = key.stream().map((part) -> Identifier.quote(part.name())).collect(Collectors.joining(", "));
+		String ups = IntStream.range(0, to.size())
+			.mapToObj((i) -> "CAST((" + operation.up().get(i) + ") AS " + to.get(i).type() + ") AS _zdm_up" + i)
+			.collect(Collectors.joining(", "));
+		String newRow = IntStream.range(0, to.size())
+			.mapToObj((i) -> "_zdm_row._zdm_up" + i + " AS " + to.get(i).name().quoted())
+			.collect(Collectors.joining(", "));
+		String backs = IntStream.range(0, old.size())
+			.mapToObj((i) -> "(SELECT CAST((" + operation.down().get(i) + ") AS " + old.get(i).type() + ") FROM (SELECT "
+					+ newRow + ") AS _zdm_new) AS _zdm_back" + i)
+			.collect(Collectors.joining(", "));
+		String lost = IntStream.range(0, old.size())
+			.mapToObj((i) -> "_zdm_row._zdm_back" + i + " IS DISTINCT FROM _zdm_row." + Identifier.quote(old.get(i).name()))
+			.collect(Collectors.joining(" OR "));
+		String before = IntStream.range(0, old.size())
+			.mapToObj((i) -> "coalesce(_zdm_row." + Identifier.quote(old.get(i).name()) + "::text, 'NULL')")
+			.collect(Collectors.joining(" || ', ' || "));
+		String after = IntStream.range(0, old.size())
+			.mapToObj((i) -> "coalesce(_zdm_row._zdm_back" + i + "::text, 'NULL')")
+			.collect(Collectors.joining(" || ', ' || "));
+		String sql = "WITH _zdm_sample AS MATERIALIZED (SELECT " + keys + " AS _zdm_key, " + before + " AS _zdm_old, "
+				+ after + " AS _zdm_after, (" + lost + ") AS _zdm_lost FROM (SELECT _zdm_row.*, " + backs + " FROM (SELECT "
+				+ "_zdm_row.*, " + ups + " FROM (SELECT * FROM " + table.qualifiedName().quoted() + " ORDER BY " + order
+				+ " LIMIT " + ChangeColumnTypeType.ROUND_TRIP_SAMPLE + ") AS _zdm_row) AS _zdm_row) AS _zdm_row) "
+				+ "SELECT c.total, c.lost, e._zdm_key, e._zdm_old, e._zdm_after FROM (SELECT count(*) AS total, "
+				+ "count(*) FILTER (WHERE _zdm_lost) AS lost FROM _zdm_sample) AS c LEFT JOIN LATERAL (SELECT * FROM "
+				+ "_zdm_sample WHERE _zdm_lost LIMIT 1) AS e ON true";
+		java.sql.Savepoint savepoint = check.connection().setSavepoint();
+		try (java.sql.Statement statement = check.connection().createStatement();
+				java.sql.ResultSet rs = statement.executeQuery(sql)) {
+			rs.next();
+			long lostRows = rs.getLong(2);
+			if (lostRows > 0) {
+				check.warn("'up' then 'down' does not give back the old values of " + names(operation.from()) + " for "
+						+ lostRows + " of the first " + rs.getLong(1) + " rows (by primary key); for example, at key ("
+						+ rs.getString(3) + "), (" + rs.getString(4) + ") comes back as (" + rs.getString(5) + "). After "
+						+ "switch the old columns are written from 'down' on every write to a row, so old code and a "
+						+ "rollback would see that. Go ahead if that is meant; otherwise make 'down' the inverse of 'up'.");
+			}
+			check.connection().releaseSavepoint(savepoint);
+		}
+		catch (SQLException ex) {
+			check.connection().rollback(savepoint);
+			check.warn("'up' or 'down' could not be evaluated over some of the first "
+					+ ChangeColumnTypeType.ROUND_TRIP_SAMPLE + " rows (by primary key): "
+					+ OperationCheck.firstLine(ex.getMessage()) + ". The backfill (or, after switch, writes) may fail "
+					+ "the same way on such rows: check the expressions and the data.");
 		}
 	}
 
