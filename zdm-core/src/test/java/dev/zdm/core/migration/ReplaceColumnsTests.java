@@ -237,6 +237,32 @@ class ReplaceColumnsTests {
 		this.db.execute("DROP TABLE names");
 	}
 
+	@Test
+	void aBatchWaitsForARowTheApplicationHoldsAndWritesWhatItCommitted() throws Exception {
+		Orchestrator zdm = zdm(TransformRegistry.of(Map.of("splitName", SPLIT_NAME)));
+		String id = "split-locked";
+		zdm.start(javaSplit(id));
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		try (Connection application = this.db.dataSource().getConnection()) {
+			application.setAutoCommit(false);
+			try (PreparedStatement statement = application.prepareStatement("UPDATE people SET full_name = 'Ada Lovelace', "
+					+ "first_name = 'Ada', last_name = 'Lovelace' WHERE id = 150")) {
+				statement.executeUpdate();
+			}
+			java.util.concurrent.CompletableFuture<MigrationStatus> backfill = java.util.concurrent.CompletableFuture
+				.supplyAsync(() -> zdm.advance(id));
+			// The batch that reaches row 150 waits for it (and retries after each lock timeout).
+			await().until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+					+ "AND query LIKE '%FOR UPDATE%' AND datname = current_database()") > 0);
+			assertThat(backfill).isNotDone();
+			application.commit();
+			assertThat(backfill.get(5, java.util.concurrent.TimeUnit.MINUTES).phase()).isEqualTo(Phase.BACKFILLED);
+		}
+		assertThat(this.db.queryStrings("SELECT first_name || '|' || last_name FROM people WHERE id IN (149, 150) "
+				+ "ORDER BY id")).containsExactly("First149|Last 149", "Ada|Lovelace");
+		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name IS NULL")).isZero();
+	}
+
 	// ---- SQL up/down, kept in step by triggers ----
 
 	private static Plan sqlSplit(String id) {
