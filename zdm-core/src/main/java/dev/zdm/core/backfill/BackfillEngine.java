@@ -550,6 +550,7 @@ public final class BackfillEngine {
 		String[] cursor = null;
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
+			int isolation = connection.getTransactionIsolation();
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 			try {
 				while (true) {
@@ -565,7 +566,7 @@ public final class BackfillEngine {
 			}
 			finally {
 				connection.rollback();
-				connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+				connection.setTransactionIsolation(isolation);
 			}
 		}
 		catch (SQLException ex) {
