@@ -248,8 +248,13 @@ public final class Orchestrator {
 			return withConnection((connection) -> {
 				List<String> requirements = new ArrayList<>();
 				for (int i = 1; i <= plan.operations().size(); i++) {
-					if (resolve(connection, plan, i).sync() instanceof Sync.Application application) {
-						requirements.add(describe(plan, i) + ": " + application.requirement());
+					try {
+						if (resolve(connection, plan, i).sync() instanceof Sync.Application application) {
+							requirements.add(describe(plan, i) + ": " + application.requirement());
+						}
+					}
+					catch (RuntimeException ex) {
+						// Contracted already (its old columns are gone), or its table is: nothing left to keep in step.
 					}
 				}
 				return requirements.isEmpty() ? null : String.join("; ", requirements);
