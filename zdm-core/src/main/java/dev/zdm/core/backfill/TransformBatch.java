@@ -67,6 +67,24 @@ final class TransformBatch {
 			int updated = statement.executeUpdate();
 			return new Result(rows.size(), updated, rows.get(rows.size() - 1).key());
 		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
+		}
+	}
+
+	/**
+	 * A value the transform gave that PostgreSQL cannot read as its column's type fails the whole statement;
+	 * its message names the value, this one the keys of the batch.
+	 */
+	private SQLException uncastable(SQLException ex, List<Row> rows) {
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+		if (!state.startsWith("22")) {
+			return ex;
+		}
+		return new SQLException("transform '" + transformName() + "' gave a value that PostgreSQL cannot store in its "
+				+ "column, for one of the rows of " + tableName() + " with keys from " + describe(rows.get(0)) + " to "
+				+ describe(rows.get(rows.size() - 1)) + ": " + ex.getMessage().lines().findFirst().orElse("")
+				+ ". Give each value as its Java type or in PostgreSQL's text form for the column's type", state, ex);
 	}
 
 	/**
@@ -97,6 +115,9 @@ final class TransformBatch {
 					}
 				}
 			}
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
 		}
 		return new Result(rows.size(), differing, rows.get(rows.size() - 1).key());
 	}

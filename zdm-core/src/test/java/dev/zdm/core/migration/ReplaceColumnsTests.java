@@ -474,6 +474,27 @@ class ReplaceColumnsTests {
 	}
 
 	@Test
+	void aValueTheColumnCannotHoldNamesTheBatchsKeysAndPostgresqlsReason() {
+		RowTransform badYear = (old) -> Map.of("first_name", "x", "last_name", "y", "born_year",
+				"2000".equals(String.valueOf(old.get("born"))) ? "MMXX" : old.get("born"));
+		this.db.execute("UPDATE people SET born = 2000 WHERE id = 77");
+		Orchestrator zdm = zdm(TransformRegistry.of(Map.of("badYear", badYear)));
+		String id = "split-uncastable";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("people", List.of("full_name", "born"),
+					List.of(new NewColumn(Identifier.of("first_name"), "text", false, null),
+							new NewColumn(Identifier.of("last_name"), "text", false, null),
+							new NewColumn(Identifier.of("born_year"), "smallint", false, null)),
+					"badYear")
+			.build());
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		assertThatThrownBy(() -> zdm.advance(id)).hasMessageContaining("transform 'badYear' gave a value that PostgreSQL "
+				+ "cannot store in its column, for one of the rows of public.people with keys from (id=1) to (id=100): ")
+			.hasMessageContaining("MMXX");
+		assertThat(zdm.rollback(id).phase()).isEqualTo(Phase.ROLLED_BACK);
+	}
+
+	@Test
 	void aTransformNotRegisteredOnTheInstanceThatRunsTheBackfillIsReported() {
 		String id = "split-unregistered";
 		Orchestrator first = zdm(TransformRegistry.of(Map.of("splitName", SPLIT_NAME)));
