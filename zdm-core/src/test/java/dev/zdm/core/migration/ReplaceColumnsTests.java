@@ -263,6 +263,82 @@ class ReplaceColumnsTests {
 		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name IS NULL")).isZero();
 	}
 
+	@Test
+	void twoInstancesShareAJavaBackfillAndComputeEveryRowExactlyOnce() throws Exception {
+		// Keys spread over 3,000,000 values: 16 ranges.
+		this.db.execute("DROP TABLE people", "CREATE TABLE people (id bigint PRIMARY KEY, full_name text, born int)",
+				"INSERT INTO people SELECT g * 1000, 'First' || g || ' Last ' || g, 1900 FROM generate_series(1, 3000) g");
+		Map<String, Integer> calls = new ConcurrentHashMap<>();
+		java.util.concurrent.CountDownLatch secondWorks = new java.util.concurrent.CountDownLatch(1);
+		RowTransform counting = (old) -> {
+			if (Thread.currentThread().getName().equals("instance-b")) {
+				secondWorks.countDown();
+			}
+			else if (Thread.currentThread().getName().equals("instance-a")) {
+				// Instance a holds its first range until instance b works on another.
+				try {
+					if (!secondWorks.await(2, java.util.concurrent.TimeUnit.MINUTES)) {
+						throw new IllegalStateException("instance b never took a range");
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+			}
+			calls.merge((String) old.get("full_name"), 1, Integer::sum);
+			return SPLIT_NAME.up(old);
+		};
+		TransformRegistry registry = TransformRegistry.of(Map.of("splitName", counting));
+		Orchestrator a = instance("instance-a", registry);
+		Orchestrator b = instance("instance-b", registry);
+		String id = "split-shared";
+		a.start(javaSplit(id));
+		b.start(javaSplit(id));
+		assertThat(a.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			java.util.concurrent.Future<MigrationStatus> first = threads.submit(() -> {
+				Thread.currentThread().setName("instance-a");
+				return a.advance(id);
+			});
+			await().until(() -> a.status(id).phase() == Phase.BACKFILLING);
+			java.util.concurrent.Future<MigrationStatus> second = threads.submit(() -> {
+				Thread.currentThread().setName("instance-b");
+				// The first holds the migration's lock only to plan the backfill, and again to verify it.
+				while (true) {
+					try {
+						return b.advance(id);
+					}
+					catch (MigrationBusyException ex) {
+						Thread.onSpinWait();
+					}
+				}
+			});
+			assertThat(first.get(5, java.util.concurrent.TimeUnit.MINUTES).phase()).isIn(Phase.BACKFILLING, Phase.BACKFILLED);
+			assertThat(second.get(5, java.util.concurrent.TimeUnit.MINUTES).phase()).isIn(Phase.BACKFILLING, Phase.BACKFILLED);
+		}
+		finally {
+			threads.shutdownNow();
+		}
+		assertThat(a.status(id).phase()).isEqualTo(Phase.BACKFILLED);
+		assertThat(this.db.queryStrings("SELECT DISTINCT lease_owner FROM zdm.zdm_backfill_range WHERE migration_id = ? "
+				+ "ORDER BY 1", id)).containsExactly("instance-a", "instance-b");
+		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_backfill_range WHERE migration_id = ?", id))
+			.isEqualTo(16);
+		// Once by the backfill, once by the verification.
+		assertThat(calls).hasSize(3000);
+		assertThat(calls.values()).containsOnly(2);
+		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name IS NULL")).isZero();
+	}
+
+	private Orchestrator instance(String name, TransformRegistry transforms) {
+		Orchestrator zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults().withInstanceId(name)
+			.withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200)), transforms);
+		zdm.install();
+		return zdm;
+	}
+
 	// ---- SQL up/down, kept in step by triggers ----
 
 	private static Plan sqlSplit(String id) {
