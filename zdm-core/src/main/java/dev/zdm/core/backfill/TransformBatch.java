@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +179,7 @@ final class TransformBatch {
 		for (Row row : rows) {
 			Map<String, Object> computed;
 			try {
-				computed = transform.up(java.util.Collections.unmodifiableMap(row.old()));
+				computed = transform.up(Collections.unmodifiableMap(row.old()));
 			}
 			catch (RuntimeException ex) {
 				throw new SQLException("transform '" + transformName() + "' failed on the row of " + tableName()

@@ -1,6 +1,9 @@
 package dev.zdm.core.operation;
 
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -269,9 +272,8 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 				+ "SELECT c.total, c.lost, e._zdm_key, e._zdm_old, e._zdm_after FROM (SELECT count(*) AS total, "
 				+ "count(*) FILTER (WHERE _zdm_lost) AS lost FROM _zdm_sample) AS c LEFT JOIN LATERAL (SELECT * FROM "
 				+ "_zdm_sample WHERE _zdm_lost LIMIT 1) AS e ON true";
-		java.sql.Savepoint savepoint = check.connection().setSavepoint();
-		try (java.sql.Statement statement = check.connection().createStatement();
-				java.sql.ResultSet rs = statement.executeQuery(sql)) {
+		Savepoint savepoint = check.connection().setSavepoint();
+		try (Statement statement = check.connection().createStatement(); ResultSet rs = statement.executeQuery(sql)) {
 			rs.next();
 			long lostRows = rs.getLong(2);
 			if (lostRows > 0) {
