@@ -165,6 +165,15 @@ public final class BackfillEngine {
 	 * this call wrote.
 	 */
 	public long run(String migrationId, Map<Integer, BackfillTarget> targets) {
+		return run(migrationId, targets, Map.of());
+	}
+
+	/**
+	 * Like {@link #run(String, Map)}, where the passes in {@code transforms} (by the same index as in
+	 * {@code targets}) compute their values in Java ({@link TransformBatch}).
+	 */
+	public long run(String migrationId, Map<Integer, BackfillTarget> targets,
+			Map<Integer, TransformTarget.Pass> transforms) {
 		long rows = 0;
 		int batchSize = this.settings.initialBatchSize();
 		while (true) {
@@ -176,7 +185,9 @@ public final class BackfillEngine {
 							+ claim.operation() + ", which has nothing to backfill");
 				}
 				try {
-					RangeResult result = work(migrationId, claim, target, batchSize);
+					TransformTarget.Pass transform = transforms.get(claim.operation());
+					RangeResult result = work(migrationId, claim, target,
+							(transform != null) ? new TransformBatch(transform) : null, batchSize);
 					rows += result.rows();
 					batchSize = result.batchSize();
 				}
@@ -258,7 +269,8 @@ public final class BackfillEngine {
 		}
 	}
 
-	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, int initialBatchSize) {
+	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, TransformBatch transform,
+			int initialBatchSize) {
 		String[] cursor = claim.cursor();
 		int batchSize = initialBatchSize;
 		long rows = 0;
@@ -274,7 +286,9 @@ public final class BackfillEngine {
 				long started = System.nanoTime();
 				Batch batch;
 				try {
-					batch = batch(connection, migrationId, claim, target, cursor, batchSize, replica);
+					batch = (transform != null)
+							? transformBatch(connection, migrationId, claim, transform, cursor, batchSize, replica)
+							: batch(connection, migrationId, claim, target, cursor, batchSize, replica);
 					connection.commit();
 				}
 				catch (SQLException ex) {
@@ -423,6 +437,28 @@ public final class BackfillEngine {
 		}
 		int scanned = (last != null) ? batchSize : updated;
 		boolean done = last == null;
+		advance(connection, migrationId, claim, last, updated, done);
+		return new Batch(scanned, updated, done ? null : last);
+	}
+
+	/** A batch of a transform pass: read, computed in Java, written back, in the caller's transaction. */
+	private Batch transformBatch(Connection connection, String migrationId, Claim claim, TransformBatch transform,
+			String[] cursor, int batchSize, boolean replica) throws SQLException {
+		seeEveryRow(connection);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)"
+				+ (replica ? ", set_config('session_replication_role', 'replica', true)" : ""))) {
+			statement.setString(1, Long.toString(this.settings.lockTimeout().toMillis()));
+			statement.execute();
+		}
+		TransformBatch.Result result = transform.write(connection, cursor, claim.upper(), batchSize);
+		boolean done = result.read() < batchSize;
+		advance(connection, migrationId, claim, result.last(), result.updated(), done);
+		return new Batch(result.read(), result.updated(), done ? null : result.last());
+	}
+
+	/** Moves a range's cursor past a batch and renews its lease, in the batch's transaction. */
+	private void advance(Connection connection, String migrationId, Claim claim, String[] last, int updated,
+			boolean done) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
 				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
 				+ "lease_until = clock_timestamp() + make_interval(secs => ?) "
@@ -440,7 +476,6 @@ public final class BackfillEngine {
 						+ " is no longer leased to " + this.owner);
 			}
 		}
-		return new Batch(scanned, updated, done ? null : last);
 	}
 
 	/**
@@ -565,6 +600,43 @@ public final class BackfillEngine {
 		catch (SQLException ex) {
 			throw new BackfillException("Could not verify " + target.table() + ": "
 					+ (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
+		}
+	}
+
+	/**
+	 * Rows of a transform pass whose written columns differ from what its transform computes from them now:
+	 * how many, and the keys of the first {@code examples}. In keyset batches, each read and compared in one
+	 * {@code REPEATABLE READ} transaction, so that concurrent writes between the two statements do not count.
+	 */
+	public Matches findTransformMismatches(TransformTarget.Pass pass, int examples) {
+		TransformBatch batch = new TransformBatch(pass);
+		long mismatches = 0;
+		List<String> found = new ArrayList<>();
+		String[] cursor = null;
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			int isolation = connection.getTransactionIsolation();
+			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			try {
+				while (true) {
+					seeEveryRow(connection);
+					TransformBatch.Result result = batch.verify(connection, cursor, VERIFY_BATCH, found, examples);
+					connection.commit();
+					mismatches += result.updated();
+					if (result.read() < VERIFY_BATCH) {
+						return new Matches(mismatches, List.copyOf(found));
+					}
+					cursor = result.last();
+				}
+			}
+			finally {
+				connection.rollback();
+				connection.setTransactionIsolation(isolation);
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not verify " + pass.target().target().table() + ": "
+					+ (isRowSecurityError(ex) ? rowSecurityStop(pass.target().target()) : ex.getMessage()), ex);
 		}
 	}
 

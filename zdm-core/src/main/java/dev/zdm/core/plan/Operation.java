@@ -14,7 +14,7 @@ import dev.zdm.core.sql.QualifiedName;
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
 		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable,
-		AddForeignKey, AddUniqueConstraint, DropColumn {
+		AddForeignKey, AddUniqueConstraint, DropColumn, ReplaceColumns {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -72,6 +72,8 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R addUniqueConstraint(AddUniqueConstraint operation);
 
 		R dropColumn(DropColumn operation);
+
+		R replaceColumns(ReplaceColumns operation);
 
 	}
 

@@ -19,6 +19,7 @@ import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.Sql;
@@ -55,7 +56,9 @@ class OperationsTests {
 			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
 					List.of(Identifier.of("id")), null, null, true, null),
 			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null),
-			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")));
+			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")),
+			new ReplaceColumns(QualifiedName.parse("t"), List.of(Identifier.of("a")),
+					List.of(new ReplaceColumns.NewColumn(Identifier.of("b"), "text", false, null)), "t", null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
@@ -91,6 +94,13 @@ class OperationsTests {
 			// dropIndex names its index alone, and finds the table from it (OperationType#table).
 			assertThat(type.keys()).as(type.kind()).contains(type.kind().equals("dropIndex") ? "name" : "table");
 		}
+	}
+
+	@Test
+	void theReplaceColumnsMemoReadsBackWhatItWrote() {
+		List<String> defaults = java.util.Arrays.asList(null, "'a;b:1'::text", "", "now()");
+		ReplaceColumnsType.DefaultsMemo memo = new ReplaceColumnsType.DefaultsMemo(defaults);
+		assertThat(ReplaceColumnsType.DefaultsMemo.decode(memo.encode()).defaults()).isEqualTo(defaults);
 	}
 
 	@Test
