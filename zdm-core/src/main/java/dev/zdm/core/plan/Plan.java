@@ -144,6 +144,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 					() -> new SetDefault(QualifiedName.parse(table), Identifier.of(column), defaultExpression));
 		}
 
+		public Builder dropNotNull(String table, String column) {
+			return operation("dropNotNull", () -> new DropNotNull(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder dropDefault(String table, String column) {
 			return operation("dropDefault", () -> new DropDefault(QualifiedName.parse(table), Identifier.of(column)));
 		}

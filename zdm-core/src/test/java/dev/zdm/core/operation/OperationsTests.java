@@ -15,6 +15,7 @@ import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropNotNull;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
@@ -47,6 +48,7 @@ class OperationsTests {
 			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
 			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
+			new DropNotNull(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
 			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
