@@ -72,8 +72,8 @@ public final class DropNotNullType implements OperationType<DropNotNull> {
 			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " is an identity column, which "
 					+ "PostgreSQL keeps NOT NULL: remove its identity first (ALTER COLUMN ... DROP IDENTITY).");
 		}
+		// Once expand ran (an interrupted one is validated again), the column allows NULL because of it.
 		else if (check.beforeExpand() && !column.notNull()) {
-			// Once expand ran (an interrupted one is validated again), the column allows NULL because of it.
 			check.fail("column \"" + column.name() + "\" of " + table.qualifiedName() + " already allows NULL: there is "
 					+ "nothing to drop. Remove the operation.");
 		}
