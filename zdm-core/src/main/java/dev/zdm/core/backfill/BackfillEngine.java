@@ -304,6 +304,15 @@ public final class BackfillEngine {
 	 * @throws BackfillPausedException if the backfill is paused or cancelled, now or while it runs
 	 */
 	public long run(String migrationId, Map<Integer, BackfillTarget> targets) {
+		return run(migrationId, targets, Map.of());
+	}
+
+	/**
+	 * Like {@link #run(String, Map)}, where the passes in {@code transforms} (by the same index as in
+	 * {@code targets}) compute their values in Java ({@link TransformBatch}).
+	 */
+	public long run(String migrationId, Map<Integer, BackfillTarget> targets,
+			Map<Integer, TransformTarget.Pass> transforms) {
 		List<QualifiedName> tables = targets.values().stream().map(BackfillTarget::table).distinct().toList();
 		Throttler throttler = new Throttler(this.dataSource, this.state, this.listener, migrationId, tables, this.owner,
 				this.settings);
@@ -313,7 +322,7 @@ public final class BackfillEngine {
 		try {
 			int workers = this.settings.parallelism();
 			if (workers == 1) {
-				return worker(0, migrationId, targets, throttler, stop);
+				return worker(0, migrationId, targets, transforms, throttler, stop);
 			}
 			ExecutorService executor = Executors.newFixedThreadPool(workers, (runnable) -> {
 				Thread thread = new Thread(runnable, "zdm-backfill-" + migrationId);
@@ -326,7 +335,7 @@ public final class BackfillEngine {
 					int index = i;
 					futures.add(executor.submit(() -> {
 						try {
-							return worker(index, migrationId, targets, throttler, stop);
+							return worker(index, migrationId, targets, transforms, throttler, stop);
 						}
 						catch (RuntimeException ex) {
 							stop.set(true);
@@ -382,8 +391,8 @@ public final class BackfillEngine {
 
 	}
 
-	private long worker(int index, String migrationId, Map<Integer, BackfillTarget> targets, Throttler throttler,
-			AtomicBoolean stop) {
+	private long worker(int index, String migrationId, Map<Integer, BackfillTarget> targets,
+			Map<Integer, TransformTarget.Pass> transforms, Throttler throttler, AtomicBoolean stop) {
 		long rows = 0;
 		int batchSize = this.settings.initialBatchSize();
 		while (true) {
@@ -408,7 +417,9 @@ public final class BackfillEngine {
 							+ claim.operation() + ", which has nothing to backfill");
 				}
 				try {
-					RangeResult result = work(migrationId, claim, target, batchSize, throttler, stop);
+					TransformTarget.Pass transform = transforms.get(claim.operation());
+					RangeResult result = work(migrationId, claim, target,
+							(transform != null) ? new TransformBatch(transform) : null, batchSize, throttler, stop);
 					rows += result.rows();
 					batchSize = result.batchSize();
 				}
@@ -549,8 +560,8 @@ public final class BackfillEngine {
 		}
 	}
 
-	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, int initialBatchSize,
-			Throttler throttler, AtomicBoolean stop) {
+	private RangeResult work(String migrationId, Claim claim, BackfillTarget target, TransformBatch transform,
+			int initialBatchSize, Throttler throttler, AtomicBoolean stop) {
 		String[] cursor = claim.cursor();
 		int batchSize = initialBatchSize;
 		long rows = 0;
@@ -572,7 +583,9 @@ public final class BackfillEngine {
 					long started = System.nanoTime();
 					Batch batch;
 					try {
-						batch = batch(connection, migrationId, claim, target, cursor, batchSize, replica);
+						batch = (transform != null)
+								? transformBatch(connection, migrationId, claim, transform, cursor, batchSize, replica)
+								: batch(connection, migrationId, claim, target, cursor, batchSize, replica);
 						connection.commit();
 						attempts = 0;
 					}
@@ -601,7 +614,7 @@ public final class BackfillEngine {
 							batchSize = split;
 							continue;
 						}
-						if (isDataError(ex) && target.removes() == null && target.copyInto() == null) {
+						if (isDataError(ex) && transform == null && target.removes() == null && target.copyInto() == null) {
 							String row = badRow(connection, target, claim, cursor, batchSize, replica);
 							throw new BackfillException("Backfill of " + migrationId + " operation " + claim.operation()
 									+ " failed" + ((row != null) ? " on the row with key " + row : "") + ": "
@@ -965,6 +978,42 @@ public final class BackfillEngine {
 	}
 
 	/**
+	 * A batch of a transform pass: read, computed in Java, written back, in the caller's transaction. Its
+	 * verification is the transform's own ({@link #findTransformMismatches}), after the last batch.
+	 */
+	private Batch transformBatch(Connection connection, String migrationId, Claim claim, TransformBatch transform,
+			String[] cursor, int batchSize, boolean replica) throws SQLException {
+		seeEveryRow(connection);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('lock_timeout', ?, true)"
+				+ ", set_config('statement_timeout', ?, true)"
+				+ (replica ? ", set_config('session_replication_role', 'replica', true)" : ""))) {
+			statement.setString(1, Long.toString(this.settings.lockTimeout().toMillis()));
+			statement.setString(2, Long.toString(this.settings.batchTimeout().toMillis()));
+			statement.execute();
+		}
+		TransformBatch.Result result = transform.write(connection, cursor, claim.upper(), batchSize);
+		boolean done = result.read() < batchSize;
+		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
+				+ " SET cursor_key = coalesce(?, cursor_key), rows_done = rows_done + ?, done = ?, "
+				+ "lease_until = clock_timestamp() + make_interval(secs => ?) "
+				+ "WHERE migration_id = ? AND operation_index = ? AND range_id = ? AND lease_owner = ? AND NOT done")) {
+			statement.setArray(1, array(connection, done ? null : result.last()));
+			statement.setLong(2, result.updated());
+			statement.setBoolean(3, done);
+			statement.setDouble(4, this.settings.leaseDuration().toMillis() / 1000.0);
+			statement.setString(5, migrationId);
+			statement.setInt(6, claim.operation());
+			statement.setInt(7, claim.range());
+			statement.setString(8, claim.owner());
+			if (statement.executeUpdate() != 1) {
+				throw new LeaseLostException("range " + claim.range() + " of operation " + claim.operation()
+						+ " is no longer leased to " + claim.owner());
+			}
+		}
+		return new Batch(result.read(), result.updated(), done ? null : result.last());
+	}
+
+	/**
 	 * Deletes (or clears) the rows of a batch that a removal policy selects, and reports the key of each in the
 	 * log and in a {@code rows-removed} event that commits with the batch: the rows are gone for good.
 	 */
@@ -1164,6 +1213,43 @@ public final class BackfillEngine {
 		catch (SQLException ex) {
 			throw new BackfillException("Could not verify " + target.table() + ": "
 					+ (isRowSecurityError(ex) ? rowSecurityStop(target) : ex.getMessage()), ex);
+		}
+	}
+
+	/**
+	 * Rows of a transform pass whose written columns differ from what its transform computes from them now:
+	 * how many, and the keys of the first {@code examples}. In keyset batches, each read and compared in one
+	 * {@code REPEATABLE READ} transaction, so that concurrent writes between the two statements do not count.
+	 */
+	public Matches findTransformMismatches(TransformTarget.Pass pass, int examples) {
+		TransformBatch batch = new TransformBatch(pass);
+		long mismatches = 0;
+		List<String> found = new ArrayList<>();
+		String[] cursor = null;
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			int isolation = connection.getTransactionIsolation();
+			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+			try {
+				while (true) {
+					seeEveryRow(connection);
+					TransformBatch.Result result = batch.verify(connection, cursor, VERIFY_BATCH, found, examples);
+					connection.commit();
+					mismatches += result.updated();
+					if (result.read() < VERIFY_BATCH) {
+						return new Matches(mismatches, List.copyOf(found));
+					}
+					cursor = result.last();
+				}
+			}
+			finally {
+				connection.rollback();
+				connection.setTransactionIsolation(isolation);
+			}
+		}
+		catch (SQLException ex) {
+			throw new BackfillException("Could not verify " + pass.target().target().table() + ": "
+					+ (isRowSecurityError(ex) ? rowSecurityStop(pass.target().target()) : ex.getMessage()), ex);
 		}
 	}
 

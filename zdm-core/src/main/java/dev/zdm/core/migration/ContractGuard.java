@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.operation.Backfill;
@@ -17,6 +18,8 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.StateStore;
 import dev.zdm.core.sync.SyncTrigger;
+import dev.zdm.core.transform.RowTransform;
+import dev.zdm.core.transform.TransformRegistry;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
@@ -40,8 +43,11 @@ final class ContractGuard {
 
 	private final StepLedger ledger;
 
+	private final TransformRegistry transforms;
+
 	ContractGuard(DataSource dataSource, StateStore state, DdlExecutor ddl, BackfillEngine backfill,
-			OperationResolver resolver, StepLedger ledger) {
+			OperationResolver resolver, StepLedger ledger, TransformRegistry transforms) {
+		this.transforms = transforms;
 		this.dataSource = dataSource;
 		this.state = state;
 		this.ddl = ddl;
@@ -93,6 +99,10 @@ final class ContractGuard {
 				continue;
 			}
 			Resolved resolved = withConnection((connection) -> this.resolver.resolve(connection, plan, index));
+			if (resolved.sync() instanceof Sync.Application application) {
+				verifyApplicationSync(plan, index, phase, resolved, application);
+				continue;
+			}
 			if (!(resolved.sync() instanceof Sync.Trigger sync)) {
 				continue;
 			}
@@ -126,6 +136,36 @@ final class ContractGuard {
 						+ OperationResolver.describe(plan, index) + ": no row differs yet, but " + triggerProblem
 						+ ". Writes that skip it until contract would be lost with " + old + ". " + stays);
 			}
+		}
+	}
+
+	/**
+	 * Before contract drops the old columns of an operation the application keeps in step: every row's new
+	 * columns must hold what the Java transform computes from its old ones, or a write to the old shape alone
+	 * would be lost.
+	 */
+	private void verifyApplicationSync(Plan plan, int index, Phase phase, Resolved resolved,
+			Sync.Application application) {
+		if (!(resolved.backfill().orElse(null) instanceof Backfill.Transform transform)) {
+			return;
+		}
+		TransformTarget target = transform.transform();
+		RowTransform found = this.transforms.find(target.transformName())
+			.orElseThrow(() -> new MigrationException("Migration " + plan.id() + " cannot contract "
+					+ OperationResolver.describe(plan, index) + ": its Java transform '" + target.transformName()
+					+ "' is not registered on this instance, so zdm cannot check that no row is out of step. Register "
+					+ "it in the TransformRegistry given to the Orchestrator, then advance again."));
+		BackfillEngine.Matches differing = this.backfill.findTransformMismatches(target.with(found), 5);
+		if (differing.count() > 0) {
+			throw new MigrationException("Migration " + plan.id() + " cannot contract "
+					+ OperationResolver.describe(plan, index) + ": " + differing.count()
+					+ ((differing.count() == 1) ? " row" : " rows") + " of " + target.target().table()
+					+ " hold new columns that differ from what transform '" + target.transformName()
+					+ "' computes from the old ones (keys " + String.join(", ", differing.examples())
+					+ ((differing.count() > differing.examples().size()) ? ", ..." : "") + "), and contract would drop "
+					+ "the old ones: " + application.requirement() + ". Write both shapes of those rows again, then "
+					+ "advance again" + ((phase == Phase.SWITCHED) ? "; or roll the migration back" : "")
+					+ ". The migration stays " + phase + ".");
 		}
 	}
 

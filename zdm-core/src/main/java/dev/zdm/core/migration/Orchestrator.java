@@ -16,10 +16,12 @@ import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillPausedException;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.operation.Backfill;
 import dev.zdm.core.operation.Resolved;
+import dev.zdm.core.operation.Sync;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.operation.VersionView;
 import dev.zdm.core.plan.Operation;
@@ -31,6 +33,8 @@ import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.MigrationRecord;
 import dev.zdm.core.state.StateStore;
+import dev.zdm.core.transform.RowTransform;
+import dev.zdm.core.transform.TransformRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,17 +78,29 @@ public final class Orchestrator {
 
 	private final Map<String, Plan> plans = new ConcurrentHashMap<>();
 
+	private final TransformRegistry transforms;
+
 	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
+		this(dataSource, settings, TransformRegistry.NONE);
+	}
+
+	/**
+	 * An orchestrator whose plans may name the Java transforms of {@code transforms}
+	 * ({@code replaceColumns {transform: ...}}).
+	 */
+	public Orchestrator(DataSource dataSource, ZdmSettings settings, TransformRegistry transforms) {
+		this.transforms = transforms;
 		this.dataSource = dataSource;
 		this.settings = settings;
 		this.state = new StateStore(dataSource, settings.schema());
 		this.ddl = new DdlExecutor(dataSource, settings.ddl(), settings.listener());
 		this.backfill = new BackfillEngine(dataSource, this.state, settings.backfill(), settings.listener(),
 				settings.instanceId());
-		this.validator = new PlanValidator(dataSource, settings.schema());
+		this.validator = new PlanValidator(dataSource, settings.schema(), transforms);
 		this.resolver = new OperationResolver(this.state, settings.schema());
 		this.ledger = new StepLedger(dataSource, this.state, this.ddl);
-		this.guard = new ContractGuard(dataSource, this.state, this.ddl, this.backfill, this.resolver, this.ledger);
+		this.guard = new ContractGuard(dataSource, this.state, this.ddl, this.backfill, this.resolver, this.ledger,
+				transforms);
 		this.undo = new MigrationUndo(dataSource, settings, this.state, this.ddl, this.backfill, this.ledger);
 	}
 
@@ -229,7 +245,7 @@ public final class Orchestrator {
 			deprecated = deprecatedColumns(plan);
 		}
 		return new MigrationStatus(record.id(), record.description(), record.phase(), record.error(), progress,
-				record.updatedAt(), deprecated);
+				record.updatedAt(), deprecated, (plan != null) ? applicationSync(plan, record.phase()) : null);
 	}
 
 	/** The columns the operations hide from the version schema: new code must no longer use them. */
@@ -247,6 +263,35 @@ public final class Orchestrator {
 		catch (RuntimeException ex) {
 			// An operation that no longer resolves (its column already dropped in contract) hides nothing more.
 			return List.of();
+		}
+	}
+
+	/**
+	 * What the application must write while the migration runs, when an operation is kept in step by the
+	 * application rather than by triggers ({@link Sync.Application}); {@code null} otherwise.
+	 */
+	private String applicationSync(Plan plan, Phase phase) {
+		if (phase.isFinal() || phase.ordinal() > Phase.CONTRACTING.ordinal()) {
+			return null;
+		}
+		try {
+			return withConnection((connection) -> {
+				List<String> requirements = new ArrayList<>();
+				for (int i = 1; i <= plan.operations().size(); i++) {
+					try {
+						if (resolve(connection, plan, i).sync() instanceof Sync.Application application) {
+							requirements.add(describe(plan, i) + ": " + application.requirement());
+						}
+					}
+					catch (RuntimeException ex) {
+						// Contracted already (its old columns are gone), or its table is: nothing left to keep in step.
+					}
+				}
+				return requirements.isEmpty() ? null : String.join("; ", requirements);
+			});
+		}
+		catch (RuntimeException ex) {
+			return null;
 		}
 	}
 
@@ -480,6 +525,7 @@ public final class Orchestrator {
 	private void backfill(Plan plan) {
 		String id = plan.id();
 		Map<Integer, BackfillTarget> targets = backfillTargets(plan);
+		Map<Integer, TransformTarget.Pass> transformPasses = transformPasses(plan);
 		withLock(id, (lock) -> {
 			Phase phase = phaseOf(id);
 			if (phase != Phase.EXPANDED && phase != Phase.BACKFILLING) {
@@ -502,7 +548,7 @@ public final class Orchestrator {
 		long started = System.nanoTime();
 		long rows;
 		try {
-			rows = this.backfill.run(id, targets);
+			rows = this.backfill.run(id, targets, transformPasses);
 		}
 		catch (BackfillPausedException ex) {
 			throw new MigrationPausedException("Migration " + id + ": " + ex.getMessage());
@@ -513,10 +559,33 @@ public final class Orchestrator {
 			if (phaseOf(id) != Phase.BACKFILLING) {
 				return;
 			}
-			BackfillEngine.Verification verification = this.backfill.verify(id, targets);
+			// SQL passes: what their batches verified (or a scan); transform passes: compared in Java.
+			Map<Integer, BackfillTarget> sqlTargets = new LinkedHashMap<>(targets);
+			sqlTargets.keySet().removeAll(transformPasses.keySet());
+			BackfillEngine.Verification verification = this.backfill.verify(id, sqlTargets);
 			long mismatches = verification.mismatches();
 			long nulls = verification.nullViolations();
 			long left = verification.removable();
+			for (Map.Entry<Integer, TransformTarget.Pass> entry : transformPasses.entrySet()) {
+				BackfillTarget target = targets.get(entry.getKey());
+				TransformTarget.Pass transform = entry.getValue();
+				BackfillEngine.Matches differing = this.backfill.findTransformMismatches(transform, 5);
+				if (differing.count() > 0) {
+					this.ddl.inTransaction("reset backfill of " + id, (connection) -> {
+						this.state.fence(connection, lock, plan.checksum(), "reset its backfill", Phase.BACKFILLING);
+						this.backfill.reset(connection, id);
+					});
+					throw new MigrationException("Verification of " + id + " found " + differing.count() + " rows of "
+							+ target.table() + " whose new columns differ from what transform '"
+							+ transform.target().transformName() + "' computes from their old columns (keys "
+							+ String.join(", ", differing.examples()) + "): a writer wrote one shape alone, or the transform "
+							+ "is not deterministic. The backfill was reset: make every writer write both shapes in one "
+							+ "statement (or stop it), then advance again; or roll the migration back.");
+				}
+				if (target.notNullViolation() != null) {
+					nulls += this.backfill.count(target, target.notNullViolation());
+				}
+			}
 			if (nulls > 0) {
 				throw new MigrationException("Verification of " + id + " found " + nulls + " rows whose new value is NULL "
 						+ "although the column is NOT NULL: 'up' gives NULL for them. Roll the migration back and fix 'up' "
@@ -659,6 +728,30 @@ public final class Orchestrator {
 			}
 			return targets;
 		});
+	}
+
+	/**
+	 * The plan's passes computed by a Java transform, under the same index as in {@link #backfillTargets},
+	 * each with its transform from the registry.
+	 * @throws MigrationException if a transform is not registered on this instance
+	 */
+	private Map<Integer, TransformTarget.Pass> transformPasses(Plan plan) {
+		return withConnection((connection) -> {
+			Map<Integer, TransformTarget.Pass> passes = new LinkedHashMap<>();
+			for (int i = 1; i <= plan.operations().size(); i++) {
+				Optional<Backfill> found = resolve(connection, plan, i).backfill();
+				if (found.isPresent() && found.get() instanceof Backfill.Transform transform) {
+					passes.put(i, transform.transform().with(transform(plan, i, transform.transform().transformName())));
+				}
+			}
+			return passes;
+		});
+	}
+
+	private RowTransform transform(Plan plan, int index, String name) {
+		return this.transforms.find(name).orElseThrow(() -> new MigrationException(describe(plan, index)
+				+ " names the Java transform '" + name + "', which is not registered on this instance: register it in the "
+				+ "TransformRegistry given to the Orchestrator, then advance again."));
 	}
 
 	private Map<Integer, BackfillTarget> backfillTargetsOrEmpty(Plan plan) {

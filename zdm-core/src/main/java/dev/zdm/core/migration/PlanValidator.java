@@ -29,6 +29,7 @@ import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.state.StateStore;
+import dev.zdm.core.transform.TransformRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,10 +51,17 @@ final class PlanValidator {
 
 	private final StateStore state;
 
+	private final TransformRegistry transforms;
+
 	PlanValidator(DataSource dataSource, Identifier stateSchema) {
+		this(dataSource, stateSchema, TransformRegistry.NONE);
+	}
+
+	PlanValidator(DataSource dataSource, Identifier stateSchema, TransformRegistry transforms) {
 		this.dataSource = dataSource;
 		this.stateSchema = stateSchema;
 		this.state = new StateStore(dataSource, stateSchema);
+		this.transforms = transforms;
 	}
 
 	/**
@@ -92,7 +100,7 @@ final class PlanValidator {
 						}
 					}
 				}
-				OperationCheck.PlanScope scope = new OperationCheck.PlanScope();
+				OperationCheck.PlanScope scope = new OperationCheck.PlanScope(this.transforms);
 				for (int i = 1; i <= plan.operations().size(); i++) {
 					validate(connection, catalog, plan, i, beforeExpand, unfinished, scope, problems);
 				}
@@ -292,7 +300,7 @@ final class PlanValidator {
 				if (table.isPresent() || !Operations.bind(operation).type().needsExistingTable()) {
 					Operations.bind(operation).review(new OperationCheck(plan, i, connection, catalog, table.orElse(null),
 							false, this.stateSchema, Set.of(), table.isPresent() ? catalog.triggers(table.get()) : List.of(),
-							Set.of(), new OperationCheck.PlanScope(), new ArrayList<>(), warnings));
+							Set.of(), new OperationCheck.PlanScope(this.transforms), new ArrayList<>(), warnings));
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package dev.zdm.core.operation;
 import java.util.Objects;
 
 import dev.zdm.core.backfill.BackfillTarget;
+import dev.zdm.core.backfill.TransformTarget;
 
 /**
  * What an operation's backfill writes: into existing rows ({@link SqlAssignment}), or into an archive
@@ -56,6 +57,25 @@ public sealed interface Backfill {
 		public ArchiveCopy {
 			Objects.requireNonNull(target, "target");
 			Objects.requireNonNull(target.copyInto(), "target.copyInto");
+		}
+
+	}
+
+	/**
+	 * Values computed in Java by the {@link dev.zdm.core.transform.RowTransform} the plan names, which the
+	 * orchestrator finds in its {@link dev.zdm.core.transform.TransformRegistry}; a pass of its own.
+	 *
+	 * @param transform what the transform reads and writes
+	 */
+	record Transform(TransformTarget transform) implements Backfill {
+
+		public Transform {
+			Objects.requireNonNull(transform, "transform");
+		}
+
+		@Override
+		public BackfillTarget target() {
+			return this.transform.target();
 		}
 
 	}

@@ -24,6 +24,7 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanProblem;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.transform.TransformRegistry;
 
 /**
  * What an operation's type validates against: the catalog snapshot (in a transaction that is rolled back,
@@ -99,6 +100,23 @@ public final class OperationCheck {
 
 		private final Map<Long, Integer> indexes = new HashMap<>();
 
+		private final TransformRegistry transforms;
+
+		/** A plan's scope, whose operations may name no Java transform. */
+		public PlanScope() {
+			this(TransformRegistry.NONE);
+		}
+
+		/** A plan's scope, whose operations may name the Java transforms of {@code transforms}. */
+		public PlanScope(TransformRegistry transforms) {
+			this.transforms = transforms;
+		}
+
+	}
+
+	/** The Java transforms the plan's operations may name. */
+	public TransformRegistry transforms() {
+		return this.scope.transforms;
 	}
 
 	public Plan plan() {

@@ -20,10 +20,12 @@ import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropNotNull;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.Sql;
@@ -67,9 +69,14 @@ public final class Operations {
 
 	private static final DropColumnType DROP_COLUMN = new DropColumnType();
 
+	private static final ReplaceColumnsType REPLACE_COLUMNS = new ReplaceColumnsType();
+
+	private static final DropNotNullType DROP_NOT_NULL = new DropNotNullType();
+
 	private static final List<OperationType<?>> TYPES = List.of(RENAME_COLUMN, CHANGE_COLUMN_TYPE, CREATE_INDEX,
 			DROP_INDEX, ADD_CHECK_CONSTRAINT, SET_NOT_NULL, SET_DEFAULT, DROP_DEFAULT, RENAME_TABLE, DROP_TABLE, SQL,
-			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT, DROP_COLUMN);
+			ADD_COLUMN, CREATE_TABLE, ADD_FOREIGN_KEY, ADD_UNIQUE_CONSTRAINT, DROP_COLUMN, REPLACE_COLUMNS,
+			DROP_NOT_NULL);
 
 	private static final Operation.Visitor<Bound<?>> BIND = new Operation.Visitor<>() {
 
@@ -151,6 +158,16 @@ public final class Operations {
 		@Override
 		public Bound<?> dropColumn(DropColumn operation) {
 			return new Bound<>(DROP_COLUMN, operation);
+		}
+
+		@Override
+		public Bound<?> replaceColumns(ReplaceColumns operation) {
+			return new Bound<>(REPLACE_COLUMNS, operation);
+		}
+
+		@Override
+		public Bound<?> dropNotNull(DropNotNull operation) {
+			return new Bound<>(DROP_NOT_NULL, operation);
 		}
 
 	};

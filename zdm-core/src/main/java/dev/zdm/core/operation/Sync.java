@@ -33,4 +33,19 @@ public sealed interface Sync {
 	record None() implements Sync {
 	}
 
+	/**
+	 * The application keeps both shapes in step: every writer writes the old and the new columns in the same
+	 * statement (or stops writing) from expand until the migration completes. zdm cannot see such writes; before
+	 * contract it checks that no row is out of step, as it does for triggers.
+	 *
+	 * @param requirement what the writers must do, for the migration's status
+	 */
+	record Application(String requirement) implements Sync {
+
+		public Application {
+			Objects.requireNonNull(requirement, "requirement");
+		}
+
+	}
+
 }

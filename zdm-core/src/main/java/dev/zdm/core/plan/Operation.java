@@ -14,7 +14,7 @@ import dev.zdm.core.sql.QualifiedName;
  */
 public sealed interface Operation permits RenameColumn, ChangeColumnType, CreateIndex, DropIndex,
 		AddCheckConstraint, SetNotNull, SetDefault, DropDefault, RenameTable, DropTable, Sql, AddColumn, CreateTable,
-		AddForeignKey, AddUniqueConstraint, DropColumn {
+		AddForeignKey, AddUniqueConstraint, DropColumn, ReplaceColumns, DropNotNull {
 
 	/** The table the operation changes. */
 	QualifiedName table();
@@ -72,6 +72,10 @@ public sealed interface Operation permits RenameColumn, ChangeColumnType, Create
 		R addUniqueConstraint(AddUniqueConstraint operation);
 
 		R dropColumn(DropColumn operation);
+
+		R replaceColumns(ReplaceColumns operation);
+
+		R dropNotNull(DropNotNull operation);
 
 	}
 

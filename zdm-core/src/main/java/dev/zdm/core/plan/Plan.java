@@ -144,6 +144,10 @@ public record Plan(String id, String description, List<Operation> operations, St
 					() -> new SetDefault(QualifiedName.parse(table), Identifier.of(column), defaultExpression));
 		}
 
+		public Builder dropNotNull(String table, String column) {
+			return operation("dropNotNull", () -> new DropNotNull(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
 		public Builder dropDefault(String table, String column) {
 			return operation("dropDefault", () -> new DropDefault(QualifiedName.parse(table), Identifier.of(column)));
 		}
@@ -206,6 +210,23 @@ public record Plan(String id, String description, List<Operation> operations, St
 
 		public Builder dropColumn(String table, String column) {
 			return operation("dropColumn", () -> new DropColumn(QualifiedName.parse(table), Identifier.of(column)));
+		}
+
+		/**
+		 * {@code replaceColumns} computed by the Java transform {@code transform}; with SQL {@code up}/{@code down}
+		 * through {@link #operation(Operation)}.
+		 */
+		public Builder replaceColumns(String table, List<String> from, List<ReplaceColumns.NewColumn> to,
+				String transform) {
+			return operation("replaceColumns", () -> new ReplaceColumns(QualifiedName.parse(table),
+					from.stream().map(Identifier::of).toList(), to, transform, null, null));
+		}
+
+		/** {@code replaceColumns} computed by SQL: {@code up} per new column, {@code down} per old column. */
+		public Builder replaceColumns(String table, List<String> from, List<ReplaceColumns.NewColumn> to,
+				List<String> up, List<String> down) {
+			return operation("replaceColumns", () -> new ReplaceColumns(QualifiedName.parse(table),
+					from.stream().map(Identifier::of).toList(), to, null, up, down));
 		}
 
 		public Builder operation(Operation operation) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +58,51 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * {@code null}. While the migration runs, neither column has a default of its own: a default would make
  * a side that the writer left out look written, and the trigger could not tell which side to keep.
  */
-public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
-		Identifier newColumn, String upExpression, String downExpression, String oldDefault) {
+public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function,
+		List<Identifier> oldColumns, List<Identifier> newColumns, List<String> upExpressions,
+		List<String> downExpressions, List<String> oldDefaults) {
+
+	/**
+	 * Triggers that keep a group of old columns and a group of new columns in step ({@code replaceColumns}):
+	 * a side is written when any of its columns is, and is computed whole from the other side, one expression
+	 * per column. On {@code INSERT} the new side is computed when all its columns are {@code NULL}, the old
+	 * side when all of its are.
+	 *
+	 * @param oldColumns the old columns
+	 * @param newColumns the new columns
+	 * @param upExpressions per new column, SQL computing it inside the trigger
+	 * @param downExpressions per old column, SQL computing it inside the trigger
+	 * @param oldDefaults per old column, its default applied by the trigger on an insert that sets neither
+	 * side, or {@code null}
+	 */
+	public SyncTrigger {
+		oldColumns = List.copyOf(oldColumns);
+		newColumns = List.copyOf(newColumns);
+		upExpressions = List.copyOf(upExpressions);
+		downExpressions = List.copyOf(downExpressions);
+		oldDefaults = Collections.unmodifiableList(new ArrayList<>(oldDefaults));
+		if (oldColumns.isEmpty() || newColumns.isEmpty() || upExpressions.size() != newColumns.size()
+				|| downExpressions.size() != oldColumns.size() || oldDefaults.size() != oldColumns.size()) {
+			throw new IllegalArgumentException("One expression per column of each side, and at least one column each");
+		}
+	}
+
+	/** Triggers that keep one old column and one new column in step. */
+	public SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
+			Identifier newColumn, String upExpression, String downExpression, String oldDefault) {
+		this(table, triggerName, function, List.of(oldColumn), List.of(newColumn), List.of(upExpression),
+				List.of(downExpression), Collections.singletonList(oldDefault));
+	}
+
+	/** The (first) old column. */
+	public Identifier oldColumn() {
+		return this.oldColumns.get(0);
+	}
+
+	/** The (first) new column. */
+	public Identifier newColumn() {
+		return this.newColumns.get(0);
+	}
 
 	/** Which side wins when a writer sets both. */
 	public enum Authority {
@@ -136,10 +180,17 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 
 	/** {@code CREATE OR REPLACE FUNCTION}: the function with {@code authority} deciding conflicts. */
 	public String createFunction(Authority authority) {
-		String o = "NEW." + this.oldColumn.quoted();
-		String n = "NEW." + this.newColumn.quoted();
-		String toNew = n + " := " + this.upExpression + ";";
-		String toOld = o + " := " + this.downExpression + ";";
+		String toNew = assignments(this.newColumns, this.upExpressions);
+		String toOld = assignments(this.oldColumns, this.downExpressions);
+		String newNull = each(this.newColumns, "NEW.%s IS NULL", " AND ");
+		String oldNull = each(this.oldColumns, "NEW.%s IS NULL", " AND ");
+		StringBuilder defaults = new StringBuilder();
+		for (int i = 0; i < this.oldColumns.size(); i++) {
+			String o = "NEW." + this.oldColumns.get(i).quoted();
+			if (this.oldDefaults.get(i) != null) {
+				defaults.append("      IF " + o + " IS NULL THEN " + o + " := " + this.oldDefaults.get(i) + "; END IF;\n");
+			}
+		}
 		String winner = (authority == Authority.OLD) ? toNew : toOld;
 		String newMark = markSetting(true);
 		String oldMark = markSetting(false);
@@ -153,16 +204,16 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "    RETURN NEW;\n"
 				+ "  END IF;\n"
 				+ "  IF TG_OP = 'INSERT' THEN\n"
-				+ "    IF " + n + " IS NULL THEN\n"
-				+ ((this.oldDefault != null) ? "      IF " + o + " IS NULL THEN " + o + " := " + this.oldDefault + "; END IF;\n" : "")
+				+ "    IF " + newNull + " THEN\n"
+				+ defaults
 				+ "      " + toNew + "\n"
-				+ "    ELSIF " + o + " IS NULL THEN " + toOld + "\n"
+				+ "    ELSIF " + oldNull + " THEN " + toOld + "\n"
 				+ "    ELSE " + winner + "\n"
 				+ "    END IF;\n"
 				+ "    RETURN NEW;\n"
 				+ "  END IF;\n"
-				+ "  _zdm_n_changed := " + n + " IS DISTINCT FROM OLD." + this.newColumn.quoted() + ";\n"
-				+ "  _zdm_o_changed := " + o + " IS DISTINCT FROM OLD." + this.oldColumn.quoted() + ";\n"
+				+ "  _zdm_n_changed := " + each(this.newColumns, "NEW.%1$s IS DISTINCT FROM OLD.%1$s", " OR ") + ";\n"
+				+ "  _zdm_o_changed := " + each(this.oldColumns, "NEW.%1$s IS DISTINCT FROM OLD.%1$s", " OR ") + ";\n"
 				+ "  _zdm_n := _zdm_n_changed;\n"
 				+ "  _zdm_o := _zdm_o_changed;\n"
 				// A mark only exists for a side assigned without a change; most writes skip reading the row's ctid.
@@ -179,6 +230,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "    _zdm_n := _zdm_n_changed OR NOT _zdm_o_changed;\n"
 				+ "    _zdm_o := _zdm_o_changed OR NOT _zdm_n_changed;\n"
 				+ "  END IF;\n"
+				+ partialNewSide()
 				+ "  IF _zdm_n AND NOT _zdm_o THEN " + toOld + "\n"
 				+ "  ELSIF _zdm_o AND NOT _zdm_n THEN " + toNew + "\n"
 				+ "  ELSE " + winner + "\n"
@@ -192,6 +244,40 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 	}
 
 	/**
+	 * With several new columns, a write to some of them in a row the backfill has not reached (its new
+	 * columns all still {@code NULL}) would compute the old side from a half-empty new side: the columns the
+	 * write left unchanged are computed from the old side first. Nothing with one new column.
+	 */
+	private String partialNewSide() {
+		if (this.newColumns.size() == 1) {
+			return "";
+		}
+		StringBuilder fill = new StringBuilder("  IF _zdm_n AND NOT _zdm_o AND " + each(this.newColumns, "OLD.%s IS NULL",
+				" AND ") + " THEN\n");
+		for (int i = 0; i < this.newColumns.size(); i++) {
+			String column = this.newColumns.get(i).quoted();
+			fill.append("    IF NEW." + column + " IS NOT DISTINCT FROM OLD." + column + " THEN NEW." + column + " := "
+					+ this.upExpressions.get(i) + "; END IF;\n");
+		}
+		return fill.append("  END IF;\n").toString();
+	}
+
+	/** {@code NEW.c1 := e1; NEW.c2 := e2;} */
+	private static String assignments(List<Identifier> columns, List<String> expressions) {
+		List<String> assignments = new ArrayList<>();
+		for (int i = 0; i < columns.size(); i++) {
+			assignments.add("NEW." + columns.get(i).quoted() + " := " + expressions.get(i) + ";");
+		}
+		return String.join(" ", assignments);
+	}
+
+	/** {@code format} of each quoted column, joined by {@code separator}. */
+	private static String each(List<Identifier> columns, String format, String separator) {
+		return columns.stream().map((column) -> String.format(format, column.quoted()))
+			.collect(Collectors.joining(separator));
+	}
+
+	/**
 	 * The main trigger and the mark triggers ({@code CREATE OR REPLACE TRIGGER}, PostgreSQL 14+), each enabled
 	 * {@code ALWAYS}: in order, in the caller's transaction.
 	 */
@@ -202,10 +288,10 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "
 				+ this.table.quoted() + " FOR EACH ROW WHEN (" + bypass + ")" + execute + "()");
 		for (boolean newColumn : new boolean[] { true, false }) {
-			Identifier column = newColumn ? this.newColumn : this.oldColumn;
+			List<Identifier> columns = newColumn ? this.newColumns : this.oldColumns;
 			statements.add("CREATE OR REPLACE TRIGGER " + markName(this.triggerName, newColumn).quoted()
-					+ " BEFORE UPDATE OF " + column.quoted() + " ON " + this.table.quoted() + " FOR EACH ROW WHEN (NEW."
-					+ column.quoted() + " IS NOT DISTINCT FROM OLD." + column.quoted() + " AND " + bypass + ")"
+					+ " BEFORE UPDATE OF " + each(columns, "%s", ", ") + " ON " + this.table.quoted() + " FOR EACH ROW WHEN ("
+					+ each(columns, "NEW.%1$s IS NOT DISTINCT FROM OLD.%1$s", " AND ") + " AND " + bypass + ")"
 					+ execute + "('" + (newColumn ? "new" : "old") + "')");
 		}
 		for (Identifier name : triggerNames()) {

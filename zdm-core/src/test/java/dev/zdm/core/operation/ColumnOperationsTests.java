@@ -230,6 +230,66 @@ class ColumnOperationsTests {
 		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attrdef WHERE adrelid = 'users'::regclass")).isZero();
 	}
 
+	// ---- dropNotNull ----
+
+	@Test
+	void dropNotNullRefusesWhatItCannotDo() {
+		assertRefused("""
+				id: bad-drop-not-null-column
+				operations:
+				  - dropNotNull: {table: users, column: mail}
+				""", "table public.users has no column \"mail\". Known columns: id, email, status, score, Order Date.");
+		assertRefused("""
+				id: bad-drop-not-null-nullable
+				operations:
+				  - dropNotNull: {table: users, column: score}
+				""", "column \"score\" of public.users already allows NULL: there is nothing to drop. Remove the operation.");
+		assertRefused("""
+				id: bad-drop-not-null-key
+				operations:
+				  - dropNotNull: {table: users, column: id}
+				""", "column \"id\" is part of the primary key of public.users, which PostgreSQL keeps NOT NULL: drop or "
+				+ "change the primary key first.");
+		assertRefused("""
+				id: bad-drop-not-null-identity
+				operations:
+				  - dropNotNull: {table: gen, column: n}
+				""", "column \"n\" of public.gen is an identity column, which PostgreSQL keeps NOT NULL: remove its "
+				+ "identity first (ALTER COLUMN ... DROP IDENTITY).");
+	}
+
+	@Test
+	void dropNotNullLetsNewCodeWriteNullFromExpandAndRollbackRestoresItOnlyWhenNoRowHoldsNull() {
+		String before = catalog();
+		Plan plan = Plan.builder("users-email-nullable").dropNotNull("users", "email").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advance(plan.id()).phase()).isEqualTo(Phase.EXPANDED);
+		this.db.execute("INSERT INTO users (id) VALUES (100)");
+		// A NULL written meanwhile stops the rollback, which names the row and changes nothing.
+		assertThatThrownBy(() -> this.zdm.rollback(plan.id())).hasMessageContaining(
+				"1 rows of public.users hold NULL in column \"email\", written since expand let the column hold NULL")
+			.hasMessageContaining("(id) = (100)")
+			.hasMessageContaining("Give those rows a value");
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass"
+				+ " AND attname = 'email' AND attnotnull")).isZero();
+		this.db.execute("UPDATE users SET email = 'hundred@x' WHERE id = 100");
+		assertThat(this.zdm.rollback(plan.id()).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(catalog()).isEqualTo(before);
+		assertThatThrownBy(() -> this.db.execute("INSERT INTO users (id) VALUES (101)"))
+			.hasMessageContaining("null value in column \"email\"");
+	}
+
+	@Test
+	void dropNotNullCompletesWithTheColumnNullable() {
+		Plan plan = Plan.builder("users-email-nullable-done").dropNotNull("users", "email").build();
+		this.zdm.start(plan);
+		assertThat(this.zdm.advanceTo(plan.id(), Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		this.db.execute("INSERT INTO users (id) VALUES (100)");
+		assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE email IS NULL")).isEqualTo(1);
+		assertThat(this.db.queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'users'::regclass"
+				+ " AND contype = 'c'")).isZero();
+	}
+
 	// ---- addColumn ----
 
 	@Test

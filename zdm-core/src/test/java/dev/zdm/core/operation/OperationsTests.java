@@ -15,10 +15,12 @@ import dev.zdm.core.plan.CreateTable;
 import dev.zdm.core.plan.DropColumn;
 import dev.zdm.core.plan.DropDefault;
 import dev.zdm.core.plan.DropIndex;
+import dev.zdm.core.plan.DropNotNull;
 import dev.zdm.core.plan.DropTable;
 import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.RenameColumn;
 import dev.zdm.core.plan.RenameTable;
+import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.SetDefault;
 import dev.zdm.core.plan.SetNotNull;
 import dev.zdm.core.plan.Sql;
@@ -46,6 +48,7 @@ class OperationsTests {
 			new SetNotNull(QualifiedName.parse("t"), Identifier.of("a"), null),
 			new SetDefault(QualifiedName.parse("t"), Identifier.of("a"), "0"),
 			new DropDefault(QualifiedName.parse("t"), Identifier.of("a")),
+			new DropNotNull(QualifiedName.parse("t"), Identifier.of("a")),
 			new RenameTable(QualifiedName.parse("t"), Identifier.of("u")),
 			new DropTable(QualifiedName.parse("t")),
 			new Sql(Sql.Phase.EXPAND, List.of(Sql.Statement.of("SELECT 1")), List.of(), List.of(), null),
@@ -55,7 +58,9 @@ class OperationsTests {
 			new AddForeignKey(QualifiedName.parse("t"), List.of(Identifier.of("a")), QualifiedName.parse("r"),
 					List.of(Identifier.of("id")), null, null, true, null),
 			new AddUniqueConstraint(QualifiedName.parse("t"), List.of(Identifier.of("a")), null, null, null),
-			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")));
+			new DropColumn(QualifiedName.parse("t"), Identifier.of("a")),
+			new ReplaceColumns(QualifiedName.parse("t"), List.of(Identifier.of("a")),
+					List.of(new ReplaceColumns.NewColumn(Identifier.of("b"), "text", false, null)), "t", null, null));
 
 	@Test
 	void everyRecordOfTheSealedFamilyHasOneType() {
@@ -91,6 +96,13 @@ class OperationsTests {
 			// dropIndex names its index alone, and finds the table from it (OperationType#table).
 			assertThat(type.keys()).as(type.kind()).contains(type.kind().equals("dropIndex") ? "name" : "table");
 		}
+	}
+
+	@Test
+	void theReplaceColumnsMemoReadsBackWhatItWrote() {
+		List<String> defaults = java.util.Arrays.asList(null, "'a;b:1'::text", "", "now()");
+		ReplaceColumnsType.DefaultsMemo memo = new ReplaceColumnsType.DefaultsMemo(defaults);
+		assertThat(ReplaceColumnsType.DefaultsMemo.decode(memo.encode()).defaults()).isEqualTo(defaults);
 	}
 
 	@Test

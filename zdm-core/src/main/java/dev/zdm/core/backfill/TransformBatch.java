@@ -1,0 +1,313 @@
+package dev.zdm.core.backfill;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.zdm.core.catalog.ColumnInfo;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.transform.RowTransform;
+import org.postgresql.util.PGobject;
+
+/**
+ * One batch of a backfill computed by a {@link RowTransform}, and one batch of its verification. A batch
+ * reads its rows {@code FOR UPDATE} in key order after the cursor, computes their new values in Java, and
+ * writes them back in one {@code UPDATE ... FROM unnest(...)} in the same transaction: a concurrent write
+ * waits for the batch, or the batch reads what it wrote; memory holds one batch. Values travel as text and
+ * PostgreSQL casts them to the columns' types, so a row already holding the computed values is not written
+ * again.
+ */
+final class TransformBatch {
+
+	/** SQLSTATE of a transform that threw or gave no value for a column (a data exception). */
+	static final String TRANSFORM_FAILED = "22000";
+
+	private final TransformTarget.Pass pass;
+
+	TransformBatch(TransformTarget.Pass pass) {
+		this.pass = pass;
+	}
+
+	/**
+	 * What a batch did.
+	 *
+	 * @param read the rows read
+	 * @param updated the rows written
+	 * @param last the last key read, or {@code null} when the batch read no row
+	 */
+	record Result(int read, int updated, String[] last) {
+	}
+
+	/**
+	 * Reads up to {@code size} rows after {@code cursor} (up to {@code upper}, inclusive), computes them and
+	 * writes them back, in the caller's transaction.
+	 */
+	Result write(Connection connection, String[] cursor, String[] upper, int size) throws SQLException {
+		List<Row> rows = read(connection, cursor, upper, size, " FOR UPDATE");
+		if (rows.isEmpty()) {
+			return new Result(0, 0, null);
+		}
+		List<Map<String, Object>> values = compute(rows);
+		String set = IntStream.range(0, written().size())
+			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
+			.collect(Collectors.joining(", "));
+		String sql = "UPDATE " + table() + " AS _zdm_t SET " + set + " FROM " + unnest() + " WHERE " + keyMatch()
+				+ " AND (" + differs() + ")";
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			bindColumns(connection, statement, rows, values);
+			int updated = statement.executeUpdate();
+			return new Result(rows.size(), updated, rows.get(rows.size() - 1).key());
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
+		}
+	}
+
+	/**
+	 * A value the transform gave that PostgreSQL cannot read as its column's type fails the whole statement;
+	 * its message names the value, this one the keys of the batch.
+	 */
+	private SQLException uncastable(SQLException ex, List<Row> rows) {
+		String state = (ex.getSQLState() != null) ? ex.getSQLState() : "";
+		if (!state.startsWith("22")) {
+			return ex;
+		}
+		return new SQLException("transform '" + transformName() + "' gave a value that PostgreSQL cannot store in its "
+				+ "column, for one of the rows of " + tableName() + " with keys from " + describe(rows.get(0)) + " to "
+				+ describe(rows.get(rows.size() - 1)) + ": " + ex.getMessage().lines().findFirst().orElse("")
+				+ ". Give each value as its Java type or in PostgreSQL's text form for the column's type", state, ex);
+	}
+
+	/**
+	 * Verifies up to {@code size} rows after {@code cursor}: computes their values in Java and counts those
+	 * whose columns differ, in the caller's transaction (which should be {@code REPEATABLE READ}, so that the
+	 * rows read and the rows compared are the same). Keeps the keys of the first {@code examples} differing rows.
+	 */
+	Result verify(Connection connection, String[] cursor, int size, List<String> found, int examples)
+			throws SQLException {
+		List<Row> rows = read(connection, cursor, null, size, "");
+		if (rows.isEmpty()) {
+			return new Result(0, 0, null);
+		}
+		List<Map<String, Object>> values = compute(rows);
+		String keys = IntStream.rangeClosed(1, key().size()).mapToObj((i) -> "_zdm_v._zdm_k" + i)
+			.collect(Collectors.joining(", "));
+		String order = key().stream().map((column) -> "_zdm_t." + quoted(column)).collect(Collectors.joining(", "));
+		String sql = "SELECT ROW(" + keys + ")::text FROM " + table() + " AS _zdm_t JOIN " + unnest() + " ON "
+				+ keyMatch() + " WHERE " + differs() + " ORDER BY " + order;
+		int differing = 0;
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			bindColumns(connection, statement, rows, values);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					differing++;
+					if (found.size() < examples) {
+						found.add(rs.getString(1));
+					}
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
+		}
+		return new Result(rows.size(), differing, rows.get(rows.size() - 1).key());
+	}
+
+	private record Row(String[] key, Map<String, Object> old) {
+	}
+
+	private List<Row> read(Connection connection, String[] cursor, String[] upper, int size, String lock)
+			throws SQLException {
+		List<ColumnInfo> key = key();
+		String keys = key.stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
+		// Aliased: an output column named like a key column would take its place in ORDER BY, sorting keys as text.
+		String select = IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + "::text AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", "))
+				+ ", " + read().stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
+		List<String> where = new ArrayList<>();
+		if (cursor != null) {
+			where.add("(" + keys + ") > (" + typedKey() + ")");
+		}
+		if (upper != null) {
+			where.add("(" + keys + ") <= (" + typedKey() + ")");
+		}
+		List<Row> rows = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT " + select + " FROM " + table()
+				+ (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY " + keys + " LIMIT ?"
+				+ lock)) {
+			int next = 1;
+			for (String[] bound : new String[][] { cursor, upper }) {
+				if (bound != null) {
+					for (String part : bound) {
+						statement.setString(next++, part);
+					}
+				}
+			}
+			statement.setInt(next, size);
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					String[] rowKey = new String[key.size()];
+					for (int i = 0; i < rowKey.length; i++) {
+						rowKey[i] = rs.getString(i + 1);
+					}
+					Map<String, Object> old = new LinkedHashMap<>();
+					for (int i = 0; i < read().size(); i++) {
+						old.put(read().get(i).name(), rs.getObject(key.size() + i + 1));
+					}
+					rows.add(new Row(rowKey, old));
+				}
+			}
+		}
+		return rows;
+	}
+
+	/** The new values of each row, in order; a transform that throws or leaves a column out names the row. */
+	private List<Map<String, Object>> compute(List<Row> rows) throws SQLException {
+		RowTransform transform = this.pass.transform();
+		List<Map<String, Object>> values = new ArrayList<>(rows.size());
+		for (Row row : rows) {
+			Map<String, Object> computed;
+			try {
+				computed = transform.up(Collections.unmodifiableMap(row.old()));
+			}
+			catch (RuntimeException ex) {
+				throw new SQLException("transform '" + transformName() + "' failed on the row of " + tableName()
+						+ " with key " + describe(row) + ": " + ex, TRANSFORM_FAILED, ex);
+			}
+			if (computed == null) {
+				throw new SQLException("transform '" + transformName() + "' gave no values for the row of " + tableName()
+						+ " with key " + describe(row) + ": return a value (or null) for every column of 'to'",
+						TRANSFORM_FAILED);
+			}
+			for (TransformTarget.Written column : written()) {
+				if (!computed.containsKey(column.column().name())) {
+					throw new SQLException("transform '" + transformName() + "' gave no value for column \""
+							+ column.column().name() + "\" for the row of " + tableName() + " with key " + describe(row)
+							+ " (it gave " + computed.keySet() + "): return a value (or null) for every column of 'to'",
+							TRANSFORM_FAILED);
+				}
+			}
+			values.add(computed);
+		}
+		return values;
+	}
+
+	private String describe(Row row) {
+		List<ColumnInfo> key = key();
+		return IntStream.range(0, key.size()).mapToObj((i) -> key.get(i).name() + "=" + row.key()[i])
+			.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+	/** One text array per key column, then one per written column, as a relation {@code _zdm_v}. */
+	private String unnest() {
+		String arrays = IntStream.range(0, key().size() + written().size()).mapToObj((i) -> "CAST(? AS text[])")
+			.collect(Collectors.joining(", "));
+		String names = IntStream.rangeClosed(1, key().size()).mapToObj((i) -> "_zdm_k" + i)
+			.collect(Collectors.joining(", ")) + ", "
+				+ IntStream.rangeClosed(1, written().size()).mapToObj((i) -> "_zdm_c" + i).collect(Collectors.joining(", "));
+		return "unnest(" + arrays + ") AS _zdm_v(" + names + ")";
+	}
+
+	private String keyMatch() {
+		List<ColumnInfo> key = key();
+		return IntStream.range(0, key.size())
+			.mapToObj((i) -> "_zdm_t." + quoted(key.get(i)) + " = CAST(_zdm_v._zdm_k" + (i + 1) + " AS "
+					+ key.get(i).type() + ")")
+			.collect(Collectors.joining(" AND "));
+	}
+
+	private String value(int index) {
+		return "CAST(_zdm_v._zdm_c" + (index + 1) + " AS " + written().get(index).type() + ")";
+	}
+
+	private String differs() {
+		return IntStream.range(0, written().size())
+			.mapToObj((i) -> "_zdm_t." + written().get(i).column().quoted() + " IS DISTINCT FROM " + value(i))
+			.collect(Collectors.joining(" OR "));
+	}
+
+	private void bindColumns(Connection connection, PreparedStatement statement, List<Row> rows,
+			List<Map<String, Object>> values) throws SQLException {
+		int parameter = 1;
+		for (int k = 0; k < key().size(); k++) {
+			String[] column = new String[rows.size()];
+			for (int r = 0; r < rows.size(); r++) {
+				column[r] = rows.get(r).key()[k];
+			}
+			statement.setArray(parameter++, connection.createArrayOf("text", column));
+		}
+		for (TransformTarget.Written written : written()) {
+			String[] column = new String[rows.size()];
+			for (int r = 0; r < rows.size(); r++) {
+				column[r] = text(values.get(r).get(written.column().name()));
+			}
+			statement.setArray(parameter++, connection.createArrayOf("text", column));
+		}
+	}
+
+	/** A Java value in the text form PostgreSQL reads back as the column's type. */
+	static String text(Object value) {
+		if (value == null) {
+			return null;
+		}
+		if (value instanceof byte[] bytes) {
+			return "\\x" + HexFormat.of().formatHex(bytes);
+		}
+		if (value instanceof PGobject object) {
+			return object.getValue();
+		}
+		if (value instanceof Array array) {
+			try {
+				return array.toString();
+			}
+			catch (RuntimeException ex) {
+				return String.valueOf(value);
+			}
+		}
+		return value.toString();
+	}
+
+	private String transformName() {
+		return this.pass.target().transformName();
+	}
+
+	private String table() {
+		return this.pass.target().target().table().quoted();
+	}
+
+	private String tableName() {
+		return this.pass.target().target().table().toString();
+	}
+
+	private List<ColumnInfo> key() {
+		return this.pass.target().target().key();
+	}
+
+	private List<ColumnInfo> read() {
+		return this.pass.target().read();
+	}
+
+	private List<TransformTarget.Written> written() {
+		return this.pass.target().written();
+	}
+
+	private String typedKey() {
+		return key().stream().map((column) -> "CAST(? AS " + column.type() + ")").collect(Collectors.joining(", "));
+	}
+
+	private static String quoted(ColumnInfo column) {
+		return Identifier.of(column.name()).quoted();
+	}
+
+}
