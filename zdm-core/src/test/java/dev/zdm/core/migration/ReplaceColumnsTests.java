@@ -333,8 +333,10 @@ class ReplaceColumnsTests {
 	}
 
 	private Orchestrator instance(String name, TransformRegistry transforms) {
+		// One worker per instance, in the caller's thread: the tests tell the instances apart by thread name and
+		// lease owner.
 		Orchestrator zdm = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults().withInstanceId(name)
-			.withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200)), transforms);
+			.withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200).withParallelism(1)), transforms);
 		zdm.install();
 		return zdm;
 	}
