@@ -10,7 +10,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code addCheckConstraint} keeps the operation contract: a check on an integer column, added NOT VALID and validated before contract. The table's shape is the same for old and new
  * code, so both write the same column.
  */
-class AddCheckConstraintContractTests extends AbstractOperationContractTests {
+class AddCheckConstraintContractTests extends SameIntegerColumnContractTests {
 
 	AddCheckConstraintContractTests(TestDatabase db) {
 		super(db);
@@ -29,36 +29,6 @@ class AddCheckConstraintContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).addCheckConstraint(table, table + "_qty_positive", "qty > 0").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

@@ -11,7 +11,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code qty} by a trigger for new writes and by the backfill for existing rows, made NOT NULL through a
  * check. Old and new code both write {@code qty}; the added column is checked in {@link ColumnOperationsTests}.
  */
-class AddColumnUpContractTests extends AbstractOperationContractTests {
+class AddColumnUpContractTests extends SameIntegerColumnContractTests {
 
 	AddColumnUpContractTests(TestDatabase db) {
 		super(db);
@@ -30,36 +30,6 @@ class AddColumnUpContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).addColumn(table, "qty_x2", "bigint", null, true, "qty * 2").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

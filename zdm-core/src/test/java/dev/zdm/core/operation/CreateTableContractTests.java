@@ -16,7 +16,7 @@ import dev.zdm.testing.TestDatabase;
  * both write it; the created table is the relation the contract test follows ({@link #createdRelations}):
  * absent before, present once completed, gone after every rollback.
  */
-class CreateTableContractTests extends AbstractOperationContractTests {
+class CreateTableContractTests extends SameIntegerColumnContractTests {
 
 	CreateTableContractTests(TestDatabase db) {
 		super(db);
@@ -49,36 +49,6 @@ class CreateTableContractTests extends AbstractOperationContractTests {
 	@Override
 	protected List<String> createdRelations(String table) {
 		return List.of(table + "_child");
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

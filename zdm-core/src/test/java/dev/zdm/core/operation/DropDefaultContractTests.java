@@ -10,7 +10,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code dropDefault} keeps the operation contract: the default of an integer column dropped at contract, kept until then for old code. The table's shape is the same for old and new
  * code, so both write the same column.
  */
-class DropDefaultContractTests extends AbstractOperationContractTests {
+class DropDefaultContractTests extends SameIntegerColumnContractTests {
 
 	DropDefaultContractTests(TestDatabase db) {
 		super(db);
@@ -29,36 +29,6 @@ class DropDefaultContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).dropDefault(table, "qty").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

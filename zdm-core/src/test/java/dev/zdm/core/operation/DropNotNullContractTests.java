@@ -11,7 +11,7 @@ import dev.zdm.testing.TestDatabase;
  * and given back by a rollback (check, count, validation, {@code SET NOT NULL}) when no row holds {@code NULL}.
  * The table's shape is the same for old and new code, so both write the same column.
  */
-class DropNotNullContractTests extends AbstractOperationContractTests {
+class DropNotNullContractTests extends SameIntegerColumnContractTests {
 
 	DropNotNullContractTests(TestDatabase db) {
 		super(db);
@@ -30,36 +30,6 @@ class DropNotNullContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).dropNotNull(table, "qty").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

@@ -12,7 +12,7 @@ import dev.zdm.testing.TestDatabase;
  * every phase before contract brings the table back with every row, and contract drops it. The table has a
  * serial key, an index and a check, which must all come back after a rollback.
  */
-class DropTableContractTests extends AbstractOperationContractTests {
+class DropTableContractTests extends SameIntegerColumnContractTests {
 
 	DropTableContractTests(TestDatabase db) {
 		super(db);
@@ -42,36 +42,6 @@ class DropTableContractTests extends AbstractOperationContractTests {
 	@Override
 	protected boolean writableDuringMigration() {
 		return false;
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

@@ -297,7 +297,10 @@ class ForeignKeyAndUniqueOperationsTests {
 						n++;
 						if (session < 2) {
 							// Notes of any row, orphans included: a write to a row the policy deletes is lost with it.
-							long row = ThreadLocalRandom.current().nextLong(rows) + 1;
+							// Each of the two sessions owns half the rows (odd, even), so the last note it records for
+							// a row is the row's last: two sessions racing on one row would record in another order
+							// than they commit.
+							long row = 2 * ThreadLocalRandom.current().nextLong(rows / 2) + 1 + session;
 							String note = "s" + session + "-" + n;
 							if (statement.executeUpdate("UPDATE orders SET note = '" + note + "' WHERE id = " + row) == 1) {
 								notes.put(row, note);
@@ -560,8 +563,10 @@ class ForeignKeyAndUniqueOperationsTests {
 					while (running.get()) {
 						n++;
 						if (session < 3) {
-							// Writes that change which row of a value is the newest, racing the backfill.
-							long row = ThreadLocalRandom.current().nextLong(rows) + 1;
+							// Writes that change which row of a value is the newest, racing the backfill. Each of the
+							// three sessions owns a third of the rows, so the last value it records for a row is the
+							// row's last: sessions racing on one row would record in another order than they commit.
+							long row = 3 * ThreadLocalRandom.current().nextLong(rows / 3) + 1 + session;
 							long value = 10_000 * (session + 1) + n;
 							if (statement.executeUpdate("UPDATE orders SET qty = " + value + " WHERE id = " + row) == 1) {
 								qty.put(row, value);

@@ -12,7 +12,7 @@ import dev.zdm.testing.TestDatabase;
  * a serial key, a default, a check and an index, which must all work through the view and come back
  * unchanged after a rollback.
  */
-class RenameTableContractTests extends AbstractOperationContractTests {
+class RenameTableContractTests extends SameIntegerColumnContractTests {
 
 	RenameTableContractTests(TestDatabase db) {
 		super(db);
@@ -42,36 +42,6 @@ class RenameTableContractTests extends AbstractOperationContractTests {
 	@Override
 	protected String finalTable(String table) {
 		return table + "_renamed";
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

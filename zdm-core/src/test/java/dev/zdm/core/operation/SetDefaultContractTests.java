@@ -10,7 +10,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code setDefault} keeps the operation contract: a default given to an integer column that had another, set in expand and restored exactly by a rollback. The table's shape is the same for old and new
  * code, so both write the same column.
  */
-class SetDefaultContractTests extends AbstractOperationContractTests {
+class SetDefaultContractTests extends SameIntegerColumnContractTests {
 
 	SetDefaultContractTests(TestDatabase db) {
 		super(db);
@@ -29,36 +29,6 @@ class SetDefaultContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).setDefault(table, "qty", "7").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

@@ -12,7 +12,7 @@ import dev.zdm.testing.TestDatabase;
  * {@link ColumnOperationsTests}), the check validated before contract, then SET NOT NULL. The table's shape is
  * the same for old and new code, so both write the same column.
  */
-class SetNotNullContractTests extends AbstractOperationContractTests {
+class SetNotNullContractTests extends SameIntegerColumnContractTests {
 
 	SetNotNullContractTests(TestDatabase db) {
 		super(db);
@@ -31,36 +31,6 @@ class SetNotNullContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).setNotNull(table, "qty", "id").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	@Override

@@ -13,7 +13,7 @@ import dev.zdm.testing.TestDatabase;
  * comment) run only in the contract step, after a rehearsal while the migration is {@code SWITCHED}; a
  * rollback before contract has nothing to undo.
  */
-class SqlContractPhaseContractTests extends AbstractOperationContractTests {
+class SqlContractPhaseContractTests extends SameIntegerColumnContractTests {
 
 	SqlContractPhaseContractTests(TestDatabase db) {
 		super(db);
@@ -37,36 +37,6 @@ class SqlContractPhaseContractTests extends AbstractOperationContractTests {
 							Sql.Statement.of("COMMENT ON COLUMN " + table + ".qty IS 'how many'")),
 					List.of(), List.of(), QualifiedName.parse(table)))
 			.build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	/** Expand creates the (empty) version schema; contract runs the statements and drops it. */

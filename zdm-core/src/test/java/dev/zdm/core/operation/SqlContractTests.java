@@ -13,7 +13,7 @@ import dev.zdm.testing.TestDatabase;
  * default (metadata only), undone by its rollback statement. The operation shows no view in the version
  * schema, so new code reaches the table itself through its search path, writing the same column as old code.
  */
-class SqlContractTests extends AbstractOperationContractTests {
+class SqlContractTests extends SameIntegerColumnContractTests {
 
 	SqlContractTests(TestDatabase db) {
 		super(db);
@@ -39,36 +39,6 @@ class SqlContractTests extends AbstractOperationContractTests {
 					List.of(new Sql.AllowUnsafe("ZDM018", "the rollback drops the column its expand added")),
 					QualifiedName.parse(table)))
 			.build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "qty";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return String.valueOf(n);
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return String.valueOf(n);
 	}
 
 	/** Expand runs the statements; contract drops the (empty) version schema. */
