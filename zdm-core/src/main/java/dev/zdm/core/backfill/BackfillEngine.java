@@ -399,9 +399,9 @@ public final class BackfillEngine {
 			if (stop.get()) {
 				throw new StoppedException();
 			}
-			// Workers beyond the first use idle capacity only: while a signal slows or stops the backfill they leave
-			// the work to the first.
-			if (index > 0 && throttler.current().filter((t) -> t.response() != Throttle.Response.SHRINK).isPresent()) {
+			// Workers beyond the first use idle capacity only: while a signal slows or stops the backfill, and for ten
+			// check intervals after, they leave the work to the first.
+			if (index > 0 && throttler.slowedRecently()) {
 				if (remaining(migrationId) == 0) {
 					return rows;
 				}

@@ -78,6 +78,8 @@ final class Throttler {
 
 	private long nextFree;
 
+	private volatile long lastSlowed = Long.MIN_VALUE;
+
 	Throttler(DataSource dataSource, StateStore state, MigrationListener listener, String migrationId,
 			List<QualifiedName> tables, String owner, BackfillSettings settings) {
 		this.dataSource = dataSource;
@@ -129,6 +131,18 @@ final class Throttler {
 		return Optional.ofNullable(this.strongest);
 	}
 
+	/**
+	 * Whether a signal slows or stops the backfill, or did within the last ten check intervals: the extra
+	 * workers return only once the database has stayed quiet for a while, so a signal that clears and fires
+	 * again does not let them hit the application each time.
+	 */
+	boolean slowedRecently() {
+		checkIfDue();
+		Throttle top = this.strongest;
+		return (top != null && top.response() != Throttle.Response.SHRINK)
+				|| (this.lastSlowed != Long.MIN_VALUE && System.nanoTime() - this.lastSlowed < 10 * this.intervalNanos);
+	}
+
 	/** The control row as last read, checking first when the interval passed. */
 	BackfillControl control() {
 		checkIfDue();
@@ -174,6 +188,9 @@ final class Throttler {
 			record(connection, now, now2);
 			Throttle top = this.firing.values().stream().max(Comparator.comparing(Throttle::response)).orElse(null);
 			this.strongest = top;
+			if (top != null && top.response() != Throttle.Response.SHRINK) {
+				this.lastSlowed = now;
+			}
 			String reasons = this.firing.isEmpty() ? null
 					: this.firing.values().stream().map((t) -> t.signal() + ": " + t.reason())
 						.collect(Collectors.joining("; "));
