@@ -36,7 +36,7 @@ public record BackfillSettings(int initialBatchSize, int minBatchSize, int maxBa
 		ThrottleSettings throttle) {
 
 	public static BackfillSettings defaults() {
-		return new BackfillSettings(1000, 100, 50_000, Duration.ofMillis(200), Duration.ofSeconds(60),
+		return new BackfillSettings(1000, 100, 10_000, Duration.ofMillis(50), Duration.ofSeconds(60),
 				Duration.ofSeconds(1), 16, Duration.ZERO);
 	}
 

@@ -166,10 +166,10 @@ public class ZdmProperties {
 		private int minBatchSize = 100;
 
 		/** Largest batch the size adapts up to. */
-		private int maxBatchSize = 50_000;
+		private int maxBatchSize = 10_000;
 
 		/** Time a batch should take; the batch size adapts towards it. */
-		private Duration targetBatchTime = Duration.ofMillis(200);
+		private Duration targetBatchTime = Duration.ofMillis(50);
 
 		/** How long a claimed range stays claimed without progress before another instance takes it over. */
 		private Duration leaseDuration = Duration.ofSeconds(60);
