@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import dev.zdm.core.sql.Identifier;
 import dev.zdm.testing.TestDatabase;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One run of a guide scenario's sample plan ({@code db/zdm/*.yaml} of the sample app) on a database of its
@@ -260,17 +262,9 @@ final class ScenarioRun implements AutoCloseable {
 
 	private void awaitWrites(long count) {
 		long until = this.writes.get() + count;
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		while (this.writes.get() < until && this.failures.isEmpty() && System.nanoTime() < deadline
-				&& (this.oldRunning.get() || this.newRunning.get())) {
-			try {
-				Thread.sleep(5);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+			.until(() -> this.writes.get() >= until || !this.failures.isEmpty()
+					|| !(this.oldRunning.get() || this.newRunning.get()));
 	}
 
 	private void stopAll() {

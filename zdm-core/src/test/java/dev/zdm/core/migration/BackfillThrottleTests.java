@@ -1,6 +1,8 @@
 package dev.zdm.core.migration;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,10 +109,18 @@ class BackfillThrottleTests {
 		await().atMost(WAIT).until(() -> "STOP".equals(zdm.status(id).backfill().throttle()));
 		assertThat(zdm.status(id).backfill().throttleReason()).contains(signal).contains(reason);
 		long before = rowsDone(id);
-		Thread.sleep(600);
-		assertThat(rowsDone(id)).isEqualTo(before);
+		// Not one batch commits for as long as the signal holds (600 ms: more than a check interval).
+		await().during(Duration.ofMillis(600)).atMost(WAIT).until(() -> rowsDone(id) == before);
 		assertThat(rowsDone(id)).isLessThan(ROWS);
 		assertThat(events(zdm, id, "throttle")).anyMatch((detail) -> detail.startsWith(signal + " (STOP)"));
+	}
+
+	private static long backendPid(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT pg_backend_pid()")) {
+			rs.next();
+			return rs.getLong(1);
+		}
 	}
 
 	private static List<String> events(Orchestrator zdm, String id, String action) {
@@ -171,7 +181,10 @@ class BackfillThrottleTests {
 				statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
 				statement.executeQuery("SELECT count(*) FROM long_held").close();
 			}
-			Thread.sleep(1200);
+			long pid = backendPid(old);
+			// The transaction is older than the signal's threshold (1 s) before the backfill starts.
+			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE pid = ? "
+					+ "AND clock_timestamp() - xact_start > interval '1.1 seconds'", (int) pid) == 1);
 			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
 			Throttle throttle = awaitFired("long-transaction");
 			assertThat(throttle.response()).isEqualTo(Throttle.Response.STOP);

@@ -437,8 +437,9 @@ public abstract class AbstractOperationContractTests {
 		Thread sampler = new Thread(() -> {
 			String scans = "a.application_name = 'zdm-contract-lock' AND a.state = 'active' AND a.datname = current_database() "
 					+ "AND (a.query ILIKE '%VALIDATE CONSTRAINT%' OR a.query ILIKE 'CREATE%INDEX CONCURRENTLY%' "
-					+ "OR a.query ILIKE 'UPDATE \"public\".\"" + table + "\"%' OR a.query ILIKE 'WITH _zdm_batch%' "
-					+ "OR a.query ILIKE 'SELECT min(%')";
+					+ "OR a.query ILIKE 'UPDATE \"public\".\"" + table + "\"%' OR a.query ILIKE 'WITH \\_zdm\\_%' "
+					// The count of violating rows before a validation (ViolatingRows, a DO block) scans the table too.
+					+ "OR a.query ILIKE 'DO %\\_zdm\\_n%' OR a.query ILIKE 'SELECT min(%')";
 			String sql = "SELECT (SELECT string_agg(left(a.query, 60), ' | ') FROM pg_stat_activity a WHERE " + scans + "), "
 					+ "(SELECT count(*) FROM pg_locks l WHERE l.relation = " + oid + " AND l.mode = 'AccessExclusiveLock' "
 					+ "AND l.granted)";

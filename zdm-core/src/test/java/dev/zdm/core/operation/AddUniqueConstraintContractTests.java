@@ -11,7 +11,7 @@ import dev.zdm.testing.TestDatabase;
  * concurrently in expand and attached to the constraint in contract.
  * The table's shape is the same for old and new code, so both write the same column.
  */
-class AddUniqueConstraintContractTests extends AbstractOperationContractTests {
+class AddUniqueConstraintContractTests extends SameTextColumnContractTests {
 
 	AddUniqueConstraintContractTests(TestDatabase db) {
 		super(db);
@@ -30,36 +30,6 @@ class AddUniqueConstraintContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).addUniqueConstraint(table, List.of("email"), "refuse", null).build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return "v" + n;
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return "v" + n;
 	}
 
 	@Override

@@ -10,7 +10,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code createIndex} keeps the operation contract: a unique index on a text column, built concurrently in expand.
  * The table's shape is the same for old and new code, so both write the same column.
  */
-class CreateIndexContractTests extends AbstractOperationContractTests {
+class CreateIndexContractTests extends SameTextColumnContractTests {
 
 	CreateIndexContractTests(TestDatabase db) {
 		super(db);
@@ -29,36 +29,6 @@ class CreateIndexContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).createIndex(table, table + "_email_idx", true, "email").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return "v" + n;
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return "v" + n;
 	}
 
 	@Override

@@ -10,7 +10,7 @@ import dev.zdm.testing.TestDatabase;
  * {@code dropIndex} keeps the operation contract: an index on a text column, dropped concurrently at contract.
  * The table's shape is the same for old and new code, so both write the same column.
  */
-class DropIndexContractTests extends AbstractOperationContractTests {
+class DropIndexContractTests extends SameTextColumnContractTests {
 
 	DropIndexContractTests(TestDatabase db) {
 		super(db);
@@ -30,36 +30,6 @@ class DropIndexContractTests extends AbstractOperationContractTests {
 	@Override
 	protected Plan plan(String id, String table) {
 		return Plan.builder(id).dropIndex(table + "_email_idx").build();
-	}
-
-	@Override
-	protected String oldColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String finalColumn() {
-		return "email";
-	}
-
-	@Override
-	protected String oldLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String newLiteral(long n) {
-		return "'v" + n + "'";
-	}
-
-	@Override
-	protected String finalText(long n) {
-		return "v" + n;
-	}
-
-	@Override
-	protected String oldText(long n) {
-		return "v" + n;
 	}
 
 	@Override
