@@ -72,6 +72,7 @@ final class BuiltInRules {
 		rules.add(DisableTriggerAllRule.rule());
 		rules.add(CharColumnRule.rule());
 		rules.add(DropSchemaCascadeRule.rule());
+		rules.add(FlywayMixedScriptRule.rule());
 		rules.add(BuiltInRule.engine(LintUnit.INVALID_SUPPRESSION, "Suppression without a reason or for an unknown rule",
 				Severity.ERROR,
 				"A suppression nobody can review is a silent hole: '-- zdm:allow' must name existing rules and say why"

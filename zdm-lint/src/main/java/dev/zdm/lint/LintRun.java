@@ -42,8 +42,16 @@ public final class LintRun {
 	public List<Finding> lintSql(String source, String sql) {
 		LintUnit unit = newUnit(source);
 		List<SqlStatement> statements = SqlScriptSplitter.split(sql);
-		if (this.options.scriptsRunInTransaction() && statements.stream().allMatch(this::flywayRunsInTransaction)) {
-			unit.beginImplicitTransaction();
+		if (this.options.scriptsRunInTransaction()) {
+			long outside = statements.stream()
+				.filter((statement) -> !flywayRunsInTransaction(statement, this.options.postgresVersion()))
+				.count();
+			if (outside == 0) {
+				unit.beginImplicitTransaction();
+			}
+			else {
+				unit.mixedTransactionScript(outside < statements.size());
+			}
 		}
 		unit.lint(statements, null);
 		this.statements += statements.size();
@@ -58,7 +66,7 @@ public final class LintRun {
 	 * TABLESPACE, and before PostgreSQL 12 ALTER TYPE ... ADD VALUE) outside a transaction, statement by
 	 * statement.
 	 */
-	private boolean flywayRunsInTransaction(SqlStatement statement) {
+	static boolean flywayRunsInTransaction(SqlStatement statement, int postgresVersion) {
 		ParsedStatement parsed = StatementParser.parse(statement);
 		List<SqlToken> tokens = statement.tokens();
 		boolean systemWide = tokens.size() > 1 && ((tokens.get(0).isWord("alter") && tokens.get(1).isWord("system"))
@@ -70,7 +78,7 @@ public final class LintRun {
 						|| Set.of("schema", "database", "system").contains(reindex.target())))
 				|| parsed instanceof ParsedStatement.Vacuum
 				|| (parsed instanceof ParsedStatement.AlterType alter && alter.action().equals("add value")
-						&& this.options.postgresVersion() < 12));
+						&& postgresVersion < 12));
 	}
 
 	/**

@@ -63,6 +63,8 @@ final class LintUnit {
 
 	private boolean sessionTimeZoneUtc;
 
+	private boolean mixedTransactionScript;
+
 	LintUnit(String file, LintOptions options, KnownSchema schema, Map<String, BuiltInRule> rules) {
 		this.file = file;
 		this.options = options;
@@ -134,6 +136,18 @@ final class LintUnit {
 
 	boolean nonTransactionalBatch() {
 		return this.nonTransactionalBatch;
+	}
+
+	/**
+	 * Marks the unit as a script that Flyway would run as one transaction but for some of its statements,
+	 * which PostgreSQL refuses in a transaction block.
+	 */
+	void mixedTransactionScript(boolean mixed) {
+		this.mixedTransactionScript = mixed;
+	}
+
+	boolean mixedTransactionScript() {
+		return this.mixedTransactionScript;
 	}
 
 	/** Reports SQL that could not be analysed at all (a change Liquibase could not generate offline). */

@@ -60,6 +60,14 @@ final class StatementContext {
 		return this.unit.lockTimeoutSet();
 	}
 
+	/**
+	 * Whether the statement belongs to a script Flyway runs as one transaction but for statements PostgreSQL
+	 * refuses in one, so that Flyway refuses the script unless its {@code mixed} setting is on.
+	 */
+	boolean mixedTransactionScript() {
+		return this.unit.mixedTransactionScript();
+	}
+
 	/** Whether an earlier {@code SET timezone} in the unit made the session's zone UTC. */
 	boolean sessionTimeZoneUtc() {
 		return this.unit.sessionTimeZoneUtc();

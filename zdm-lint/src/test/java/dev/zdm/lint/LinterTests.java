@@ -121,6 +121,11 @@ class LinterTests {
 		assertThat(flyway.lintSql("V2__index.sql", "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_status ON orders (status);"))
 			.isEmpty();
 		assertThat(flyway.lintSql("V3__vacuum.sql", "VACUUM orders;\nREINDEX TABLE CONCURRENTLY orders;")).isEmpty();
+		// Flyway refuses (mixed=false) a script that also holds a statement it would run in a transaction.
+		List<Finding> mixed = flyway.lintSql("V5__index.sql",
+				"SET lock_timeout = '1s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS idx_orders_total ON orders (total);");
+		assertThat(mixed).extracting(Finding::ruleId).containsExactly("ZDM047");
+		assertThat(mixed.get(0).location().line()).isEqualTo(2);
 		// Without one, the script is one transaction: a second ACCESS EXCLUSIVE waits while the first is held.
 		assertThat(flyway.lintSql("V4__two.sql", "SET lock_timeout = '1s';\nALTER TABLE orders ADD COLUMN a text;\n"
 				+ "ALTER TABLE users ADD COLUMN b text;")).extracting(Finding::ruleId).containsExactly("ZDM021");

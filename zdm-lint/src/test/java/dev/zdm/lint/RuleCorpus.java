@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  */
 final class RuleCorpus {
 
-	record Case(String name, List<String> expected, List<String> given, int version, boolean lockTimeout, String sql,
-			String file, int line) {
+	record Case(String name, List<String> expected, List<String> given, int version, boolean lockTimeout,
+			boolean flyway, String sql, String file, int line) {
 
 		boolean safe() {
 			return this.expected.isEmpty();
@@ -70,8 +70,9 @@ final class RuleCorpus {
 			List<String> given = new ArrayList<>();
 			int version = LintOptions.DEFAULT_POSTGRES_VERSION;
 			boolean lockTimeout = true;
+			boolean flyway = false;
 			i++;
-			while (i < lines.length && lines[i].matches("-- (expect|given|version|lock-timeout):.*")) {
+			while (i < lines.length && lines[i].matches("-- (expect|given|version|lock-timeout|flyway):.*")) {
 				String line = lines[i];
 				String value = line.substring(line.indexOf(':') + 1).strip();
 				if (line.startsWith("-- expect:")) {
@@ -82,6 +83,9 @@ final class RuleCorpus {
 				}
 				else if (line.startsWith("-- version:")) {
 					version = Integer.parseInt(value);
+				}
+				else if (line.startsWith("-- flyway:")) {
+					flyway = Boolean.parseBoolean(value);
 				}
 				else {
 					lockTimeout = !value.equals("unset");
@@ -97,14 +101,16 @@ final class RuleCorpus {
 			if (expected == null) {
 				throw new IllegalStateException("Case " + name + " (" + file + " line " + start + ") has no '-- expect:' line");
 			}
-			cases.add(new Case(name, expected, given, version, lockTimeout, sql.toString().strip(), file, bodyLine));
+			cases.add(new Case(name, expected, given, version, lockTimeout, flyway, sql.toString().strip(), file, bodyLine));
 		}
 		return cases;
 	}
 
 	/** Lints a case as a migration that follows its given schema; returns the rule ids found. */
 	static List<Finding> lint(Case corpusCase) {
-		LintRun run = new Linter(LintOptions.defaults().withPostgresVersion(corpusCase.version())).newRun();
+		LintRun run = new Linter(LintOptions.defaults()
+			.withPostgresVersion(corpusCase.version())
+			.withScriptsRunInTransaction(corpusCase.flyway())).newRun();
 		if (!corpusCase.given().isEmpty()) {
 			run.lintSql("given.sql", String.join("\n", corpusCase.given()));
 		}
