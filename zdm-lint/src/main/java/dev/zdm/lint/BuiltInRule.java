@@ -28,7 +28,11 @@ record BuiltInRule(String id, String title, Severity severity, String lock, Stri
 	}
 
 	static BuiltInRule engine(String id, String title, Severity severity, String why, String alternative) {
-		return new BuiltInRule(id, title, severity, "none", why, alternative, (context, reporter) -> {
+		return engine(id, title, severity, "none", why, alternative);
+	}
+
+	static BuiltInRule engine(String id, String title, Severity severity, String lock, String why, String alternative) {
+		return new BuiltInRule(id, title, severity, lock, why, alternative, (context, reporter) -> {
 		});
 	}
 

@@ -73,6 +73,13 @@ final class BuiltInRules {
 		rules.add(CharColumnRule.rule());
 		rules.add(DropSchemaCascadeRule.rule());
 		rules.add(FlywayMixedScriptRule.rule());
+		rules.add(BuiltInRule.engine(LintUnit.JAVA_CHANGE, "Liquibase customChange not linted", Severity.WARNING,
+				"unknown (whatever the Java code's statements take)",
+				"A customChange runs Java code that the linter neither loads nor runs: whatever SQL it issues, and the"
+						+ " locks that SQL takes, have not been checked.",
+				"Review what the class does by hand (its statements, their locks, how many rows it touches), then"
+						+ " allow ZDM048 for the run with the reason; data changes over large tables belong in a zdm plan"
+						+ " (replaceColumns with a Java transform) that backfills in batches."));
 		rules.add(BuiltInRule.engine(LintUnit.INVALID_SUPPRESSION, "Suppression without a reason or for an unknown rule",
 				Severity.ERROR,
 				"A suppression nobody can review is a silent hole: '-- zdm:allow' must name existing rules and say why"

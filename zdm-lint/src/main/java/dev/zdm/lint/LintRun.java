@@ -133,7 +133,11 @@ public final class LintRun {
 			}
 			unit.nonTransactionalBatch(!changeSet.runInTransaction());
 			for (String problem : changeSet.problems()) {
-				unit.unanalysed(changeSet.line(), changeSet.column(), problem, changeSet.reference());
+				unit.unanalysed(LintUnit.UNPARSED, changeSet.line(), changeSet.column(), problem, changeSet.reference());
+			}
+			for (String javaChange : changeSet.javaChanges()) {
+				unit.unanalysed(LintUnit.JAVA_CHANGE, changeSet.line(), changeSet.column(), javaChange,
+						changeSet.reference());
 			}
 			unit.lint(changeSet.statements(), changeSet.reference());
 			this.statements += changeSet.statements().size();

@@ -20,6 +20,9 @@ final class LintUnit {
 
 	static final String UNPARSED = "ZDM000";
 
+	/** The rule of a Liquibase {@code customChange}: Java code, which the linter neither loads nor runs. */
+	static final String JAVA_CHANGE = "ZDM048";
+
 	static final String INVALID_SUPPRESSION = "ZDM900";
 
 	/** Reported once per unit: one missing SET lock_timeout explains every blocking statement after it. */
@@ -150,12 +153,15 @@ final class LintUnit {
 		return this.mixedTransactionScript;
 	}
 
-	/** Reports SQL that could not be analysed at all (a change Liquibase could not generate offline). */
-	void unanalysed(int line, int column, String message, String changeSet) {
-		if (this.options.allowUnsafe().containsKey(UNPARSED)) {
+	/**
+	 * Reports a change that could not be analysed at all: SQL Liquibase could not generate offline
+	 * ({@link #UNPARSED}), or a custom change in Java ({@link #JAVA_CHANGE}).
+	 */
+	void unanalysed(String ruleId, int line, int column, String message, String changeSet) {
+		if (this.options.allowUnsafe().containsKey(ruleId)) {
 			return;
 		}
-		BuiltInRule rule = this.rules.get(UNPARSED);
+		BuiltInRule rule = this.rules.get(ruleId);
 		this.findings.add(new Finding(rule.id(), rule.severity(), message, rule.lock(), rule.whyItHurts(),
 				rule.safeAlternative(), rule.docs(), new SourceLocation(this.file, line, column, changeSet), ""));
 	}

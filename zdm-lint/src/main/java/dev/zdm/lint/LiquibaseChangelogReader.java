@@ -46,7 +46,7 @@ final class LiquibaseChangelogReader {
 	/** One changeset's statements and where it is. */
 	record ChangeSetStatements(Path file, String logicalPath, String id, String author, String key, String reference,
 			boolean runInTransaction, List<dev.zdm.lint.SqlStatement> statements, int line, int column,
-			List<String> problems) {
+			List<String> problems, List<String> javaChanges) {
 	}
 
 	private final Path changelog;
@@ -166,6 +166,7 @@ final class LiquibaseChangelogReader {
 		}
 		List<dev.zdm.lint.SqlStatement> statements = new ArrayList<>();
 		List<String> problems = new ArrayList<>();
+		List<String> javaChanges = new ArrayList<>();
 		if (changeSet.getChanges().isEmpty() && !declaresNoChange(text, offset)) {
 			// Liquibase drops change types it does not know without a word; say so rather than pass it.
 			problems.add("Liquibase found no change it knows in changeset " + changeSet.getId()
@@ -177,7 +178,7 @@ final class LiquibaseChangelogReader {
 				continue;
 			}
 			if (change instanceof UnrunCustomChange custom) {
-				problems.add("customChange " + custom.getClassName() + " in changeset " + changeSet.getId()
+				javaChanges.add("customChange " + custom.getClassName() + " in changeset " + changeSet.getId()
 						+ " is Java code the linter does not run: review what it does by hand");
 				continue;
 			}
@@ -207,7 +208,7 @@ final class LiquibaseChangelogReader {
 		String reference = changeSet.getId() + "::" + changeSet.getAuthor();
 		return new ChangeSetStatements(file, changeSet.getFilePath(), changeSet.getId(), changeSet.getAuthor(),
 				file + "::" + reference, reference, changeSet.isRunInTransaction(), statements, position[0], position[1],
-				problems);
+				problems, javaChanges);
 	}
 
 	/** Raw SQL at its real place in the changelog when it can be found there, else at the changeset. */

@@ -114,8 +114,29 @@ final class RuleCorpus {
 		if (!corpusCase.given().isEmpty()) {
 			run.lintSql("given.sql", String.join("\n", corpusCase.given()));
 		}
+		if (corpusCase.sql().startsWith("<databaseChangeLog")) {
+			return lintChangelog(run, corpusCase);
+		}
 		String preamble = corpusCase.lockTimeout() ? "SET lock_timeout = '2s';\n" : "";
 		return run.lintSql(corpusCase.file(), preamble + corpusCase.sql());
+	}
+
+	/** A case written as a Liquibase XML changelog (for what only changelogs hold, such as customChange). */
+	private static List<Finding> lintChangelog(LintRun run, Case corpusCase) {
+		try {
+			Path directory = Files.createTempDirectory("zdm-rule-case");
+			Path changelog = Files.writeString(directory.resolve(corpusCase.name() + ".xml"), corpusCase.sql());
+			try {
+				return run.lintFile(changelog);
+			}
+			finally {
+				Files.delete(changelog);
+				Files.delete(directory);
+			}
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 }
