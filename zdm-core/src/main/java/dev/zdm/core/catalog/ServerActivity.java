@@ -80,4 +80,13 @@ public final class ServerActivity {
 	public record ReplicationLag(double standbySeconds, long slotBytes) {
 	}
 
+	/**
+	 * What the server did around a set of tables at one moment.
+	 *
+	 * @param lockWaiters per table, the sessions waiting for locks on it
+	 * @param replication how far replication is behind
+	 */
+	public record Snapshot(Map<QualifiedName, Integer> lockWaiters, ReplicationLag replication) {
+	}
+
 }

@@ -18,6 +18,7 @@ import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.ServerActivity;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.operation.Backfill;
@@ -265,7 +266,9 @@ public final class Orchestrator {
 			for (MigrationSummaries.MigrationSummary summary : summaries) {
 				MigrationRecord record = summary.record();
 				BackfillProgress progress = null;
-				if (this.plans.containsKey(record.id()) && showsProgress(record.phase())) {
+				// A backfill paused before it started shows its state too.
+				boolean controlled = summary.control() != null && record.phase().ordinal() < Phase.BACKFILLING.ordinal();
+				if (this.plans.containsKey(record.id()) && (showsProgress(record.phase()) || controlled)) {
 					progress = progress(summary, tables.get(summary).stream().mapToLong((table) -> estimates.getOrDefault(table, 0L)).sum());
 				}
 				statuses.add(new MigrationStatus(record.id(), record.description(), record.phase(), record.error(),
@@ -297,6 +300,17 @@ public final class Orchestrator {
 		Duration eta = (rate > 0 && done < ranges) ? Duration.ofMillis((long) ((total - rows) * 1000 / rate)) : null;
 		return new BackfillProgress(ranges, done, rows, total, control.state(), rate, eta,
 				(control.batchSize() != null) ? control.batchSize() : 0, control.throttle(), control.throttleReason());
+	}
+
+	/**
+	 * The sessions waiting for locks on {@code tables} and how far replication is behind, read in two queries on
+	 * zdm's data source: what gauges of migrated tables show.
+	 */
+	public ServerActivity.Snapshot activity(java.util.Collection<QualifiedName> tables) {
+		return withConnection((connection) -> {
+			ServerActivity activity = new ServerActivity(connection);
+			return new ServerActivity.Snapshot(activity.lockWaiters(tables), activity.replicationLag());
+		});
 	}
 
 	/**
