@@ -10,11 +10,13 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointEx
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code zdm} actuator endpoint ({@link ZdmEndpoint}) and its web extension, when
@@ -23,27 +25,33 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = ZdmAutoConfiguration.class,
 		afterName = "org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration")
-@ConditionalOnClass({ ZdmEndpoint.class, ConditionalOnAvailableEndpoint.class })
-@ConditionalOnAvailableEndpoint(ZdmEndpoint.class)
+@ConditionalOnClass({ Endpoint.class, ZdmEndpoint.class, ConditionalOnAvailableEndpoint.class })
 public final class ZdmEndpointAutoConfiguration {
 
-	@Bean
-	@ConditionalOnBean(Orchestrator.class)
-	@ConditionalOnMissingBean
-	ZdmEndpoint zdmEndpoint(Orchestrator orchestrator, ObjectProvider<ZdmMigrationRunner> runner,
-			ObjectProvider<EndpointAccessResolver> accessResolver) {
-		ZdmMigrationRunner background = runner.getIfAvailable();
-		EndpointAccessResolver resolver = accessResolver.getIfAvailable();
-		Access access = (resolver != null) ? resolver.accessFor(EndpointId.of("zdm"), Access.READ_ONLY) : null;
-		return new ZdmEndpoint(orchestrator, (background != null) ? background::submit : Runnable::run, access);
-	}
+	// Nested, so that the actuator's own conditions are read only once the class condition found the actuator.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnAvailableEndpoint(ZdmEndpoint.class)
+	static class ZdmEndpointConfiguration {
 
-	@Bean
-	@ConditionalOnBean(ZdmEndpoint.class)
-	@ConditionalOnMissingBean
-	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
-	ZdmEndpointWebExtension zdmEndpointWebExtension(ZdmEndpoint endpoint) {
-		return new ZdmEndpointWebExtension(endpoint);
+		@Bean
+		@ConditionalOnBean(Orchestrator.class)
+		@ConditionalOnMissingBean
+		ZdmEndpoint zdmEndpoint(Orchestrator orchestrator, ObjectProvider<ZdmMigrationRunner> runner,
+				ObjectProvider<EndpointAccessResolver> accessResolver) {
+			ZdmMigrationRunner background = runner.getIfAvailable();
+			EndpointAccessResolver resolver = accessResolver.getIfAvailable();
+			Access access = (resolver != null) ? resolver.accessFor(EndpointId.of("zdm"), Access.READ_ONLY) : null;
+			return new ZdmEndpoint(orchestrator, (background != null) ? background::submit : Runnable::run, access);
+		}
+
+		@Bean
+		@ConditionalOnBean(ZdmEndpoint.class)
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+		ZdmEndpointWebExtension zdmEndpointWebExtension(ZdmEndpoint endpoint) {
+			return new ZdmEndpointWebExtension(endpoint);
+		}
+
 	}
 
 }

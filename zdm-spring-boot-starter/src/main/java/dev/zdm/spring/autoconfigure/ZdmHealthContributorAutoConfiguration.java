@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code zdm} health contributor ({@link ZdmHealthIndicator}), when Boot's health
@@ -16,15 +17,21 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = ZdmAutoConfiguration.class)
 @ConditionalOnClass({ ZdmHealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
-@ConditionalOnBean(Orchestrator.class)
-@ConditionalOnEnabledHealthIndicator("zdm")
 public final class ZdmHealthContributorAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(name = { "zdmHealthIndicator", "zdmHealthContributor" })
-	ZdmHealthIndicator zdmHealthIndicator(Orchestrator orchestrator, ZdmProperties properties) {
-		return new ZdmHealthIndicator(orchestrator, properties.getHealth().getStalledAfter(),
-				properties.getHealth().isDownOnFailure());
+	// Nested, so that Boot's health conditions are read only once the class condition found Boot's health support.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBean(Orchestrator.class)
+	@ConditionalOnEnabledHealthIndicator("zdm")
+	static class ZdmHealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = { "zdmHealthIndicator", "zdmHealthContributor" })
+		ZdmHealthIndicator zdmHealthIndicator(Orchestrator orchestrator, ZdmProperties properties) {
+			return new ZdmHealthIndicator(orchestrator, properties.getHealth().getStalledAfter(),
+					properties.getHealth().isDownOnFailure());
+		}
+
 	}
 
 }
