@@ -492,6 +492,28 @@ public final class CatalogReader {
 	}
 
 
+	/**
+	 * The planner's row estimates of several tables in one query, by table; a table that does not exist is
+	 * absent.
+	 */
+	public Map<QualifiedName, Long> estimatedRows(java.util.Collection<QualifiedName> tables) throws SQLException {
+		Map<QualifiedName, Long> estimates = new HashMap<>();
+		if (tables.isEmpty()) {
+			return estimates;
+		}
+		List<QualifiedName> list = List.copyOf(new java.util.LinkedHashSet<>(tables));
+		try (PreparedStatement statement = this.connection.prepareStatement("SELECT t.i, greatest(c.reltuples, 0)::bigint "
+				+ "FROM unnest(?::text[]) WITH ORDINALITY AS t(name, i) JOIN pg_class c ON c.oid = to_regclass(t.name)")) {
+			statement.setArray(1, this.connection.createArrayOf("text", list.stream().map(QualifiedName::quoted).toArray()));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					estimates.put(list.get(rs.getInt(1) - 1), rs.getLong(2));
+				}
+			}
+		}
+		return estimates;
+	}
+
 	/** The index called {@code name} (resolved through the {@code search_path} when not qualified), if any. */
 	public Optional<NamedIndex> index(QualifiedName name) throws SQLException {
 		try (PreparedStatement statement = this.connection.prepareStatement("""

@@ -17,6 +17,8 @@ import dev.zdm.core.backfill.BackfillPausedException;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.backfill.TransformTarget;
+import dev.zdm.core.catalog.CatalogReader;
+import dev.zdm.core.catalog.ServerActivity;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.operation.Backfill;
@@ -28,10 +30,12 @@ import dev.zdm.core.plan.Operation;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.plan.PlanException;
 import dev.zdm.core.plan.PlanProblem;
+import dev.zdm.core.sql.QualifiedName;
 import dev.zdm.core.state.BackfillControl;
 import dev.zdm.core.state.MigrationEvent;
 import dev.zdm.core.state.MigrationLock;
 import dev.zdm.core.state.MigrationRecord;
+import dev.zdm.core.state.MigrationSummaries;
 import dev.zdm.core.state.StateStore;
 import dev.zdm.core.transform.RowTransform;
 import dev.zdm.core.transform.TransformRegistry;
@@ -230,6 +234,92 @@ public final class Orchestrator {
 	/** The state of every migration zdm knows, oldest first. */
 	public List<MigrationStatus> statuses() {
 		return this.state.findAll().stream().map(this::status).toList();
+	}
+
+	/**
+	 * The state of every migration zdm knows, oldest first, in two queries whatever their number: one on
+	 * zdm's state tables, one for the planner's row estimates of the tables being backfilled. For lists and
+	 * polling (an endpoint, a health check, gauges). Unlike {@link #statuses()} it reads no catalog per
+	 * migration, so its statuses carry no {@code deprecatedColumns} and no {@code applicationSync}, and a
+	 * backfill's {@code rowsTotal} is estimated from the tables of the operations its passes serve.
+	 */
+	public List<MigrationStatus> overview() {
+		return withConnection((connection) -> {
+			List<MigrationSummaries.MigrationSummary> summaries = new MigrationSummaries(this.state).read(connection);
+			Map<MigrationSummaries.MigrationSummary, List<QualifiedName>> tables = new LinkedHashMap<>();
+			for (MigrationSummaries.MigrationSummary summary : summaries) {
+				Plan plan = this.plans.get(summary.record().id());
+				List<QualifiedName> passTables = new ArrayList<>();
+				if (plan != null && showsProgress(summary.record().phase())) {
+					for (MigrationSummaries.PassTotals pass : summary.passes()) {
+						int index = pass.operationIndex();
+						if (index >= 1 && index <= plan.operations().size()) {
+							passTables.add(plan.operations().get(index - 1).table());
+						}
+					}
+				}
+				tables.put(summary, passTables);
+			}
+			Map<QualifiedName, Long> estimates = new CatalogReader(connection)
+				.estimatedRows(tables.values().stream().flatMap(List::stream).toList());
+			List<MigrationStatus> statuses = new ArrayList<>(summaries.size());
+			for (MigrationSummaries.MigrationSummary summary : summaries) {
+				MigrationRecord record = summary.record();
+				BackfillProgress progress = null;
+				// A backfill paused before it started shows its state too.
+				boolean controlled = summary.control() != null && record.phase().ordinal() < Phase.BACKFILLING.ordinal();
+				if (this.plans.containsKey(record.id()) && (showsProgress(record.phase()) || controlled)) {
+					progress = progress(summary, tables.get(summary).stream().mapToLong((table) -> estimates.getOrDefault(table, 0L)).sum());
+				}
+				statuses.add(new MigrationStatus(record.id(), record.description(), record.phase(), record.error(),
+						progress, record.updatedAt(), List.of(), null));
+			}
+			return statuses;
+		});
+	}
+
+	private static boolean showsProgress(Phase phase) {
+		return phase.ordinal() >= Phase.BACKFILLING.ordinal() && phase.ordinal() <= Phase.CONTRACTING.ordinal();
+	}
+
+	private static BackfillProgress progress(MigrationSummaries.MigrationSummary summary, long estimate) {
+		int ranges = 0;
+		int done = 0;
+		long rows = 0;
+		for (MigrationSummaries.PassTotals pass : summary.passes()) {
+			ranges += pass.ranges();
+			done += pass.rangesDone();
+			rows += pass.rowsDone();
+		}
+		long total = Math.max(estimate, rows);
+		BackfillControl control = summary.control();
+		if (control == null) {
+			return new BackfillProgress(ranges, done, rows, total);
+		}
+		double rate = (control.rowsPerSecond() != null) ? control.rowsPerSecond() : 0;
+		Duration eta = (rate > 0 && done < ranges) ? Duration.ofMillis((long) ((total - rows) * 1000 / rate)) : null;
+		return new BackfillProgress(ranges, done, rows, total, control.state(), rate, eta,
+				(control.batchSize() != null) ? control.batchSize() : 0, control.throttle(), control.throttleReason());
+	}
+
+	/**
+	 * The sessions waiting for locks on {@code tables} and how far replication is behind, read in two queries on
+	 * zdm's data source: what gauges of migrated tables show.
+	 */
+	public ServerActivity.Snapshot activity(java.util.Collection<QualifiedName> tables) {
+		return withConnection((connection) -> {
+			ServerActivity activity = new ServerActivity(connection);
+			return new ServerActivity.Snapshot(activity.lockWaiters(tables), activity.replicationLag());
+		});
+	}
+
+	/**
+	 * Runs {@code action} (calls of this orchestrator on this thread) on behalf of {@code principal}: the
+	 * audit log names the principal as the actor of what it records, and this instance in the detail. A
+	 * {@code null} principal changes nothing.
+	 */
+	public <T> T onBehalfOf(String principal, java.util.function.Supplier<T> action) {
+		return this.state.onBehalfOf(principal, action);
 	}
 
 	private MigrationStatus status(MigrationRecord record) {

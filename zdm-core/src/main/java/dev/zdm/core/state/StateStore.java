@@ -62,6 +62,9 @@ public final class StateStore {
 
 	private final Identifier schema;
 
+	/** Who asked for the work this thread does, when a person did (see {@link #onBehalfOf}). */
+	private final ThreadLocal<String> requester = new ThreadLocal<>();
+
 	public StateStore(DataSource dataSource, Identifier schema) {
 		this.dataSource = dataSource;
 		this.schema = schema;
@@ -299,6 +302,12 @@ public final class StateStore {
 	/** Appends to a migration's audit log, in the caller's transaction. */
 	public void event(Connection connection, String id, String action, Phase from, Phase to, String actor,
 			String detail) throws SQLException {
+		String requester = this.requester.get();
+		if (requester != null) {
+			// The person who asked is the actor; the instance that did it stays in the detail.
+			detail = ((detail != null) ? detail + " " : "") + "(on instance " + actor + ")";
+			actor = requester;
+		}
 		try (PreparedStatement statement = connection.prepareStatement("INSERT INTO " + table("zdm_event")
 				+ " (migration_id, action, from_phase, to_phase, actor, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
 			statement.setString(1, id);
@@ -308,6 +317,30 @@ public final class StateStore {
 			statement.setString(5, actor);
 			statement.setString(6, detail);
 			statement.executeUpdate();
+		}
+	}
+
+	/**
+	 * Runs {@code work} on this thread on behalf of {@code principal}: the audit log entries it writes name
+	 * the principal as their actor, and the instance that did the work in their detail. A {@code null}
+	 * principal changes nothing.
+	 */
+	public <T> T onBehalfOf(String principal, java.util.function.Supplier<T> work) {
+		if (principal == null) {
+			return work.get();
+		}
+		String previous = this.requester.get();
+		this.requester.set(principal);
+		try {
+			return work.get();
+		}
+		finally {
+			if (previous != null) {
+				this.requester.set(previous);
+			}
+			else {
+				this.requester.remove();
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.zdm.spring.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import dev.zdm.core.backfill.Throttle;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Phase;
 
@@ -38,6 +39,26 @@ final class CompositeMigrationListener implements MigrationListener {
 	@Override
 	public void batchCompleted(String migrationId, int operation, int rowsScanned, int rowsUpdated, Duration time) {
 		this.listeners.forEach((listener) -> listener.batchCompleted(migrationId, operation, rowsScanned, rowsUpdated, time));
+	}
+
+	@Override
+	public void throttled(String migrationId, Throttle throttle) {
+		this.listeners.forEach((listener) -> listener.throttled(migrationId, throttle));
+	}
+
+	@Override
+	public void throttleCleared(String migrationId, Throttle throttle) {
+		this.listeners.forEach((listener) -> listener.throttleCleared(migrationId, throttle));
+	}
+
+	@Override
+	public void batchSplit(String migrationId, int operation, int rows, int newRows) {
+		this.listeners.forEach((listener) -> listener.batchSplit(migrationId, operation, rows, newRows));
+	}
+
+	@Override
+	public void batchRetry(String migrationId, int operation, int attempt, Duration delay, String reason) {
+		this.listeners.forEach((listener) -> listener.batchRetry(migrationId, operation, attempt, delay, reason));
 	}
 
 }

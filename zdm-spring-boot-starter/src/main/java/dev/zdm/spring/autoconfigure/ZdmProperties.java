@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.zdm.core.migration.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of zdm ({@code zdm.*}).
@@ -56,6 +57,12 @@ public class ZdmProperties {
 	private final Backfill backfill = new Backfill();
 
 	private final Archive archive = new Archive();
+
+	private final Datasource datasource = new Datasource();
+
+	private final Health health = new Health();
+
+	private final Metrics metrics = new Metrics();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -137,6 +144,123 @@ public class ZdmProperties {
 		return this.archive;
 	}
 
+	public Datasource getDatasource() {
+		return this.datasource;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * A separate connection for zdm's DDL and state ({@code zdm.datasource.*}), since DDL often needs a role
+	 * the application does not have. Unset, zdm uses the {@code @ZdmDataSource} bean if there is one, else the
+	 * application's DataSource.
+	 */
+	public static class Datasource {
+
+		/** JDBC URL of the database zdm connects to; unset, the application's DataSource URL with the user below. */
+		private String url;
+
+		/** Login user zdm connects as. */
+		private String username;
+
+		/** Login password of that user. */
+		private String password;
+
+		/** Fully qualified name of the JDBC driver; by default deduced from the URL. */
+		private String driverClassName;
+
+		public String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(String url) {
+			this.url = url;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getDriverClassName() {
+			return this.driverClassName;
+		}
+
+		public void setDriverClassName(String driverClassName) {
+			this.driverClassName = driverClassName;
+		}
+
+	}
+
+	/** The {@code zdm} health contributor ({@code zdm.health.*}). */
+	public static class Health {
+
+		/**
+		 * A migration in progress that has made no progress (no phase change, no backfilled row) for this long
+		 * is reported as stalled.
+		 */
+		private Duration stalledAfter = Duration.ofMinutes(10);
+
+		/**
+		 * Whether a failed migration (one whose last attempt ended in an error) makes the health DOWN. Off by
+		 * default: the application itself still works, and a DOWN would take instances out of load balancing.
+		 */
+		private boolean downOnFailure = false;
+
+		public Duration getStalledAfter() {
+			return this.stalledAfter;
+		}
+
+		public void setStalledAfter(Duration stalledAfter) {
+			this.stalledAfter = stalledAfter;
+		}
+
+		public boolean isDownOnFailure() {
+			return this.downOnFailure;
+		}
+
+		public void setDownOnFailure(boolean downOnFailure) {
+			this.downOnFailure = downOnFailure;
+		}
+
+	}
+
+	/** zdm's Micrometer meters ({@code zdm.metrics.*}). */
+	public static class Metrics {
+
+		/**
+		 * How often the gauges that read the database (phases, rows remaining, lock waiters on migrated tables,
+		 * replication lag) are refreshed: at most one round of queries per interval, whatever the scrape rate.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(10);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
 	/** The archives of dropped columns ({@code zdm.archive.*}). */
 	public static class Archive {
 
@@ -179,6 +303,38 @@ public class ZdmProperties {
 
 		/** Most ranges a table's key space is split into, so that instances can share the work. */
 		private int maxRanges = 16;
+
+		/**
+		 * How many ranges one instance works on at once, each on its own connection; the ones beyond the first
+		 * work only while no throttle signal fires.
+		 */
+		private int parallelism = 2;
+
+		/** About how many rows one range holds (at most {@code max-ranges} ranges). */
+		private long rowsPerRange = 100_000;
+
+		/** Longest time one batch may run; a batch that takes longer is split in two. */
+		private Duration batchTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * How often a batch that failed with a transient error (serialization failure, deadlock) is retried
+		 * before the backfill fails.
+		 */
+		private int maxRetries = 5;
+
+		/** Pause before the first retry of a failed batch; it doubles with each further one. */
+		private Duration retryBackoff = Duration.ofMillis(200);
+
+		/** Most rows per second this instance visits, over all its ranges; 0 for no limit. */
+		private long maxRowsPerSecond = 0;
+
+		/**
+		 * Whether verification scans the whole table again after the backfill; without it each batch verifies
+		 * its own key range.
+		 */
+		private boolean finalScan = false;
+
+		private final Throttle throttle = new Throttle();
 
 		public int getBatchSize() {
 			return this.batchSize;
@@ -234,6 +390,166 @@ public class ZdmProperties {
 
 		public void setMaxRanges(int maxRanges) {
 			this.maxRanges = maxRanges;
+		}
+
+		public int getParallelism() {
+			return this.parallelism;
+		}
+
+		public void setParallelism(int parallelism) {
+			this.parallelism = parallelism;
+		}
+
+		public long getRowsPerRange() {
+			return this.rowsPerRange;
+		}
+
+		public void setRowsPerRange(long rowsPerRange) {
+			this.rowsPerRange = rowsPerRange;
+		}
+
+		public Duration getBatchTimeout() {
+			return this.batchTimeout;
+		}
+
+		public void setBatchTimeout(Duration batchTimeout) {
+			this.batchTimeout = batchTimeout;
+		}
+
+		public int getMaxRetries() {
+			return this.maxRetries;
+		}
+
+		public void setMaxRetries(int maxRetries) {
+			this.maxRetries = maxRetries;
+		}
+
+		public Duration getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(Duration retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public long getMaxRowsPerSecond() {
+			return this.maxRowsPerSecond;
+		}
+
+		public void setMaxRowsPerSecond(long maxRowsPerSecond) {
+			this.maxRowsPerSecond = maxRowsPerSecond;
+		}
+
+		public boolean isFinalScan() {
+			return this.finalScan;
+		}
+
+		public void setFinalScan(boolean finalScan) {
+			this.finalScan = finalScan;
+		}
+
+		public Throttle getThrottle() {
+			return this.throttle;
+		}
+
+	}
+
+	/** The backfill's throttle signals ({@code zdm.backfill.throttle.*}); zero turns a signal off. */
+	public static class Throttle {
+
+		/** How often the signals are checked while a backfill runs (and while it is stopped). */
+		private Duration checkInterval = Duration.ofMillis(500);
+
+		/** Sessions waiting for a lock on a table being backfilled at which the backfill slows. */
+		private int maxLockWaiters = 1;
+
+		/** Active sessions of the server (other than zdm's) at which the backfill slows: about its cores. */
+		private int maxActiveSessions = 4;
+
+		/** Replay lag of a standby at which the backfill stops until it catches up. */
+		private Duration maxReplicationLag = Duration.ofSeconds(10);
+
+		/** WAL a replication slot has not confirmed at which the backfill stops. */
+		private DataSize maxSlotLag = DataSize.ofGigabytes(1);
+
+		/**
+		 * Age of the oldest transaction holding back the xmin horizon at which the backfill stops: until it ends,
+		 * every rewritten row only adds a dead version.
+		 */
+		private Duration maxTransactionAge = Duration.ofMinutes(5);
+
+		/**
+		 * Mean latency of the application's own HTTP requests ({@code http.server.requests}, actuator requests
+		 * excluded) over {@code request-latency-window} at which the backfill slows; 0 turns the signal off. Needs
+		 * Micrometer and a MeterRegistry.
+		 */
+		private Duration maxRequestLatency = Duration.ofSeconds(1);
+
+		/** Window over which the mean request latency is measured. */
+		private Duration requestLatencyWindow = Duration.ofSeconds(5);
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
+		}
+
+		public int getMaxLockWaiters() {
+			return this.maxLockWaiters;
+		}
+
+		public void setMaxLockWaiters(int maxLockWaiters) {
+			this.maxLockWaiters = maxLockWaiters;
+		}
+
+		public int getMaxActiveSessions() {
+			return this.maxActiveSessions;
+		}
+
+		public void setMaxActiveSessions(int maxActiveSessions) {
+			this.maxActiveSessions = maxActiveSessions;
+		}
+
+		public Duration getMaxReplicationLag() {
+			return this.maxReplicationLag;
+		}
+
+		public void setMaxReplicationLag(Duration maxReplicationLag) {
+			this.maxReplicationLag = maxReplicationLag;
+		}
+
+		public DataSize getMaxSlotLag() {
+			return this.maxSlotLag;
+		}
+
+		public void setMaxSlotLag(DataSize maxSlotLag) {
+			this.maxSlotLag = maxSlotLag;
+		}
+
+		public Duration getMaxTransactionAge() {
+			return this.maxTransactionAge;
+		}
+
+		public void setMaxTransactionAge(Duration maxTransactionAge) {
+			this.maxTransactionAge = maxTransactionAge;
+		}
+
+		public Duration getMaxRequestLatency() {
+			return this.maxRequestLatency;
+		}
+
+		public void setMaxRequestLatency(Duration maxRequestLatency) {
+			this.maxRequestLatency = maxRequestLatency;
+		}
+
+		public Duration getRequestLatencyWindow() {
+			return this.requestLatencyWindow;
+		}
+
+		public void setRequestLatencyWindow(Duration requestLatencyWindow) {
+			this.requestLatencyWindow = requestLatencyWindow;
 		}
 
 	}

@@ -15,11 +15,11 @@ import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import dev.zdm.spring.actuate.ZdmEndpoint;
 import dev.zdm.spring.actuate.ZdmEndpoint.MigrationDescriptor;
+import dev.zdm.spring.actuate.ZdmEndpointException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -41,7 +41,8 @@ class ZdmAutoConfigurationTests {
 	ZdmAutoConfigurationTests(TestDatabase db) {
 		this.db = db;
 		this.runner = new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, ZdmEndpointAutoConfiguration.class,
+					ZdmMetricsAutoConfiguration.class))
 			.withBean(DataSource.class, db::dataSource)
 			.withPropertyValues("management.endpoints.access.default=UNRESTRICTED", "management.endpoints.web.exposure.include=*",
 					"management.endpoints.jmx.exposure.include=*");
@@ -72,23 +73,23 @@ class ZdmAutoConfigurationTests {
 			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
 			assertThat(endpoint.migrations().migrations()).extracting(MigrationDescriptor::id)
 				.containsExactly("rename-users-email");
-			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
-			endpoint.act("rename-users-email", "advance");
+			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.EXPANDED);
+			endpoint.act("rename-users-email", "advance", null);
 			await().until(() -> endpoint.migration("rename-users-email").phase() == Phase.BACKFILLED);
 			MigrationDescriptor backfilled = endpoint.migration("rename-users-email");
 			assertThat(backfilled.backfill().rowsDone()).isEqualTo(500);
 			assertThat(backfilled.gates()).containsEntry("switch", "open: backfill verified");
 			assertThat(backfilled.events()).extracting(ZdmEndpoint.EventDescriptor::toPhase)
 				.contains("EXPANDED", "BACKFILLING", "BACKFILLED");
-			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.SWITCHED);
-			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.COMPLETED);
+			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.SWITCHED);
+			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.COMPLETED);
 			assertThat(this.db.queryLong("SELECT count(*) FROM users WHERE email_address = 'u' || id")).isEqualTo(500);
-			assertThatThrownBy(() -> endpoint.act("rename-users-email", "advance"))
-				.isInstanceOf(InvalidEndpointRequestException.class)
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "advance", null))
+				.isInstanceOf(ZdmEndpointException.class)
 				.hasMessageContaining("is COMPLETED: there is nothing to advance");
-			assertThatThrownBy(() -> endpoint.act("rename-users-email", "explode"))
-				.isInstanceOf(InvalidEndpointRequestException.class)
-				.hasMessageContaining("Unknown action 'explode': use advance, retry, rollback, restart or undo");
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "explode", null))
+				.isInstanceOf(ZdmEndpointException.class)
+				.hasMessageContaining("Unknown action 'explode': use one of advance, pause, resume, cancel, rollback, retry, restart, undo");
 		});
 	}
 
@@ -96,13 +97,13 @@ class ZdmAutoConfigurationTests {
 	void endpointRestartsARolledBackMigrationAndRefusesOtherwiseWithTheReason() {
 		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.instance-id=ops-console").run((context) -> {
 			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
-			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
-			assertThatThrownBy(() -> endpoint.act("rename-users-email", "restart"))
-				.isInstanceOf(InvalidEndpointRequestException.class)
+			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.EXPANDED);
+			assertThatThrownBy(() -> endpoint.act("rename-users-email", "restart", null))
+				.isInstanceOf(ZdmEndpointException.class)
 				.hasMessageContaining("is EXPANDED: only a rolled-back migration can be restarted");
-			assertThat(endpoint.act("rename-users-email", "rollback").phase()).isEqualTo(Phase.ROLLED_BACK);
+			assertThat(endpoint.act("rename-users-email", "rollback", null).phase()).isEqualTo(Phase.ROLLED_BACK);
 
-			MigrationDescriptor restarted = endpoint.act("rename-users-email", "restart");
+			MigrationDescriptor restarted = endpoint.act("rename-users-email", "restart", null);
 
 			assertThat(restarted.phase()).isEqualTo(Phase.PENDING);
 			assertThat(restarted.error()).isNull();
@@ -112,10 +113,10 @@ class ZdmAutoConfigurationTests {
 				assertThat(event.toPhase()).isEqualTo("PENDING");
 				assertThat(event.actor()).isEqualTo("ops-console");
 			});
-			assertThat(endpoint.act("rename-users-email", "advance").phase()).isEqualTo(Phase.EXPANDED);
+			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.EXPANDED);
 			assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
 					+ "AND attname = 'email_address' AND NOT attisdropped")).isOne();
-			assertThat(endpoint.act("rename-users-email", "rollback").phase()).isEqualTo(Phase.ROLLED_BACK);
+			assertThat(endpoint.act("rename-users-email", "rollback", null).phase()).isEqualTo(Phase.ROLLED_BACK);
 		});
 	}
 
@@ -126,25 +127,25 @@ class ZdmAutoConfigurationTests {
 			assertThat(context.getBean(dev.zdm.core.migration.ZdmSettings.class).archiveRetention())
 				.isEqualTo(java.time.Duration.ofDays(7));
 			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
-			MigrationDescriptor expanded = endpoint.act("drop-users-email", "advance");
+			MigrationDescriptor expanded = endpoint.act("drop-users-email", "advance", null);
 			assertThat(expanded.phase()).isEqualTo(Phase.EXPANDED);
 			assertThat(expanded.deprecatedColumns()).containsExactly("public.users.email");
-			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo"))
-				.isInstanceOf(InvalidEndpointRequestException.class)
+			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo", null))
+				.isInstanceOf(ZdmEndpointException.class)
 				.hasMessageContaining("is EXPANDED: only a COMPLETED migration can be undone; roll it back instead");
-			endpoint.act("drop-users-email", "advance");
+			endpoint.act("drop-users-email", "advance", null);
 			await().until(() -> endpoint.migration("drop-users-email").phase() == Phase.BACKFILLED);
-			endpoint.act("drop-users-email", "advance");
-			assertThat(endpoint.act("drop-users-email", "advance").phase()).isEqualTo(Phase.COMPLETED);
+			endpoint.act("drop-users-email", "advance", null);
+			assertThat(endpoint.act("drop-users-email", "advance", null).phase()).isEqualTo(Phase.COMPLETED);
 			assertThat(this.db.queryLong("SELECT count(*) FROM pg_attribute WHERE attrelid = 'users'::regclass "
 					+ "AND attname = 'email' AND NOT attisdropped")).isZero();
 			this.db.execute("ALTER TABLE users ADD COLUMN email integer");
-			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo"))
-				.isInstanceOf(InvalidEndpointRequestException.class)
+			assertThatThrownBy(() -> endpoint.act("drop-users-email", "undo", null))
+				.isInstanceOf(ZdmEndpointException.class)
 				.hasMessageContaining("table public.users already has a column \"email\" (added since the drop)");
 			this.db.execute("ALTER TABLE users DROP COLUMN email");
 
-			MigrationDescriptor undone = endpoint.act("drop-users-email", "undo");
+			MigrationDescriptor undone = endpoint.act("drop-users-email", "undo", null);
 
 			assertThat(undone.phase()).isEqualTo(Phase.UNDONE);
 			assertThat(undone.events()).last().satisfies((event) -> {
@@ -249,7 +250,7 @@ class ZdmAutoConfigurationTests {
 					.isEqualTo(Phase.BACKFILLED.ordinal());
 				assertThat(registry.get("zdm.backfill.rows").tag("migration", "rename-users-email").counter().count())
 					.isEqualTo(500);
-				assertThat(registry.get("zdm.backfill.batch.time").timer().count()).isPositive();
+				assertThat(registry.get("zdm.backfill.batch.duration").timer().count()).isPositive();
 				assertThat(registry.get("zdm.migration.transitions").tag("to", "EXPANDED").counter().count()).isEqualTo(1);
 			});
 	}
