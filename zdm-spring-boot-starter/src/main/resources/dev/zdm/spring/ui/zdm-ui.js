@@ -209,35 +209,29 @@
 		};
 	}
 
-	// Gates come as {"switch": "open: ..."} or as a list of {name, open, reason, blockers}: draw either.
+	// Gates come as {"switch": "open: ..."}, as {"switch": {open, reason, blockers}} or as a list of
+	// {name, open, reason, blockers}: draw any of them.
+	function gateEntry(name, gate) {
+		if (!gate || typeof gate !== "object") { return [name, text(gate), null]; }
+		var open = has(gate, "open") ? Boolean(gate.open) : null;
+		var reason = open === null ? "" : (open ? "open" : "closed");
+		if (gate.reason) { reason += (reason ? ": " : "") + gate.reason; }
+		if (Array.isArray(gate.blockers) && gate.blockers.length) {
+			reason += " (waiting for " + gate.blockers.map(function (b) { return b && b.id ? b.id : text(b); }).join(", ") + ")";
+		}
+		return [gate.name || name, reason || text(gate), open];
+	}
+
 	function gates(migration) {
 		var box = el("div", "gates-box");
 		box.appendChild(el("h3", null, "Gates"));
 		var value = migration.gates;
 		var entries = [];
 		if (Array.isArray(value)) {
-			value.forEach(function (gate) {
-				if (gate && typeof gate === "object") {
-					var reason = has(gate, "open") ? (gate.open ? "open" : "closed") : "";
-					if (gate.reason) { reason += (reason ? ": " : "") + gate.reason; }
-					if (Array.isArray(gate.blockers) && gate.blockers.length) {
-						reason += " (waiting for " + gate.blockers.map(function (b) { return b && b.id ? b.id : text(b); }).join(", ") + ")";
-					}
-					entries.push([gate.name || "gate", reason, has(gate, "open") ? gate.open : null]);
-				}
-				else { entries.push(["gate", text(gate), null]); }
-			});
+			value.forEach(function (gate) { entries.push(gateEntry("gate", gate)); });
 		}
 		else if (value && typeof value === "object") {
-			Object.keys(value).forEach(function (name) {
-				var gate = value[name];
-				if (gate && typeof gate === "object") {
-					var reason = has(gate, "open") ? (gate.open ? "open" : "closed") : "";
-					if (gate.reason) { reason += (reason ? ": " : "") + gate.reason; }
-					entries.push([name, reason || text(gate), has(gate, "open") ? gate.open : null]);
-				}
-				else { entries.push([name, text(gate), null]); }
-			});
+			Object.keys(value).forEach(function (name) { entries.push(gateEntry(name, value[name])); });
 		}
 		if (!entries.length) {
 			box.appendChild(el("p", "none", "No gates reported."));

@@ -60,8 +60,11 @@ class ZdmUiBrowserTests {
 	@Test
 	void chromiumShowsAMigrationInBackfillWithItsPhaseAndProgress() throws Exception {
 		HeadlessChromium chromium = HeadlessChromium.find(OUTPUT);
+		if (HeadlessChromium.REQUIRED) {
+			assertThat(chromium).as(HeadlessChromium.INSTALL_HINT + " (ZDM_REQUIRE_CHROMIUM is set)").isNotNull();
+		}
 		Assumptions.assumeTrue(chromium != null, HeadlessChromium.INSTALL_HINT);
-		try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"management.endpoints.web.base-path=/manage",
 				// 100 rows a batch and a pause after each: the backfill of 20,000 rows lasts about a minute.
 				"zdm.backfill.batch-size=100", "zdm.backfill.min-batch-size=100", "zdm.backfill.max-batch-size=100",
@@ -104,7 +107,7 @@ class ZdmUiBrowserTests {
 
 	@Test
 	void thePageIsServedAsHtmlWithTheEndpointsRulesAndFindsTheJsonRelativeToItself() throws Exception {
-		try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			HttpResponse<String> page = get(base + "/zdm-ui", "text/html");
@@ -128,8 +131,25 @@ class ZdmUiBrowserTests {
 	}
 
 	@Test
+	void underMappedPathsThePageStillFindsTheJsonRelativeToItself() throws Exception {
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+				"management.endpoints.web.base-path=/ops", "management.endpoints.web.path-mapping.zdm=migrations",
+				"management.endpoints.web.path-mapping.zdm-ui=status/zdm", "zdm.auto-advance=")) {
+			String page = "http://127.0.0.1:" + port(app) + "/ops/status/zdm";
+			HttpResponse<String> response = get(page, "text/html");
+			assertThat(response.statusCode()).isEqualTo(200);
+			Matcher zdm = Pattern.compile("data-zdm=\"([^\"]+)\"").matcher(response.body());
+			assertThat(zdm.find()).isTrue();
+			assertThat(zdm.group(1)).isEqualTo("../migrations");
+			HttpResponse<String> json = get(URI.create(page).resolve(zdm.group(1)).toString(), "application/json");
+			assertThat(json.statusCode()).isEqualTo(200);
+			assertThat(json.body()).contains("\"id\":\"" + MIGRATION + "\"");
+		}
+	}
+
+	@Test
 	void notExposedThePageIsNotFoundWhileTheEndpointAnswers() throws Exception {
-		try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=zdm",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm",
 				"zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			assertThat(get(base + "/zdm-ui", "text/html").statusCode()).isEqualTo(404);
@@ -138,9 +158,19 @@ class ZdmUiBrowserTests {
 	}
 
 	@Test
+	void withAccessNoneThePageIsNotFound() throws Exception {
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+				"management.endpoint.zdm-ui.access=none", "zdm.auto-advance=")) {
+			String base = "http://127.0.0.1:" + port(app) + "/actuator";
+			assertThat(get(base + "/zdm-ui", "text/html").statusCode()).isEqualTo(404);
+			assertThat(get(base + "/zdm", "application/json").statusCode()).isEqualTo(200);
+		}
+	}
+
+	@Test
 	void disabledByDefaultThePageIsNotFoundEvenWhenExposed() throws Exception {
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=false",
-				"management.endpoints.web.exposure.include=zdm,zdm-ui", "zdm.auto-advance=")) {
+		try (ConfigurableApplicationContext app = start("management.endpoints.web.exposure.include=zdm,zdm-ui",
+				"zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			assertThat(get(base + "/zdm-ui", "text/html").statusCode()).isEqualTo(404);
 			assertThat(get(base + "/zdm", "application/json").statusCode()).isEqualTo(200);
@@ -152,7 +182,7 @@ class ZdmUiBrowserTests {
 			.web(WebApplicationType.SERVLET)
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.datasource.url=" + this.db.jdbcUrl(),
 					"spring.datasource.username=" + this.db.user(), "spring.datasource.password=" + this.db.password(),
-					"zdm.locations=classpath:plans/ok", "zdm.instance-id=ui-test", "zdm.ui.enabled=true",
+					"zdm.locations=classpath:plans/ok", "zdm.instance-id=ui-test",
 					"spring.main.banner-mode=off");
 		return builder.properties(properties).run();
 	}
