@@ -10,6 +10,7 @@
 	var phases = (body.dataset.phases || "").split(",").filter(Boolean);
 	var otherPhases = (body.dataset.otherPhases || "").split(",").filter(Boolean);
 	var details = {};
+	var detailProblems = {};
 	var numbers = new Intl.NumberFormat();
 
 	function el(tag, className, text) {
@@ -126,7 +127,7 @@
 		var box = el("div", "progress");
 		box.appendChild(el("h3", null, "Backfill"));
 		if (!backfill) {
-			box.appendChild(el("p", "none", "No backfill for this migration yet."));
+			box.appendChild(el("p", "none", "No backfill reported."));
 			return box;
 		}
 		var done = Number(backfill.rowsDone) || 0;
@@ -270,7 +271,8 @@
 		var box = el("div", "events");
 		box.appendChild(el("h3", null, "Last events"));
 		if (!list) {
-			box.appendChild(el("p", "none", "Loading\u2026"));
+			var problem = detailProblems[migration.id];
+			box.appendChild(problem ? el("p", "problem", "Events could not be read: " + problem) : el("p", "none", "Loading\u2026"));
 			return box;
 		}
 		var last = list.slice(Math.max(0, list.length - eventCount)).reverse();
@@ -390,8 +392,11 @@
 				return null;
 			}
 			return read(zdm + "/" + encodeURIComponent(migration.id))
-				.then(function (detail) { details[migration.id] = detail; })
-				.catch(function () { /* the list still shows it */ });
+				.then(function (detail) {
+					details[migration.id] = detail;
+					delete detailProblems[migration.id];
+				})
+				.catch(function (error) { detailProblems[migration.id] = error.message; });
 		}));
 	}
 

@@ -64,7 +64,8 @@ class ZdmUiBrowserTests {
 			assertThat(chromium).as(HeadlessChromium.INSTALL_HINT + " (ZDM_REQUIRE_CHROMIUM is set)").isNotNull();
 		}
 		Assumptions.assumeTrue(chromium != null, HeadlessChromium.INSTALL_HINT);
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true",
+				"management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"management.endpoints.web.base-path=/manage",
 				// 100 rows a batch and a pause after each: the backfill of 20,000 rows lasts about a minute.
 				"zdm.backfill.batch-size=100", "zdm.backfill.min-batch-size=100", "zdm.backfill.max-batch-size=100",
@@ -79,7 +80,7 @@ class ZdmUiBrowserTests {
 
 			String dom = chromium.dumpDom(page, 4000);
 			Files.writeString(OUTPUT.resolve("zdm-ui.html"), dom);
-			chromium.screenshot(page, 4000, OUTPUT.resolve("zdm-ui.png"), 1280, 1000);
+			chromium.screenshot(page, 4000, OUTPUT.resolve("zdm-ui.png"), 1280, 760);
 
 			assertThat(dom).contains("data-migration-id=\"" + MIGRATION + "\"")
 				.contains("data-phase=\"BACKFILLING\"")
@@ -107,7 +108,8 @@ class ZdmUiBrowserTests {
 
 	@Test
 	void thePageIsServedAsHtmlWithTheEndpointsRulesAndFindsTheJsonRelativeToItself() throws Exception {
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true",
+				"management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			HttpResponse<String> page = get(base + "/zdm-ui", "text/html");
@@ -132,7 +134,8 @@ class ZdmUiBrowserTests {
 
 	@Test
 	void underMappedPathsThePageStillFindsTheJsonRelativeToItself() throws Exception {
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true",
+				"management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"management.endpoints.web.base-path=/ops", "management.endpoints.web.path-mapping.zdm=migrations",
 				"management.endpoints.web.path-mapping.zdm-ui=status/zdm", "zdm.auto-advance=")) {
 			String page = "http://127.0.0.1:" + port(app) + "/ops/status/zdm";
@@ -149,7 +152,8 @@ class ZdmUiBrowserTests {
 
 	@Test
 	void notExposedThePageIsNotFoundWhileTheEndpointAnswers() throws Exception {
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true",
+				"management.endpoints.web.exposure.include=zdm",
 				"zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			assertThat(get(base + "/zdm-ui", "text/html").statusCode()).isEqualTo(404);
@@ -159,7 +163,8 @@ class ZdmUiBrowserTests {
 
 	@Test
 	void withAccessNoneThePageIsNotFound() throws Exception {
-		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true", "management.endpoints.web.exposure.include=zdm,zdm-ui",
+		try (ConfigurableApplicationContext app = start("zdm.ui.enabled=true",
+				"management.endpoints.web.exposure.include=zdm,zdm-ui",
 				"management.endpoint.zdm-ui.access=none", "zdm.auto-advance=")) {
 			String base = "http://127.0.0.1:" + port(app) + "/actuator";
 			assertThat(get(base + "/zdm-ui", "text/html").statusCode()).isEqualTo(404);

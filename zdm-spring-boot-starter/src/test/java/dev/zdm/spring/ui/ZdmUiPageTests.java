@@ -100,7 +100,8 @@ class ZdmUiPageTests {
 			.contains("<td class=\"nowrap\">rollback</td><td>ROLLING_BACK \u2192 ROLLED_BACK</td><td class=\"nowrap\">ops</td>");
 		// What the endpoint says is shown as text, never run as markup.
 		assertThat(dom).contains("<h2>&lt;img src=x onerror=alert(1)&gt;</h2>").doesNotContain("<img");
-		assertThat(dom).contains("<span class=\"badge phase done\">COMPLETED</span>");
+		assertThat(dom).contains("<span class=\"badge phase done\">COMPLETED</span>")
+			.contains("<p class=\"problem\">Events could not be read: zdm/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E answered 404: No endpoint zdm here</p>");
 	}
 
 	@Test
