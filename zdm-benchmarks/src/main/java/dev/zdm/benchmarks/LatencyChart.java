@@ -18,7 +18,7 @@ final class LatencyChart {
 
 	private static final int WIDTH = 960;
 
-	private static final int PANEL = 230;
+	private static final int PANEL = 245;
 
 	private static final int LEFT = 70;
 
@@ -123,7 +123,7 @@ final class LatencyChart {
 			double x = LEFT + (s + 2) / seconds * plotWidth;
 			svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\"/>"
 					+ "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s s</text>%n", x, plotBottom, x, plotBottom + 4, x,
-					plotBottom + 16, (step < 1) ? String.format(Locale.ROOT, "%.1f", s) : String.format(Locale.ROOT, "%.0f", s)));
+					plotBottom + 16, String.format(Locale.ROOT, (step < 1) ? "%.1f" : "%.0f", (Math.abs(s) < 1e-9) ? 0.0 : s)));
 		}
 		// failures along the bottom
 		double bucketWidth = (double) plotWidth / buckets;
@@ -138,27 +138,37 @@ final class LatencyChart {
 		int row = 0;
 		for (ZeroDowntimeBenchmark.Event event : outcome.events()) {
 			double x = LEFT + (event.at() - start) / (double) SECOND / seconds * plotWidth;
+			boolean right = x > LEFT + plotWidth * 0.8;
 			svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#666\" "
-					+ "stroke-dasharray=\"2 2\"/><text x=\"%.1f\" y=\"%d\" fill=\"#444\">%s</text>%n", x, plotTop, x, plotBottom,
-					x + 2, plotTop + 11 + (row++ % 4) * 11, escape(event.label())));
+					+ "stroke-dasharray=\"2 2\"/><text x=\"%.1f\" y=\"%d\" fill=\"#444\" text-anchor=\"%s\">%s</text>%n", x,
+					plotTop, x, plotBottom, right ? x - 2 : x + 2, plotTop + 11 + (row++ % 6) * 11, right ? "end" : "start",
+					escape(event.label())));
 		}
 		// latency lines
+		// A 100 ms in which no transaction ended (all of them waiting) breaks the lines.
 		StringBuilder slow = new StringBuilder();
 		StringBuilder median = new StringBuilder();
+		boolean drawing = false;
 		for (int b = 0; b < buckets; b++) {
 			if (counts[b] == 0) {
+				drawing = false;
 				continue;
 			}
 			double[] sorted = all[b];
 			Arrays.sort(sorted);
 			double x = LEFT + (b + 0.5) * bucketWidth;
-			slow.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(slowest[b], maxMs, plotTop)));
-			median.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(sorted[sorted.length / 2], maxMs, plotTop)));
+			String command = drawing ? "L" : "M";
+			slow.append(String.format(Locale.ROOT, "%s%.1f,%.1f ", command, x, y(slowest[b], maxMs, plotTop)));
+			median.append(String.format(Locale.ROOT, "%s%.1f,%.1f ", command, x, y(sorted[sorted.length / 2], maxMs,
+					plotTop)));
+			drawing = true;
 		}
-		svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"#7fb2e5\" "
+		svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"#7fb2e5\" "
 				+ "stroke-width=\"1.2\"/>%n", median.toString().trim()));
-		svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"#1f4e99\" "
+		svg.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"#1f4e99\" "
 				+ "stroke-width=\"1.2\"/>%n", slow.toString().trim()));
+		svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"#444\">seconds from "
+				+ "the migration's start</text>%n", LEFT + plotWidth, plotBottom + 30));
 	}
 
 	private static double y(double ms, double maxMs, int plotTop) {

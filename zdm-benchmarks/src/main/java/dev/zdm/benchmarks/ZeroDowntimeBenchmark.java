@@ -134,7 +134,8 @@ final class ZeroDowntimeBenchmark {
 	 */
 	record Outcome(String name, String label, long failed, long transactions, double p99Ms, double maxMs,
 			double worstSecond, double longestLockWaitMs, long migrationMs, long rowsCorrect, long lostWrites,
-			String firstError, Load.Transactions load, long from, long to, List<Event> events) {
+			String firstError, Load.Transactions load, long from, long to, List<Event> events, double beforeTps,
+			String loadAverage) {
 	}
 
 	/** The result of a run. */
@@ -176,6 +177,8 @@ final class ZeroDowntimeBenchmark {
 		LockWaitSampler sampler = new LockWaitSampler(this.dataSource, 10);
 		sampler.start();
 		List<Event> events = new ArrayList<>();
+		String loadBefore = loadAverage();
+		long warmupFrom = System.nanoTime();
 		long from;
 		long to;
 		long baselineFrom = 0;
@@ -206,8 +209,9 @@ final class ZeroDowntimeBenchmark {
 		Outcome outcome = new Outcome(name, label, transactions.failed(from, to), latencies.length,
 				Load.Transactions.percentile(latencies, 0.99), Load.Transactions.percentile(latencies, 1.0),
 				transactions.worstSecond(from, to) / baseline[0], sampler.longestMs(from, to), (to - from) / 1_000_000,
-				correct[0], correct[1], load.firstError(), transactions, from, to, events);
-		System.out.printf("%s done: %s%n", name, summary(outcome));
+				correct[0], correct[1], load.firstError(), transactions, from, to, events,
+				transactions.medianSecond(warmupFrom, from), loadBefore + " -> " + loadAverage());
+		System.out.printf("%s done: %s%n  steps: %s%n", name, summary(outcome), steps(outcome));
 		return outcome;
 	}
 
@@ -373,10 +377,42 @@ final class ZeroDowntimeBenchmark {
 		return met ? "met" : "NOT met";
 	}
 
+	/** The machine's load average over the last minute, where the system tells it. */
+	private static String loadAverage() {
+		try {
+			return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+		}
+		catch (IOException | RuntimeException ex) {
+			return "?";
+		}
+	}
+
+	/** When each step started, in seconds from the migration's start. */
+	private static String steps(Outcome outcome) {
+		StringBuilder steps = new StringBuilder();
+		for (Event event : outcome.events()) {
+			steps.append((steps.length() > 0) ? ", " : "")
+				.append(String.format("%s +%.1f s", event.label(), (event.at() - outcome.from()) / 1e9));
+		}
+		return steps.append(String.format(", end +%.1f s", (outcome.to() - outcome.from()) / 1e9)).toString();
+	}
+
+	/** Where the worst second was, in whole seconds from the migration's start. */
+	private static int worstSecondAt(Outcome outcome) {
+		long[] seconds = outcome.load().perSecond(outcome.from(), outcome.to());
+		int worst = 0;
+		for (int i = 1; i < seconds.length; i++) {
+			if (seconds[i] < seconds[worst]) {
+				worst = i;
+			}
+		}
+		return worst;
+	}
+
 	private static String summary(Outcome outcome) {
-		return String.format("%,d failed, p99 %.1f ms, max %.1f ms, worst second %.2fx, lock wait %.0f ms, %,d ms, "
-				+ "%,d rows correct, %,d lost a write", outcome.failed(), outcome.p99Ms(), outcome.maxMs(),
-				outcome.worstSecond(), outcome.longestLockWaitMs(), outcome.migrationMs(), outcome.rowsCorrect(),
+		return String.format("load before %,.0f tx/s, machine load average %s; %,d failed, p99 %.1f ms, max %.1f ms, worst second %.2fx (second %d), lock wait %.0f ms, %,d ms, "
+				+ "%,d rows correct, %,d lost a write", outcome.beforeTps(), outcome.loadAverage(), outcome.failed(), outcome.p99Ms(), outcome.maxMs(),
+				outcome.worstSecond(), worstSecondAt(outcome), outcome.longestLockWaitMs(), outcome.migrationMs(), outcome.rowsCorrect(),
 				outcome.lostWrites());
 	}
 

@@ -46,7 +46,7 @@ class ZeroDowntimeBenchmarkTests {
 		assertThat(report.baselineTps()).isPositive();
 		assertThat(report.chart()).isEqualTo(out.resolve("zero-downtime.svg"));
 		String svg = Files.readString(report.chart());
-		assertThat(svg).startsWith("<svg").endsWith("</svg>\n").contains("A. naive", "B. the guide", "C. zdm", "polyline");
+		assertThat(svg).startsWith("<svg").endsWith("</svg>\n").contains("A. naive", "B. the guide", "C. zdm", "<path d=\"M");
 	}
 
 }
