@@ -102,7 +102,7 @@ final class Load {
 		return this.written.get((int) id);
 	}
 
-	/** The message of the first failed transaction, or {@code null}. */
+	/** The SQLSTATE and message of the first failed transaction, or {@code null}. */
 	String firstError() {
 		return this.firstError;
 	}
@@ -172,7 +172,7 @@ final class Load {
 					catch (SQLException ex) {
 						failed = true;
 						if (Load.this.firstError == null) {
-							Load.this.firstError = ex.getMessage();
+							Load.this.firstError = "[" + ex.getSQLState() + "] " + ex.getMessage();
 						}
 						try {
 							if (Load.this.transactional) {

@@ -130,7 +130,7 @@ final class ZeroDowntimeBenchmark {
 	 * @param rowsCorrect rows holding, under the new names, their email and their balance with every
 	 * committed write
 	 * @param lostWrites rows whose balance misses a write the load committed
-	 * @param firstError the message of the first failed load transaction
+	 * @param firstError the SQLSTATE and message of the first failed load transaction
 	 */
 	record Outcome(String name, String label, long failed, long transactions, double p99Ms, double maxMs,
 			double worstSecond, double longestLockWaitMs, long migrationMs, long rowsCorrect, long lostWrites,
