@@ -56,6 +56,9 @@ final class Load {
 
 	private volatile String firstError;
 
+	/** Why a client stopped before {@link #stop}, if one did. */
+	private volatile SQLException clientFailure;
+
 	/**
 	 * @param rows the ids run from 1 to {@code rows}
 	 * @param transactional whether a transaction's statements run in one transaction (else each commits on
@@ -90,10 +93,18 @@ final class Load {
 		}
 	}
 
+	/**
+	 * Stops the clients and waits for them.
+	 * @throws IllegalStateException if a client lost its connection (its figures would be missing)
+	 */
 	void stop() throws InterruptedException {
 		this.running.set(false);
 		for (Thread thread : this.threads) {
 			thread.join();
+		}
+		if (this.clientFailure != null) {
+			throw new IllegalStateException("A load client stopped: " + this.clientFailure.getMessage(),
+					this.clientFailure);
 		}
 	}
 
@@ -188,7 +199,7 @@ final class Load {
 				}
 			}
 			catch (SQLException ex) {
-				throw new IllegalStateException("A load client could not connect", ex);
+				Load.this.clientFailure = ex;
 			}
 		}
 

@@ -109,6 +109,13 @@ final class ZeroDowntimeBenchmark {
 	 */
 	record Settings(int rows, int clients, int baselineSeconds, int warmupSeconds, int deploySeconds, Path out) {
 
+		Settings {
+			if (rows < 1 || clients < 1 || baselineSeconds < 1 || warmupSeconds < 0 || deploySeconds < 0) {
+				throw new IllegalArgumentException("zdm.bench.rows, zdm.bench.clients and zdm.bench.baseline-seconds must "
+						+ "be at least 1, zdm.bench.warmup-seconds and zdm.bench.deploy-seconds at least 0");
+			}
+		}
+
 		static Settings fromSystemProperties(int rows) {
 			String out = System.getProperty("zdm.bench.out", "target/zero-downtime");
 			return new Settings(rows, Integer.getInteger("zdm.bench.clients", 4),
