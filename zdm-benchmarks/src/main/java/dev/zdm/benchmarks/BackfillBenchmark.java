@@ -36,7 +36,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * ({@code postgres}; needs {@code CREATEDB}), {@code zdm.bench.password}, {@code zdm.bench.rows} (1,000,000),
  * {@code zdm.bench.writes} (20,000), {@code zdm.bench.repeats} (3), {@code zdm.bench.signals} ({@code off} turns
  * the throttle signals off for the backfill measurement); {@code zdm.bench.scenario=load} runs
- * {@link LoadBenchmark} instead.
+ * {@link LoadBenchmark} instead, {@code zdm.bench.scenario=zero-downtime} {@link ZeroDowntimeBenchmark}.
  */
 public final class BackfillBenchmark {
 
@@ -83,8 +83,13 @@ public final class BackfillBenchmark {
 			Thread hook = new Thread(drop, "drop " + database);
 			Runtime.getRuntime().addShutdownHook(hook);
 			try {
-				if ("load".equals(System.getProperty("zdm.bench.scenario"))) {
+				String scenario = System.getProperty("zdm.bench.scenario", "");
+				if ("load".equals(scenario)) {
 					new LoadBenchmark(dataSource(url, database), rows).run();
+				}
+				else if ("zero-downtime".equals(scenario)) {
+					new ZeroDowntimeBenchmark(dataSource(url, database), ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows))
+						.run();
 				}
 				else {
 					new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);

@@ -6,12 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
@@ -24,8 +19,8 @@ import dev.zdm.core.migration.ZdmSettings;
 import dev.zdm.core.plan.Plan;
 
 /**
- * The load scenario: a pgbench-style load (single-row {@code UPDATE} and {@code SELECT} by random id, from
- * {@code zdm.bench.clients} Java threads, 4 by default) runs on a table while zdm backfills a
+ * The load scenario: a pgbench-style {@link Load} (single-row {@code UPDATE} and {@code SELECT} by random id,
+ * from {@code zdm.bench.clients} Java threads, 4 by default) runs on a table while zdm backfills a
  * {@code changeColumnType} of it, once with every throttle signal off ("unthrottled") and once with the
  * default settings. Each mode measures the load's baseline on its own fresh table first, in the same run,
  * then the load from the start of the backfill to {@code BACKFILLED}: its worst second (transactions
@@ -77,7 +72,22 @@ final class LoadBenchmark {
 
 	private Result measure(String mode, BackfillSettings settings) throws Exception {
 		String table = freshTable();
-		Load load = new Load(table);
+		String update = "UPDATE " + table + " SET price = price + 0.01 WHERE id = ?";
+		String select = "SELECT price FROM " + table + " WHERE id = ?";
+		Load load = new Load(this.dataSource, this.clients, this.rows, false, (connection, writeId, readId) -> {
+			int written;
+			try (PreparedStatement statement = connection.prepareStatement(update)) {
+				statement.setLong(1, writeId);
+				written = statement.executeUpdate();
+			}
+			try (PreparedStatement statement = connection.prepareStatement(select)) {
+				statement.setLong(1, readId);
+				try (ResultSet rs = statement.executeQuery()) {
+					rs.next();
+				}
+			}
+			return written;
+		});
 		load.start();
 		try {
 			Thread.sleep(2000);
@@ -98,120 +108,18 @@ final class LoadBenchmark {
 				throw new IllegalStateException("Backfill ended in " + phase);
 			}
 			load.stop();
-			double baseline = load.medianSecond(baselineFrom, baselineTo);
-			double worst = load.worstSecond(from, to);
-			double[] latencies = load.latencies(from, to);
+			Load.Transactions transactions = load.transactions();
+			double baseline = transactions.medianSecond(baselineFrom, baselineTo);
+			double worst = transactions.worstSecond(from, to);
+			double[] latencies = transactions.latencies(from, to);
 			zdm.rollback(id);
-			return new Result(mode, baseline, worst, percentile(latencies, 0.99), percentile(latencies, 1.0),
-					load.errors.get(), (to - from) / 1_000_000);
+			return new Result(mode, baseline, worst, Load.Transactions.percentile(latencies, 0.99),
+					Load.Transactions.percentile(latencies, 1.0), transactions.failed(), (to - from) / 1_000_000);
 		}
 		finally {
 			load.stop();
 			execute("DROP TABLE IF EXISTS " + table);
 		}
-	}
-
-	private static double percentile(double[] sorted, double p) {
-		if (sorted.length == 0) {
-			return 0;
-		}
-		return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-	}
-
-	/** The load: each transaction an autocommit {@code UPDATE} of one row and a {@code SELECT} of another. */
-	private final class Load {
-
-		private final String table;
-
-		private final AtomicBoolean running = new AtomicBoolean(true);
-
-		private final List<Thread> threads = new ArrayList<>();
-
-		/** (end time in nanos, latency in nanos) of each transaction. */
-		private final ConcurrentLinkedQueue<long[]> done = new ConcurrentLinkedQueue<>();
-
-		private final AtomicLong errors = new AtomicLong();
-
-		Load(String table) {
-			this.table = table;
-		}
-
-		void start() {
-			for (int i = 0; i < LoadBenchmark.this.clients; i++) {
-				Thread thread = new Thread(this::client, "load-" + i);
-				thread.setDaemon(true);
-				this.threads.add(thread);
-				thread.start();
-			}
-		}
-
-		private void client() {
-			try (Connection connection = LoadBenchmark.this.dataSource.getConnection();
-					PreparedStatement update = connection
-						.prepareStatement("UPDATE " + this.table + " SET price = price + 0.01 WHERE id = ?");
-					PreparedStatement select = connection
-						.prepareStatement("SELECT price FROM " + this.table + " WHERE id = ?")) {
-				List<long[]> mine = new ArrayList<>();
-				while (this.running.get()) {
-					long started = System.nanoTime();
-					try {
-						update.setLong(1, 1 + ThreadLocalRandom.current().nextInt(LoadBenchmark.this.rows));
-						update.executeUpdate();
-						select.setLong(1, 1 + ThreadLocalRandom.current().nextInt(LoadBenchmark.this.rows));
-						try (ResultSet rs = select.executeQuery()) {
-							rs.next();
-						}
-						long now = System.nanoTime();
-						mine.add(new long[] { now, now - started });
-						if (mine.size() >= 1000) {
-							this.done.addAll(mine);
-							mine.clear();
-						}
-					}
-					catch (SQLException ex) {
-						this.errors.incrementAndGet();
-					}
-				}
-				this.done.addAll(mine);
-			}
-			catch (SQLException ex) {
-				this.errors.incrementAndGet();
-			}
-		}
-
-		void stop() throws InterruptedException {
-			this.running.set(false);
-			for (Thread thread : this.threads) {
-				thread.join();
-			}
-		}
-
-		private long[] perSecond(long from, long to) {
-			int seconds = (int) Math.max(1, (to - from) / 1_000_000_000L);
-			long[] counts = new long[seconds];
-			for (long[] tx : this.done) {
-				if (tx[0] >= from && tx[0] < from + seconds * 1_000_000_000L) {
-					counts[(int) ((tx[0] - from) / 1_000_000_000L)]++;
-				}
-			}
-			return counts;
-		}
-
-		double medianSecond(long from, long to) {
-			long[] counts = perSecond(from, to);
-			Arrays.sort(counts);
-			return counts[counts.length / 2];
-		}
-
-		double worstSecond(long from, long to) {
-			return Arrays.stream(perSecond(from, to)).min().orElse(0);
-		}
-
-		double[] latencies(long from, long to) {
-			return this.done.stream().filter((tx) -> tx[0] >= from && tx[0] <= to).mapToDouble((tx) -> tx[1] / 1e6)
-				.sorted().toArray();
-		}
-
 	}
 
 	private String freshTable() throws SQLException {
