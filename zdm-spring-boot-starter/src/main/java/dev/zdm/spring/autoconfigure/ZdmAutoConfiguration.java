@@ -10,10 +10,12 @@ import dev.zdm.core.migration.ZdmSettings;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.transform.TransformRegistry;
 import dev.zdm.spring.actuate.ZdmEndpoint;
 import dev.zdm.spring.metrics.MicrometerMigrationListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -62,11 +64,13 @@ public final class ZdmAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Orchestrator zdmOrchestrator(DataSource dataSource, ZdmSettings settings) {
+	Orchestrator zdmOrchestrator(DataSource dataSource, ZdmSettings settings,
+			ObjectProvider<TransformRegistry> transforms, ListableBeanFactory beanFactory) {
 		// zdm reads the catalog through the tables themselves, never through a version schema's views.
 		DataSource target = (dataSource instanceof SchemaVersionDataSource versioned) ? versioned.unversioned()
 				: dataSource;
-		return new Orchestrator(target, settings);
+		// Plans name Java transforms by bean name (transform: splitName), unless a registry bean says otherwise.
+		return new Orchestrator(target, settings, transforms.getIfUnique(() -> new BeanTransformRegistry(beanFactory)));
 	}
 
 	@Bean
