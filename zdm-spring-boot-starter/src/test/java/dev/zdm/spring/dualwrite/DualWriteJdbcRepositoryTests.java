@@ -1,0 +1,266 @@
+package dev.zdm.spring.dualwrite;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import dev.zdm.core.instance.Readiness;
+import dev.zdm.core.migration.ApplicationSyncException;
+import dev.zdm.core.migration.Orchestrator;
+import dev.zdm.core.migration.Phase;
+import dev.zdm.spring.dualwrite.jdbc.KeyedRepository;
+import dev.zdm.spring.dualwrite.jdbc.Person;
+import dev.zdm.spring.dualwrite.jdbc.PersonRepository;
+import dev.zdm.spring.dualwrite.jdbc.SplitPerson;
+import dev.zdm.spring.dualwrite.jdbc.SplitPersonRepository;
+import dev.zdm.spring.dualwrite.unkeyed.UnkeyedRepository;
+import dev.zdm.spring.instance.ZdmReadinessContributor;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.jdbc.repository.config.EnableJdbcRepositories;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link DualWrite} on Spring Data JDBC repositories: saves synced inside and outside a transaction, one
+ * sync for a {@code saveAll} of 1,000, failures that roll the write back, writes whose keys cannot be known
+ * refused at start-up, eight writers racing the backfill to COMPLETED, and writes through the new shape
+ * kept by a rollback after switch.
+ */
+@ExtendWith(PostgresExtension.class)
+class DualWriteJdbcRepositoryTests {
+
+	private static final int PEOPLE = 2_000;
+
+	private final TestDatabase db;
+
+	private final ApplicationContextRunner runner;
+
+	DualWriteJdbcRepositoryTests(TestDatabase db) {
+		this.db = db;
+		this.runner = DualWriteContexts
+			.runner(db, "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration")
+			.withUserConfiguration(Repositories.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableJdbcRepositories(basePackageClasses = Person.class)
+	static class Repositories {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableJdbcRepositories(basePackageClasses = UnkeyedRepository.class)
+	static class UnkeyedRepositories {
+
+	}
+
+	@BeforeEach
+	void createTable() {
+		DualWriteContexts.reset(this.db, "people");
+		this.db.execute(SplitName.SCHEMA, "INSERT INTO people (full_name) SELECT 'First' || g || ' Last ' || g "
+				+ "FROM generate_series(1, " + PEOPLE + ") g");
+	}
+
+	private static Orchestrator expanded(AssertableApplicationContext context) {
+		Orchestrator zdm = context.getBean(Orchestrator.class);
+		zdm.start(SplitName.plan());
+		assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.EXPANDED);
+		return zdm;
+	}
+
+	private String row(long id) {
+		return this.db.queryStrings("SELECT concat_ws('|', full_name, first_name, last_name) FROM people WHERE id = ?", id)
+			.get(0);
+	}
+
+	@Test
+	void savesOutsideATransactionAreSyncedInOneStartedAroundTheCall() {
+		this.runner.run((context) -> {
+			Orchestrator zdm = expanded(context);
+			PersonRepository people = context.getBean(PersonRepository.class);
+			long syncs = zdm.applicationSync(SplitName.MIGRATION).syncCount();
+			Person ada = people.save(new Person(null, "Ada King Lovelace"));
+			people.save(new Person(5L, "Grace Hopper"));
+			assertThat(row(ada.id())).isEqualTo("Ada King Lovelace|Ada|King Lovelace");
+			assertThat(row(5)).isEqualTo("Grace Hopper|Grace|Hopper");
+			// Reads and deletes need no sync.
+			assertThat(people.countByFullNameStartingWith("Grace")).isOne();
+			assertThat(people.findById(5L)).isPresent();
+			people.deleteById(6L);
+			assertThat(zdm.applicationSync(SplitName.MIGRATION).syncCount() - syncs).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void savesInsideATransactionSyncInItAndRollBackWithIt() {
+		this.runner.run((context) -> {
+			expanded(context);
+			PersonRepository people = context.getBean(PersonRepository.class);
+			JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
+			TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			String seen = transaction.execute((status) -> {
+				people.save(new Person(7L, "Alan Turing"));
+				return jdbc.queryForObject("SELECT first_name || '|' || last_name FROM people WHERE id = 7", String.class);
+			});
+			assertThat(seen).isEqualTo("Alan|Turing");
+			assertThat(row(7)).isEqualTo("Alan Turing|Alan|Turing");
+
+			transaction.executeWithoutResult((status) -> {
+				people.save(new Person(8L, "Edsger Dijkstra"));
+				people.save(new Person(null, "Barbara Liskov"));
+				status.setRollbackOnly();
+			});
+			assertThat(row(8)).isEqualTo("First8 Last 8");
+			assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE full_name = 'Barbara Liskov'")).isZero();
+		});
+	}
+
+	@Test
+	void saveAllOfAThousandEntitiesIsOneSync() {
+		this.runner.run((context) -> {
+			Orchestrator zdm = expanded(context);
+			PersonRepository people = context.getBean(PersonRepository.class);
+			long syncs = zdm.applicationSync(SplitName.MIGRATION).syncCount();
+			List<Person> saved = people.saveAll(
+					IntStream.rangeClosed(1, 1_000).mapToObj((i) -> new Person(null, "New" + i + " Person " + i)).toList());
+			assertThat(zdm.applicationSync(SplitName.MIGRATION).syncCount() - syncs).isOne();
+			assertThat(saved).hasSize(1_000);
+			assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE id > " + PEOPLE + " AND first_name = 'New' || "
+					+ "(id - " + PEOPLE + ") AND last_name = 'Person ' || (id - " + PEOPLE + ")")).isEqualTo(1_000);
+			// Updates of 1,000 existing rows in one call: one sync too.
+			people.saveAll(IntStream.rangeClosed(1, 1_000).mapToObj((i) -> new Person((long) i, "Up" + i + " Dated"))
+				.toList());
+			assertThat(zdm.applicationSync(SplitName.MIGRATION).syncCount() - syncs).isEqualTo(2);
+			assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE id <= 1000 AND first_name = 'Up' || id AND "
+					+ "last_name = 'Dated'")).isEqualTo(1_000);
+		});
+	}
+
+	@Test
+	void aSyncThatFailsFailsTheSaveAndRollsBackItsTransaction() {
+		this.runner.run((context) -> {
+			expanded(context);
+			PersonRepository people = context.getBean(PersonRepository.class);
+			assertThatThrownBy(() -> people.save(new Person(9L, "poison")))
+				.isInstanceOf(ApplicationSyncException.class)
+				.hasMessageContaining("Migration split-name, operation 1 (transform 'splitName' on public.people)")
+				.hasMessageContaining("with key (id=9)");
+			assertThat(row(9)).isEqualTo("First9 Last 9");
+
+			TransactionTemplate transaction = new TransactionTemplate(context.getBean(PlatformTransactionManager.class));
+			assertThatThrownBy(() -> transaction.executeWithoutResult((status) -> {
+				people.save(new Person(10L, "Fine Write"));
+				people.save(new Person(null, "poison"));
+			})).isInstanceOf(ApplicationSyncException.class).hasMessageContaining("split-name");
+			assertThat(row(10)).isEqualTo("First10 Last 10");
+			assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE full_name = 'poison'")).isZero();
+		});
+	}
+
+	@Test
+	void aModifyingQueryWithAKeySyncsTheRowItNames() {
+		this.runner.run((context) -> {
+			expanded(context);
+			assertThat(context.getBean(KeyedRepository.class).rename(11, "Margaret Hamilton")).isOne();
+			assertThat(row(11)).isEqualTo("Margaret Hamilton|Margaret|Hamilton");
+		});
+	}
+
+	@Test
+	void aRepositoryWithAWriteWhoseKeysCannotBeKnownIsRefusedAtStartUp() {
+		DualWriteContexts
+			.runner(this.db, "org.springframework.boot.data.jdbc.autoconfigure.DataJdbcRepositoriesAutoConfiguration")
+			.withUserConfiguration(UnkeyedRepositories.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on repository " + UnkeyedRepository.class.getName()
+						+ ": zdm cannot know which rows method shoutAll() writes (a @Modifying query or a custom "
+						+ "implementation)")
+				.hasMessageContaining("key = \"#user.id\""));
+	}
+
+	@Test
+	void publishesThatThisInstanceSyncsBothShapesOfTheMigrationsItsAnnotationsName() {
+		this.runner.run((context) -> {
+			context.getBean(PersonRepository.class);
+			Map<String, Readiness> readiness = new HashMap<>();
+			context.getBeansOfType(ZdmReadinessContributor.class).values()
+				.forEach((contributor) -> readiness.putAll(contributor.readiness()));
+			assertThat(readiness).containsExactly(Map.entry(SplitName.MIGRATION, Readiness.SYNCS_BOTH));
+		});
+	}
+
+	@Test
+	void eightWritersThroughTheRepositoryRaceTheBackfillToCompletedWithoutAMismatchOrALostUpdate() {
+		this.runner.run((context) -> {
+			Orchestrator zdm = context.getBean(Orchestrator.class);
+			zdm.start(SplitName.plan());
+			PersonRepository people = context.getBean(PersonRepository.class);
+			try (Writers writers = new Writers().start(8, PEOPLE,
+					(id, name) -> people.save(new Person(id, name)).id())) {
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.EXPANDED);
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.BACKFILLED);
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.SWITCHED);
+				writers.stop();
+				assertThat(writers.failures).isEmpty();
+				assertThat(writers.writes.get()).isGreaterThan(100);
+				assertThat(this.db.queryLong(SplitName.MISMATCHES)).isZero();
+				assertThat(stored()).containsAllEntriesOf(writers.latest);
+			}
+			assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.COMPLETED);
+		});
+	}
+
+	@Test
+	void afterSwitchWritesThroughTheNewShapeReachTheOldColumnAndSurviveARollback() {
+		this.runner.run((context) -> {
+			Orchestrator zdm = expanded(context);
+			assertThat(zdm.advanceTo(SplitName.MIGRATION, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+			SplitPersonRepository next = context.getBean(SplitPersonRepository.class);
+			PersonRepository current = context.getBean(PersonRepository.class);
+			try (Writers writers = new Writers().start(8, PEOPLE, (id, name) -> {
+				String[] parts = name.split(" ", 2);
+				return next.save(new SplitPerson(id, parts[0], (parts.length > 1) ? parts[1] : null)).id();
+			})) {
+				// Meanwhile, an instance of the previous version still writes the old shape: not overwritten.
+				current.save(new Person(13L, "Still Old"));
+				next.saveAll(IntStream.rangeClosed(1, 1_000).mapToObj((i) -> new SplitPerson(null, "Bulk" + i, "Row"))
+					.toList());
+				writers.stop();
+				assertThat(writers.failures).isEmpty();
+				assertThat(writers.writes.get()).isGreaterThan(100);
+				assertThat(this.db.queryLong(SplitName.MISMATCHES)).isZero();
+				assertThat(zdm.rollback(SplitName.MIGRATION).phase()).isEqualTo(Phase.ROLLED_BACK);
+				// The old column holds every write made through the new shape.
+				assertThat(stored()).containsAllEntriesOf(writers.latest);
+				assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE full_name LIKE 'Bulk% Row'"))
+					.isEqualTo(1_000);
+				if (!writers.latest.containsKey(13L)) {
+					assertThat(this.db.queryStrings("SELECT full_name FROM people WHERE id = 13")).containsExactly("Still Old");
+				}
+			}
+		});
+	}
+
+	private Map<Long, String> stored() {
+		Map<Long, String> stored = new HashMap<>();
+		for (List<Object> row : this.db.query("SELECT id, full_name FROM people")) {
+			stored.put(((Number) row.get(0)).longValue(), (String) row.get(1));
+		}
+		return stored;
+	}
+
+}
