@@ -86,6 +86,10 @@ public final class BackfillBenchmark {
 				if ("load".equals(System.getProperty("zdm.bench.scenario"))) {
 					new LoadBenchmark(dataSource(url, database), rows).run();
 				}
+				else if ("dual-write".equals(System.getProperty("zdm.bench.scenario"))) {
+					new DualWriteBenchmark(dataSource(url, database), Integer.getInteger("zdm.bench.rows", 100_000))
+						.run(writes);
+				}
 				else {
 					new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
 				}

@@ -1,12 +1,17 @@
 package dev.zdm.spring.dualwrite;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import dev.zdm.core.instance.Readiness;
 import dev.zdm.core.migration.ApplicationSyncException;
+import dev.zdm.core.migration.MigrationException;
+import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
 import dev.zdm.spring.dualwrite.jdbc.KeyedRepository;
@@ -249,6 +254,58 @@ class DualWriteJdbcRepositoryTests {
 				assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE full_name LIKE 'Bulk% Row'"))
 					.isEqualTo(1_000);
 				assertThat(this.db.queryStrings("SELECT full_name FROM people WHERE id = ?", old)).containsExactly("Still Old");
+			}
+		});
+	}
+
+	/**
+	 * A rolling deploy: while this version dual-writes through its repository, an instance of the previous
+	 * version writes the old column alone, here right after each backfill batch into a row the backfill has
+	 * already computed. Verification catches its rows and resets the backfill; once that instance is gone, the
+	 * backfill runs again and the migration goes on. (That the switch gate refuses while such an instance is
+	 * alive is the heartbeat's: this instance reports SYNCS_BOTH, the previous version would report UNAWARE.)
+	 */
+	@Test
+	void aWriterOfThePreviousVersionIsCaughtByTheVerificationOfTheBackfill() {
+		AtomicBoolean previousVersionAlive = new AtomicBoolean(true);
+		List<Long> strays = new CopyOnWriteArrayList<>();
+		MigrationListener previousVersion = new MigrationListener() {
+
+			@Override
+			public void batchCompleted(String migrationId, int operation, int rowsScanned, int rowsUpdated,
+					Duration time) {
+				if (previousVersionAlive.get()) {
+					Long id = DualWriteJdbcRepositoryTests.this.db.query("UPDATE people SET full_name = 'Old Version' || id "
+							+ "WHERE id = (SELECT min(id) FROM people WHERE first_name IS NOT NULL AND full_name NOT LIKE "
+							+ "'Old Version%') RETURNING id").stream().map((row) -> ((Number) row.get(0)).longValue())
+						.findFirst()
+						.orElse(null);
+					if (id != null) {
+						strays.add(id);
+					}
+				}
+			}
+
+		};
+		this.runner.withBean("previousVersion", MigrationListener.class, () -> previousVersion).run((context) -> {
+			Orchestrator zdm = context.getBean(Orchestrator.class);
+			zdm.start(SplitName.plan());
+			PersonRepository people = context.getBean(PersonRepository.class);
+			try (Writers writers = new Writers().start(4, PEOPLE, (id, name) -> people.save(new Person(id, name)).id())) {
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.EXPANDED);
+				assertThatThrownBy(() -> zdm.advance(SplitName.MIGRATION)).isInstanceOf(MigrationException.class)
+					.hasMessageContaining("Verification of split-name found")
+					.hasMessageContaining("a writer wrote one shape alone")
+					.hasMessageContaining("The backfill was reset");
+				assertThat(strays).isNotEmpty();
+				assertThat(zdm.status(SplitName.MIGRATION).phase()).isEqualTo(Phase.BACKFILLING);
+				// The previous version's last instance stops; the backfill runs again and catches its rows.
+				previousVersionAlive.set(false);
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.BACKFILLED);
+				writers.stop();
+				assertThat(writers.failures).isEmpty();
+				assertThat(this.db.queryLong(SplitName.MISMATCHES)).isZero();
+				assertThat(stored()).containsAllEntriesOf(writers.latest);
 			}
 		});
 	}
