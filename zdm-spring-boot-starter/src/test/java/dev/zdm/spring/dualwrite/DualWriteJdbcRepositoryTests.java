@@ -276,8 +276,8 @@ class DualWriteJdbcRepositoryTests {
 					Duration time) {
 				if (previousVersionAlive.get()) {
 					Long id = DualWriteJdbcRepositoryTests.this.db.query("UPDATE people SET full_name = 'Old Version' || id "
-							+ "WHERE id = (SELECT min(id) FROM people WHERE first_name IS NOT NULL AND full_name NOT LIKE "
-							+ "'Old Version%') RETURNING id").stream().map((row) -> ((Number) row.get(0)).longValue())
+							+ "WHERE id = (SELECT min(id) FROM people WHERE id > 1000 AND id <= " + PEOPLE + " AND first_name IS NOT "
+							+ "NULL AND full_name NOT LIKE 'Old Version%') RETURNING id").stream().map((row) -> ((Number) row.get(0)).longValue())
 						.findFirst()
 						.orElse(null);
 					if (id != null) {
@@ -291,7 +291,8 @@ class DualWriteJdbcRepositoryTests {
 			Orchestrator zdm = context.getBean(Orchestrator.class);
 			zdm.start(SplitName.plan());
 			PersonRepository people = context.getBean(PersonRepository.class);
-			try (Writers writers = new Writers().start(4, PEOPLE, (id, name) -> people.save(new Person(id, name)).id())) {
+			// This version's writers update the first 1,000 rows (and insert); the previous version writes the others.
+			try (Writers writers = new Writers().start(4, 1_000, (id, name) -> people.save(new Person(id, name)).id())) {
 				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.EXPANDED);
 				assertThatThrownBy(() -> zdm.advance(SplitName.MIGRATION)).isInstanceOf(MigrationException.class)
 					.hasMessageContaining("Verification of split-name found")
