@@ -4,11 +4,13 @@ import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.spring.autoconfigure.ZdmAutoConfiguration;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -21,11 +23,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public final class DualWriteAutoConfiguration {
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static DualWriteMigrations zdmDualWriteMigrations() {
 		return new DualWriteMigrations();
 	}
 
 	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static DualWriteBeanPostProcessor zdmDualWriteBeanPostProcessor(ListableBeanFactory beanFactory,
 			DualWriteMigrations zdmDualWriteMigrations) {
 		return new DualWriteBeanPostProcessor(DualWriteSync.from(beanFactory), zdmDualWriteMigrations);
@@ -36,6 +40,7 @@ public final class DualWriteAutoConfiguration {
 	static class DualWriteRepositoriesConfiguration {
 
 		@Bean
+		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static DualWriteRepositories zdmDualWriteRepositories(ListableBeanFactory beanFactory,
 				DualWriteMigrations zdmDualWriteMigrations) {
 			return new DualWriteRepositories(DualWriteSync.from(beanFactory), zdmDualWriteMigrations);

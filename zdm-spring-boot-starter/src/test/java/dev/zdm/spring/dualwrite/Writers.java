@@ -9,6 +9,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.slf4j.LoggerFactory;
+
 /**
  * Threads writing through an application's repository: each updates the existing rows congruent to its
  * number and inserts new ones, remembering the last value it wrote to each row.
@@ -63,6 +65,7 @@ final class Writers implements AutoCloseable {
 			}
 		}
 		catch (RuntimeException ex) {
+			LoggerFactory.getLogger(Writers.class).error("Writer {} failed", writer, ex);
 			this.failures.add(ex);
 		}
 	}
