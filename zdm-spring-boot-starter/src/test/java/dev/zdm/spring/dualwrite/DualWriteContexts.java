@@ -49,6 +49,10 @@ final class DualWriteContexts {
 		pool.setUsername(db.user());
 		pool.setPassword(db.password());
 		pool.setMaximumPoolSize(20);
+		// Expand adds columns: a statement prepared before it whose result is the whole row (the INSERT ...
+		// RETURNING * of Spring Data JDBC's generated ids) then fails, in a transaction, with "cached plan must
+		// not change result type"; the driver retries it with autosave (see docs/dual-write.md).
+		pool.addDataSourceProperty("autosave", "conservative");
 		return pool;
 	}
 
