@@ -29,6 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.jdbc.repository.config.EnableJdbcRepositories;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -198,8 +200,12 @@ class DualWriteJdbcRepositoryTests {
 	}
 
 	@Test
-	void publishesThatThisInstanceSyncsBothShapesOfTheMigrationsItsAnnotationsName() {
+	@ExtendWith(OutputCaptureExtension.class)
+	void publishesThatThisInstanceSyncsBothShapesOfTheMigrationsItsAnnotationsName(CapturedOutput output) {
 		this.runner.run((context) -> {
+			// The plan is not in zdm.locations (the tests start it themselves): a typo would look the same.
+			assertThat(output).contains("@DualWrite(migration = \"split-name\") names a migration of which the "
+					+ "application has no plan in zdm.locations (it has [])");
 			context.getBean(PersonRepository.class);
 			Map<String, Readiness> readiness = new HashMap<>();
 			context.getBeansOfType(ZdmReadinessContributor.class).values()
