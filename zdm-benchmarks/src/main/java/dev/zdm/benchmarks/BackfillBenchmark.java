@@ -91,6 +91,10 @@ public final class BackfillBenchmark {
 					new ZeroDowntimeBenchmark(dataSource(url, database), ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows))
 						.run();
 				}
+				else if ("dual-write".equals(scenario)) {
+					new DualWriteBenchmark(dataSource(url, database), Integer.getInteger("zdm.bench.rows", 100_000))
+						.run(writes);
+				}
 				else {
 					new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
 				}

@@ -34,8 +34,69 @@ final class TransformBatch {
 
 	private final TransformTarget.Pass pass;
 
+	/** Whether the batch computes the old columns from the new ({@link RowTransform#down}). */
+	private final boolean down;
+
+	/** The columns read (the transform's input), by name. */
+	private final List<String> readColumns;
+
+	/** The columns written (the transform's output). */
+	private final List<TransformTarget.Written> writtenColumns;
+
 	TransformBatch(TransformTarget.Pass pass) {
+		this(pass, false);
+	}
+
+	/**
+	 * A batch computing the new columns from the old ({@code down == false}, what the backfill does) or the
+	 * old from the new ({@code down == true}, what application-side sync does after switch).
+	 */
+	TransformBatch(TransformTarget.Pass pass, boolean down) {
 		this.pass = pass;
+		this.down = down;
+		TransformTarget target = pass.target();
+		if (down) {
+			this.readColumns = target.written().stream().map((column) -> column.column().name()).toList();
+			this.writtenColumns = target.read().stream()
+				.map((column) -> new TransformTarget.Written(Identifier.of(column.name()), column.type()))
+				.toList();
+		}
+		else {
+			this.readColumns = target.read().stream().map(ColumnInfo::name).toList();
+			this.writtenColumns = target.written();
+		}
+	}
+
+	/**
+	 * Locks the rows of {@code keys} ({@code FOR UPDATE}), computes them and writes back those that differ,
+	 * in one statement, in the caller's transaction: the application-side sync of the rows a write touched.
+	 * A single-column key only; keys of rows that do not exist are ignored.
+	 * @param keys the rows' keys, in PostgreSQL's text form
+	 */
+	Result sync(Connection connection, List<String> keys) throws SQLException {
+		List<ColumnInfo> key = key();
+		if (key.size() != 1) {
+			throw new SQLException("table " + tableName() + " has a primary key of " + key.size() + " columns: "
+					+ "application-side sync supports single-column keys only", "0A000");
+		}
+		String select = quoted(key.get(0)) + "::text AS _zdm_k1, "
+				+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", "));
+		List<Row> rows = new ArrayList<>();
+		// Ordered, so that two writers locking overlapping rows take the locks in the same order.
+		try (PreparedStatement statement = connection.prepareStatement("SELECT " + select + " FROM " + table()
+				+ " WHERE " + quoted(key.get(0)) + " = ANY (CAST(? AS " + key.get(0).type() + "[])) ORDER BY "
+				+ quoted(key.get(0)) + " FOR UPDATE")) {
+			statement.setArray(1, connection.createArrayOf("text", keys.toArray(new String[0])));
+			try (ResultSet rs = statement.executeQuery()) {
+				while (rs.next()) {
+					rows.add(row(rs, 1));
+				}
+			}
+		}
+		if (rows.isEmpty()) {
+			return new Result(0, 0, null);
+		}
+		return writeBack(connection, rows);
 	}
 
 	/**
@@ -57,6 +118,11 @@ final class TransformBatch {
 		if (rows.isEmpty()) {
 			return new Result(0, 0, null);
 		}
+		return writeBack(connection, rows);
+	}
+
+	/** Computes {@code rows} (read and locked) and writes back those whose values differ, in one statement. */
+	private Result writeBack(Connection connection, List<Row> rows) throws SQLException {
 		List<Map<String, Object>> values = compute(rows);
 		String set = IntStream.range(0, written().size())
 			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
@@ -134,7 +200,7 @@ final class TransformBatch {
 		String select = IntStream.range(0, key.size())
 			.mapToObj((i) -> quoted(key.get(i)) + "::text AS _zdm_k" + (i + 1))
 			.collect(Collectors.joining(", "))
-				+ ", " + read().stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
+				+ ", " + this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", "));
 		List<String> where = new ArrayList<>();
 		if (cursor != null) {
 			where.add("(" + keys + ") > (" + typedKey() + ")");
@@ -157,19 +223,23 @@ final class TransformBatch {
 			statement.setInt(next, size);
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					String[] rowKey = new String[key.size()];
-					for (int i = 0; i < rowKey.length; i++) {
-						rowKey[i] = rs.getString(i + 1);
-					}
-					Map<String, Object> old = new LinkedHashMap<>();
-					for (int i = 0; i < read().size(); i++) {
-						old.put(read().get(i).name(), rs.getObject(key.size() + i + 1));
-					}
-					rows.add(new Row(rowKey, old));
+					rows.add(row(rs, key.size()));
 				}
 			}
 		}
 		return rows;
+	}
+
+	private Row row(ResultSet rs, int keyColumns) throws SQLException {
+		String[] rowKey = new String[keyColumns];
+		for (int i = 0; i < rowKey.length; i++) {
+			rowKey[i] = rs.getString(i + 1);
+		}
+		Map<String, Object> input = new LinkedHashMap<>();
+		for (int i = 0; i < this.readColumns.size(); i++) {
+			input.put(this.readColumns.get(i), rs.getObject(keyColumns + i + 1));
+		}
+		return new Row(rowKey, input);
 	}
 
 	/** The new values of each row, in order; a transform that throws or leaves a column out names the row. */
@@ -179,22 +249,24 @@ final class TransformBatch {
 		for (Row row : rows) {
 			Map<String, Object> computed;
 			try {
-				computed = transform.up(Collections.unmodifiableMap(row.old()));
+				computed = this.down ? transform.down(Collections.unmodifiableMap(row.old()))
+						: transform.up(Collections.unmodifiableMap(row.old()));
 			}
 			catch (RuntimeException ex) {
-				throw new SQLException("transform '" + transformName() + "' failed on the row of " + tableName()
+				throw new SQLException("transform '" + transformName() + "' failed" + (this.down ? " (down)" : "")
+						+ " on the row of " + tableName()
 						+ " with key " + describe(row) + ": " + ex, TRANSFORM_FAILED, ex);
 			}
 			if (computed == null) {
 				throw new SQLException("transform '" + transformName() + "' gave no values for the row of " + tableName()
-						+ " with key " + describe(row) + ": return a value (or null) for every column of 'to'",
+						+ " with key " + describe(row) + ": return a value (or null) for every column of '" + (this.down ? "from" : "to") + "'",
 						TRANSFORM_FAILED);
 			}
 			for (TransformTarget.Written column : written()) {
 				if (!computed.containsKey(column.column().name())) {
 					throw new SQLException("transform '" + transformName() + "' gave no value for column \""
 							+ column.column().name() + "\" for the row of " + tableName() + " with key " + describe(row)
-							+ " (it gave " + computed.keySet() + "): return a value (or null) for every column of 'to'",
+							+ " (it gave " + computed.keySet() + "): return a value (or null) for every column of '" + (this.down ? "from" : "to") + "'",
 							TRANSFORM_FAILED);
 				}
 			}
@@ -294,12 +366,8 @@ final class TransformBatch {
 		return this.pass.target().target().key();
 	}
 
-	private List<ColumnInfo> read() {
-		return this.pass.target().read();
-	}
-
 	private List<TransformTarget.Written> written() {
-		return this.pass.target().written();
+		return this.writtenColumns;
 	}
 
 	private String typedKey() {

@@ -1,5 +1,7 @@
 package dev.zdm.core.backfill;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 
@@ -52,6 +54,20 @@ public record TransformTarget(BackfillTarget target, List<ColumnInfo> read, List
 		public Pass {
 			Objects.requireNonNull(target, "target");
 			Objects.requireNonNull(transform, "transform");
+		}
+
+		/**
+		 * Keeps the rows of {@code keys} in step, in the caller's transaction: locks them ({@code FOR UPDATE}),
+		 * computes the new columns from the old ({@link RowTransform#up}) or, with {@code down}, the old from the
+		 * new ({@link RowTransform#down}), and writes back in one statement the rows whose values differ. The same
+		 * computation as the backfill's, so the two cannot disagree.
+		 * @param keys the rows' single-column primary keys, in PostgreSQL's text form
+		 * @return the number of rows written
+		 * @throws SQLException if the transform fails on a row (SQLSTATE {@code 22000}, naming the row) or a
+		 * statement does
+		 */
+		public int sync(Connection connection, List<String> keys, boolean down) throws SQLException {
+			return new TransformBatch(this, down).sync(connection, keys).updated();
 		}
 
 	}

@@ -84,6 +84,8 @@ public final class Orchestrator {
 
 	private final TransformRegistry transforms;
 
+	private final Map<String, ApplicationSync> applicationSyncs = new ConcurrentHashMap<>();
+
 	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
 		this(dataSource, settings, TransformRegistry.NONE);
 	}
@@ -192,7 +194,7 @@ public final class Orchestrator {
 					"restarted with the plan from " + plan.source());
 		}));
 		logger.info("Migration {}: {} -> {} (restart)", id, Phase.ROLLED_BACK, Phase.PENDING);
-		this.settings.listener().phaseChanged(id, Phase.ROLLED_BACK, Phase.PENDING);
+		phaseChanged(id, Phase.ROLLED_BACK, Phase.PENDING);
 		return status(id);
 	}
 
@@ -385,6 +387,33 @@ public final class Orchestrator {
 		}
 	}
 
+	/**
+	 * The application-side sync of migration {@code id}, for writers that keep the two shapes of a Java
+	 * transform's columns in step themselves ({@code @DualWrite}). One per migration and orchestrator; its
+	 * phase cache follows this orchestrator's transitions. The migration's plan must be registered
+	 * ({@link #start}) by the time a write needs syncing.
+	 */
+	public ApplicationSync applicationSync(String id) {
+		return this.applicationSyncs.computeIfAbsent(id, (key) -> new ApplicationSync(key,
+				() -> this.state.find(key).map(MigrationRecord::phase), () -> {
+					Plan plan = this.plans.get(key);
+					if (plan == null) {
+						throw new MigrationException("no plan with id " + key + " is registered on this instance: put it "
+								+ "with the application's plans (zdm.locations) so that the instance starts it");
+					}
+					return transformPasses(plan);
+				}, ApplicationSync.DEFAULT_REFRESH_INTERVAL, java.time.Clock.systemUTC()));
+	}
+
+	/** Tells the listener, and the application-side sync of the migration, that it moved. */
+	private void phaseChanged(String id, Phase from, Phase to) {
+		ApplicationSync sync = this.applicationSyncs.get(id);
+		if (sync != null) {
+			sync.phaseChanged(to);
+		}
+		this.settings.listener().phaseChanged(id, from, to);
+	}
+
 	/** A migration's audit log. */
 	public List<MigrationEvent> events(String id) {
 		return this.state.events(id);
@@ -462,7 +491,7 @@ public final class Orchestrator {
 								this.settings.instanceId());
 					});
 					logger.info("Migration {}: {} -> {}", id, phase, Phase.ROLLING_BACK);
-					this.settings.listener().phaseChanged(id, phase, Phase.ROLLING_BACK);
+					phaseChanged(id, phase, Phase.ROLLING_BACK);
 				}
 				List<Operation> operations = plan.operations();
 				for (int i = operations.size(); i >= 1; i--) {
@@ -484,7 +513,7 @@ public final class Orchestrator {
 					this.state.transition(connection, id, Phase.ROLLING_BACK, Phase.ROLLED_BACK, "rollback",
 							this.settings.instanceId());
 				});
-				this.settings.listener().phaseChanged(id, Phase.ROLLING_BACK, Phase.ROLLED_BACK);
+				phaseChanged(id, Phase.ROLLING_BACK, Phase.ROLLED_BACK);
 			});
 		}
 		catch (RuntimeException ex) {
@@ -629,7 +658,7 @@ public final class Orchestrator {
 				this.state.transition(connection, id, phase, Phase.BACKFILLING, "advance", this.settings.instanceId());
 			});
 			if (phase != Phase.BACKFILLING) {
-				this.settings.listener().phaseChanged(id, phase, Phase.BACKFILLING);
+				phaseChanged(id, phase, Phase.BACKFILLING);
 			}
 		});
 		if (phaseOf(id) != Phase.BACKFILLING) {
@@ -771,7 +800,7 @@ public final class Orchestrator {
 				this.state.transition(connection, plan.id(), Phase.CONTRACTING, Phase.COMPLETED, "advance",
 						this.settings.instanceId());
 			});
-			this.settings.listener().phaseChanged(plan.id(), Phase.CONTRACTING, Phase.COMPLETED);
+			phaseChanged(plan.id(), Phase.CONTRACTING, Phase.COMPLETED);
 		});
 	}
 
@@ -871,7 +900,7 @@ public final class Orchestrator {
 			this.state.transition(connection, id, from, to, action, this.settings.instanceId());
 		});
 		logger.info("Migration {}: {} -> {}", id, from, to);
-		this.settings.listener().phaseChanged(id, from, to);
+		phaseChanged(id, from, to);
 	}
 
 	@FunctionalInterface

@@ -205,7 +205,8 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 				+ "write both " + names(operation.from()) + " and " + names(operation.to().stream().map(NewColumn::name)
 					.toList())
 				+ " in the same statement (dual-write, the new values as transform '" + operation.transform()
-				+ "' computes them), or stop writing";
+				+ "' computes them; @DualWrite on the application's repositories does it in the write's transaction), "
+				+ "or stop writing";
 	}
 
 	private static String names(List<Identifier> columns) {

@@ -15,6 +15,7 @@ import dev.zdm.core.plan.Plan;
 import dev.zdm.core.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.zdm.core.transform.TransformRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -84,13 +85,15 @@ public final class ZdmAutoConfiguration {
 	@ConditionalOnMissingBean
 	Orchestrator zdmOrchestrator(ObjectProvider<DataSource> dataSource,
 			@ZdmDataSource ObjectProvider<DataSource> zdmDataSource, ZdmProperties properties, ZdmSettings settings,
-			ConfigurableListableBeanFactory beanFactory, Environment environment) {
+			ObjectProvider<TransformRegistry> transforms, ConfigurableListableBeanFactory beanFactory,
+			Environment environment) {
 		warnIfSettingsReplaceProperties(beanFactory, environment);
 		DataSource chosen = zdmDataSource(zdmDataSource.getIfAvailable(), dataSource.getIfUnique(),
 				properties.getDatasource());
 		// zdm reads the catalog through the tables themselves, never through a version schema's views.
 		DataSource target = (chosen instanceof SchemaVersionDataSource versioned) ? versioned.unversioned() : chosen;
-		return new Orchestrator(target, settings);
+		// Plans name Java transforms by bean name (transform: splitName), unless a registry bean says otherwise.
+		return new Orchestrator(target, settings, transforms.getIfUnique(() -> new BeanTransformRegistry(beanFactory)));
 	}
 
 	/**

@@ -1,0 +1,289 @@
+package dev.zdm.core.migration;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+
+import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.migration.ApplicationSync.Shape;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.ReplaceColumns.NewColumn;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.transform.RowTransform;
+import dev.zdm.core.transform.TransformRegistry;
+import dev.zdm.testing.PostgresExtension;
+import dev.zdm.testing.TestDatabase;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link ApplicationSync}: the sync of written rows by key, in the writer's transaction, in the direction of
+ * the shape written, only in the phases that need it; with writers racing the backfill to COMPLETED.
+ */
+@ExtendWith(PostgresExtension.class)
+class ApplicationSyncTests {
+
+	private static final int PEOPLE = 2_000;
+
+	private static final int WRITERS = 8;
+
+	private final TestDatabase db;
+
+	ApplicationSyncTests(TestDatabase db) {
+		this.db = db;
+	}
+
+	@BeforeEach
+	void clean() {
+		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS people CASCADE",
+				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
+						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
+				"CREATE TABLE people (id bigint PRIMARY KEY, full_name text, born int)",
+				"INSERT INTO people SELECT g, 'First' || g || ' Last ' || g, 1900 + g % 100 FROM generate_series(1, "
+						+ PEOPLE + ") g");
+	}
+
+	private Orchestrator zdm(RowTransform split) {
+		Orchestrator zdm = new Orchestrator(this.db.dataSource(),
+				ZdmSettings.defaults().withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200)),
+				TransformRegistry.of(Map.of("splitName", split)));
+		zdm.install();
+		return zdm;
+	}
+
+	private static Plan split(String id) {
+		return Plan.builder(id)
+			.replaceColumns("people", List.of("full_name"),
+					List.of(new NewColumn(Identifier.of("first_name"), "text", false, null),
+							new NewColumn(Identifier.of("last_name"), "text", false, null)),
+					"splitName")
+			.build();
+	}
+
+	@Test
+	void syncsOnlyInThePhasesThatNeedItInTheDirectionOfTheShapeWritten() throws SQLException {
+		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
+		String id = "sync-phases";
+		zdm.start(split(id));
+		ApplicationSync sync = zdm.applicationSync(id);
+		assertThat(sync.phase()).isEqualTo(Phase.PENDING);
+		// Before expand there is no new column: nothing to do, and no statement.
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET full_name = 'Ada Lovelace' WHERE id = 1", 1L)).isZero();
+		assertThat(sync.syncCount()).isZero();
+
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+		// This orchestrator moved the migration: the cache knows without waiting for a refresh.
+		assertThat(sync.phase()).isEqualTo(Phase.EXPANDED);
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET full_name = 'Grace Brewster Hopper' WHERE id = 2", 2L))
+			.isEqualTo(1);
+		assertThat(row(2)).isEqualTo("Grace Brewster Hopper|Grace|Brewster Hopper");
+
+		assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		// New code writes the new shape; the old column is computed with 'down', for old readers and rollback.
+		assertThat(write(sync, Shape.NEW, "UPDATE people SET first_name = 'Alan', last_name = 'Turing' WHERE id = 3",
+				3L)).isEqualTo(1);
+		assertThat(row(3)).isEqualTo("Alan Turing|Alan|Turing");
+		// Old code still running after switch writes the old shape: its write is not overwritten, but propagated.
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET full_name = 'Edsger Dijkstra' WHERE id = 4", 4L))
+			.isEqualTo(1);
+		assertThat(row(4)).isEqualTo("Edsger Dijkstra|Edsger|Dijkstra");
+
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+		long syncs = sync.syncCount();
+		assertThat(write(sync, Shape.NEW, "UPDATE people SET first_name = 'Barbara' WHERE id = 5", 5L)).isZero();
+		assertThat(sync.syncCount()).isEqualTo(syncs);
+	}
+
+	@Test
+	void aThousandRowsAreOneSyncAndWritesThroughTheNewShapeSurviveARollback() throws SQLException {
+		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
+		String id = "sync-rollback";
+		zdm.start(split(id));
+		ApplicationSync sync = zdm.applicationSync(id);
+		assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		long before = sync.syncCount();
+		Object[] keys = LongStream.rangeClosed(1, 1_000).boxed().toArray();
+		assertThat(write(sync, Shape.NEW, "UPDATE people SET first_name = 'N' || id, last_name = 'Ew' WHERE id <= 1000",
+				keys)).isEqualTo(1_000);
+		assertThat(sync.syncCount() - before).isEqualTo(1);
+
+		assertThat(zdm.rollback(id).phase()).isEqualTo(Phase.ROLLED_BACK);
+		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE id <= 1000 AND full_name = 'N' || id || ' Ew'"))
+			.isEqualTo(1_000);
+		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE id > 1000 AND full_name = 'First' || id "
+				+ "|| ' Last ' || id")).isEqualTo(PEOPLE - 1_000);
+		// Rolled back: the new columns are gone, nothing to sync.
+		assertThat(write(sync, Shape.NEW, "UPDATE people SET full_name = 'x' WHERE id = 1", 1L)).isZero();
+	}
+
+	@Test
+	void aTransformThatFailsFailsTheWriteNamingTheMigration() throws SQLException {
+		RowTransform picky = new RowTransform() {
+
+			@Override
+			public Map<String, Object> up(Map<String, Object> old) {
+				if ("boom".equals(old.get("full_name"))) {
+					throw new IllegalArgumentException("cannot split 'boom'");
+				}
+				return ReplaceColumnsTests.SPLIT_NAME.up(old);
+			}
+
+		};
+		Orchestrator zdm = zdm(picky);
+		String id = "sync-fails";
+		zdm.start(split(id));
+		zdm.advance(id);
+		ApplicationSync sync = zdm.applicationSync(id);
+		assertThatThrownBy(() -> write(sync, Shape.OLD, "UPDATE people SET full_name = 'boom' WHERE id = 9", 9L))
+			.isInstanceOf(ApplicationSyncException.class)
+			.hasMessageContaining("Migration sync-fails, operation 1 (transform 'splitName' on public.people)")
+			.hasMessageContaining("transform 'splitName' failed on the row of public.people with key (id=9)")
+			.hasMessageContaining("The write was not committed");
+		assertThat(row(9)).isEqualTo("First9 Last 9||");
+	}
+
+	@Test
+	void eightWritersThroughTheSyncRaceTheBackfillToCompletedWithoutAMismatch() throws Exception {
+		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
+		String id = "sync-race";
+		zdm.start(split(id));
+		ApplicationSync sync = zdm.applicationSync(id);
+		try (Writers writers = new Writers(sync).start()) {
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.EXPANDED);
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.BACKFILLED);
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.SWITCHED);
+			writers.stop();
+			assertThat(writers.failures).isEmpty();
+			assertThat(writers.writes.get()).isGreaterThan(100);
+			assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name IS DISTINCT FROM "
+					+ "split_part(full_name, ' ', 1) OR last_name IS DISTINCT FROM nullif(substr(full_name, "
+					+ "length(split_part(full_name, ' ', 1)) + 2), '')")).isZero();
+			Map<Long, String> stored = new HashMap<>();
+			for (List<Object> row : this.db.query("SELECT id, full_name FROM people")) {
+				stored.put(((Number) row.get(0)).longValue(), (String) row.get(1));
+			}
+			// No lost update: every row holds its last committed write.
+			assertThat(stored).containsAllEntriesOf(writers.latest);
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+		}
+	}
+
+	private int write(ApplicationSync sync, Shape shape, String sql, Object... keys) throws SQLException {
+		try (Connection connection = this.db.dataSource().getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				try (PreparedStatement statement = connection.prepareStatement(sql)) {
+					statement.executeUpdate();
+				}
+				int synced = sync.sync(connection, shape, List.of(keys));
+				connection.commit();
+				return synced;
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+		}
+	}
+
+	private String row(long id) {
+		return this.db.queryStrings("SELECT concat_ws('|', full_name, coalesce(first_name, ''), coalesce(last_name, "
+				+ "'')) FROM people WHERE id = ?", id).get(0);
+	}
+
+	/** Writers of the old shape, each owning the ids congruent to its number, syncing every write. */
+	private final class Writers implements AutoCloseable {
+
+		final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicLong writes = new AtomicLong();
+
+		final Map<Long, String> latest = new ConcurrentHashMap<>();
+
+		final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+		private final List<Thread> threads = new ArrayList<>();
+
+		private final ApplicationSync sync;
+
+		Writers(ApplicationSync sync) {
+			this.sync = sync;
+		}
+
+		Writers start() {
+			for (int w = 0; w < WRITERS; w++) {
+				int writer = w;
+				Thread thread = new Thread(() -> write(writer), "sync-writer-" + w);
+				thread.start();
+				this.threads.add(thread);
+			}
+			return this;
+		}
+
+		private void write(int writer) {
+			long nextNew = PEOPLE + WRITERS + writer;
+			try (Connection connection = ApplicationSyncTests.this.db.dataSource().getConnection()) {
+				connection.setAutoCommit(false);
+				long n = 0;
+				while (this.running.get()) {
+					n++;
+					boolean insert = ThreadLocalRandom.current().nextInt(10) == 0;
+					long person;
+					if (insert) {
+						person = nextNew;
+						nextNew += WRITERS;
+					}
+					else {
+						long pick = ThreadLocalRandom.current().nextLong(1, PEOPLE + 1);
+						person = pick - (pick % WRITERS) + writer;
+						if (person < 1 || person > PEOPLE) {
+							continue;
+						}
+					}
+					String fullName = "W" + writer + "x" + n + ((n % 7 == 0) ? "" : " Name " + person);
+					try (PreparedStatement statement = connection.prepareStatement(insert
+							? "INSERT INTO people (full_name, id) VALUES (?, ?)" : "UPDATE people SET full_name = ? WHERE id = ?")) {
+						statement.setString(1, fullName);
+						statement.setLong(2, person);
+						statement.executeUpdate();
+					}
+					this.sync.sync(connection, Shape.OLD, List.of(person));
+					connection.commit();
+					this.latest.put(person, fullName);
+					this.writes.incrementAndGet();
+				}
+			}
+			catch (SQLException | RuntimeException ex) {
+				this.failures.add(ex);
+			}
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			for (Thread thread : this.threads) {
+				thread.join();
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+		}
+
+	}
+
+}

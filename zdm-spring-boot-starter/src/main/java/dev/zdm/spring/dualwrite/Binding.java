@@ -1,0 +1,26 @@
+package dev.zdm.spring.dualwrite;
+
+import java.lang.reflect.Method;
+import java.util.Collection;
+
+import dev.zdm.core.migration.ApplicationSync;
+
+/**
+ * What a {@link DualWrite} method does: the migration, the shape it writes, and where the keys of the
+ * written rows come from.
+ *
+ * @param migration the migration id
+ * @param shape the shape the method writes
+ * @param keys the keys of the rows written by one call
+ */
+record Binding(String migration, ApplicationSync.Shape shape, Keys keys) {
+
+	/** The keys of the rows one call wrote, from its arguments and its result. */
+	@FunctionalInterface
+	interface Keys {
+
+		Collection<?> of(Method method, Object[] arguments, Object result);
+
+	}
+
+}
