@@ -74,6 +74,15 @@ public final class LintRun {
 	}
 
 	/**
+	 * Reads a SQL script that the database has already run, without reporting anything: what it creates
+	 * describes the existing schema for the units linted after it (its tables count as existing, their
+	 * column types are known). For migrations recorded as applied, such as Flyway's.
+	 */
+	public void learnSql(String source, String sql) {
+		newUnit(source).lint(SqlScriptSplitter.split(sql), null);
+	}
+
+	/**
 	 * Lints a file: a plain SQL script, a Liquibase formatted SQL changelog, or an XML/YAML/JSON changelog.
 	 */
 	public List<Finding> lintFile(Path file) {
@@ -104,6 +113,17 @@ public final class LintRun {
 	 */
 	public List<Finding> lintPendingChangesets(Path changelog, DataSource dataSource) {
 		return lintChangelog(changelog, AppliedChangeSets.read(dataSource));
+	}
+
+	/**
+	 * Lints only the pending changesets of a changelog, as {@link #lintPendingChangesets(Path, DataSource)},
+	 * reading the applied ones from a Liquibase changelog table of another name or schema (Liquibase's
+	 * {@code liquibaseSchema} and {@code databaseChangeLogTable} settings).
+	 * @param schema the schema of the changelog table, or null for the connection's {@code search_path}
+	 * @param table the name of the changelog table, or null for {@code databasechangelog}
+	 */
+	public List<Finding> lintPendingChangesets(Path changelog, DataSource dataSource, String schema, String table) {
+		return lintChangelog(changelog, AppliedChangeSets.read(dataSource, schema, table));
 	}
 
 	private List<Finding> lintChangelog(Path changelog, AppliedChangeSets applied) {
