@@ -123,13 +123,33 @@ public final class LintRun {
 	 * @param table the name of the changelog table, or null for {@code databasechangelog}
 	 */
 	public List<Finding> lintPendingChangesets(Path changelog, DataSource dataSource, String schema, String table) {
-		return lintChangelog(changelog, AppliedChangeSets.read(dataSource, schema, table));
+		return lintChangelog(changelog, null, AppliedChangeSets.read(dataSource, schema, table));
+	}
+
+	/**
+	 * Lints the changesets of a changelog read from an application's class path, as Liquibase reads it
+	 * there: includes resolve against {@code classpathRoot} (the folder the class path starts at) first.
+	 * @param classpathRoot the class path folder holding the changelog, or null to find it from the changelog
+	 * @param dataSource the database whose changelog table lists the applied changesets, or null to lint every
+	 * changeset
+	 * @param schema the schema of the changelog table, or null for the connection's {@code search_path}
+	 * @param table the name of the changelog table, or null for {@code databasechangelog}
+	 */
+	public List<Finding> lintPendingChangesets(Path changelog, Path classpathRoot, DataSource dataSource, String schema,
+			String table) {
+		return lintChangelog(changelog, classpathRoot,
+				(dataSource != null) ? AppliedChangeSets.read(dataSource, schema, table) : AppliedChangeSets.NONE);
 	}
 
 	private List<Finding> lintChangelog(Path changelog, AppliedChangeSets applied) {
+		return lintChangelog(changelog, null, applied);
+	}
+
+	private List<Finding> lintChangelog(Path changelog, Path classpathRoot, AppliedChangeSets applied) {
 		Path master = changelog.toAbsolutePath().normalize();
 		Map<Path, LintUnit> units = new LinkedHashMap<>();
-		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read()) {
+		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion(),
+				classpathRoot).read()) {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
 				continue;
 			}

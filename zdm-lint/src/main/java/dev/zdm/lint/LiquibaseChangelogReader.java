@@ -53,11 +53,22 @@ final class LiquibaseChangelogReader {
 
 	private final int postgresVersion;
 
+	private final Path classpathRoot;
+
 	private final Map<Path, String> texts = new HashMap<>();
 
 	LiquibaseChangelogReader(Path changelog, int postgresVersion) {
+		this(changelog, postgresVersion, null);
+	}
+
+	/**
+	 * A reader that resolves paths against {@code classpathRoot} first (the folder the application's class
+	 * path starts at, holding the changelog), as Liquibase does in the application.
+	 */
+	LiquibaseChangelogReader(Path changelog, int postgresVersion, Path classpathRoot) {
 		this.changelog = changelog.toAbsolutePath().normalize();
 		this.postgresVersion = postgresVersion;
+		this.classpathRoot = (classpathRoot != null) ? classpathRoot.toAbsolutePath().normalize() : null;
 	}
 
 	/** Every changeset of the changelog and its includes, in the order Liquibase would run them. */
@@ -65,6 +76,10 @@ final class LiquibaseChangelogReader {
 		UnrunCustomChange.register();
 		List<ChangeSetStatements> changeSets = new ArrayList<>();
 		List<Path> roots = resourceRoots(this.changelog);
+		if (this.classpathRoot != null && this.changelog.startsWith(this.classpathRoot)) {
+			roots.remove(this.classpathRoot);
+			roots.add(0, this.classpathRoot);
+		}
 		String relative = roots.get(0).relativize(this.changelog).toString().replace('\\', '/');
 		List<ResourceAccessor> accessors = new ArrayList<>();
 		try {
