@@ -69,9 +69,10 @@ final class LocalChangelog implements AutoCloseable {
 		Path temporary = Files.createTempDirectory("zdm-lint-");
 		Path root = temporary.resolve("resources");
 		try {
-			for (Resource candidate : resolver.getResources(base + top + "**/*")) {
+			// From the jar's root: a pattern under a folder finds nothing in a jar without folder entries.
+			for (Resource candidate : resolver.getResources(base + "**/*")) {
 				String name = candidate.getURL().toString();
-				if (!candidate.isReadable() || !name.startsWith(base) || name.endsWith("/") || !isChangelogFile(name)) {
+				if (!name.startsWith(base + top) || name.endsWith("/") || !isChangelogFile(name) || !candidate.isReadable()) {
 					continue;
 				}
 				Path target = root.resolve(name.substring(base.length())).normalize();
