@@ -34,6 +34,10 @@ public final class LintRun {
 
 	private int statements;
 
+	private String contexts;
+
+	private String labelFilter;
+
 	LintRun(LintOptions options) {
 		this.options = options;
 	}
@@ -149,7 +153,7 @@ public final class LintRun {
 		Path master = changelog.toAbsolutePath().normalize();
 		Map<Path, LintUnit> units = new LinkedHashMap<>();
 		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion(),
-				classpathRoot).read()) {
+				classpathRoot).selecting(this.contexts, this.labelFilter).read()) {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
 				continue;
 			}
@@ -180,6 +184,18 @@ public final class LintRun {
 			this.suppressed.addAll(unit.suppressed());
 		});
 		return List.copyOf(findings);
+	}
+
+	/**
+	 * Lints, in the changelogs this run reads from now on, only the changesets Liquibase runs with these
+	 * contexts and label filter ({@code spring.liquibase.contexts}, {@code label-filter}); null or blank
+	 * selects every changeset, as in Liquibase.
+	 * @return this run
+	 */
+	public LintRun selectingChangeSets(String contexts, String labelFilter) {
+		this.contexts = contexts;
+		this.labelFilter = labelFilter;
+		return this;
 	}
 
 	/** How many statements this run has linted so far (not those of changesets the database already ran). */

@@ -43,7 +43,8 @@ final class LiquibaseChangelogLint {
 				: liquibase.getDefaultSchema();
 		try (LocalChangelog changelog = LocalChangelog.of(resource, location,
 				ResourcePatternUtils.getResourcePatternResolver(loader))) {
-			LintRun run = new Linter(options).newRun();
+			LintRun run = new Linter(options).newRun()
+				.selectingChangeSets(liquibase.getContexts(), liquibase.getLabelFilter());
 			// dropFirst: Liquibase drops everything first, so every changeset is pending.
 			List<Finding> findings = run.lintPendingChangesets(changelog.path(), changelog.classpathRoot(),
 					liquibase.isDropFirst() ? null : liquibase.getDataSource(), schema,

@@ -144,6 +144,21 @@ class LiquibaseStartupLintTests {
 	}
 
 	@Test
+	void onlyTheChangesetsOfTheConfiguredContextsAndLabelsAreLinted() {
+		String changelog = "spring.liquibase.change-log=classpath:lint/liquibase/contexts/db.changelog-master.yaml";
+		this.runner.withPropertyValues(changelog, "spring.liquibase.contexts=prod", "spring.liquibase.label-filter=!reporting")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(this.db.queryStrings("SELECT id FROM databasechangelog")).containsExactly("create-users");
+		this.runner.withPropertyValues(changelog).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(new UnsafeMigrationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.contains("zdm lint found 2 unsafe statements")
+				.contains("(changeset rename-email-in-test-data::alice)\n    ZDM016")
+				.contains("(changeset index-users-email::alice)\n    ZDM001");
+		});
+	}
+
+	@Test
 	void noLintWithoutLiquibaseOrFlywayOnTheClassPath() {
 		this.runner.withClassLoader(new FilteredClassLoader(SpringLiquibase.class, Flyway.class))
 			.withPropertyValues(UNSAFE)
