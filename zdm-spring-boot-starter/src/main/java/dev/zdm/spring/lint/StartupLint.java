@@ -51,7 +51,19 @@ final class StartupLint {
 		}
 		int version = (this.properties.getPostgresVersion() != null) ? this.properties.getPostgresVersion()
 				: Math.max(10, Math.min(18, serverVersion));
-		StartupLintReport report = linting.apply(LintOptions.defaults().withPostgresVersion(version));
+		StartupLintReport report;
+		try {
+			report = linting.apply(LintOptions.defaults().withPostgresVersion(version));
+		}
+		catch (RuntimeException ex) {
+			// The linter could not read the migrations: fail safe, but say how to start without it.
+			String problem = "zdm lint could not lint the migrations of " + what + ": " + ex.getMessage();
+			if (this.properties.getMode() == ZdmLintProperties.Mode.FAIL) {
+				throw new IllegalStateException(problem + ". Set zdm.lint.mode=warn to start anyway.", ex);
+			}
+			logger.warn(problem + " (zdm.lint.mode=warn: starting anyway)", ex);
+			return;
+		}
 		if (report != null) {
 			act(report);
 		}
@@ -63,10 +75,11 @@ final class StartupLint {
 		List<StartupLintReport.Item> minor = report.below(threshold);
 		if (!failing.isEmpty()) {
 			if (this.properties.getMode() == ZdmLintProperties.Mode.FAIL) {
-				throw new UnsafeMigrationException(report.describe(failing, "unsafe statement", "(" + report.tool() + " has not run them)"),
-						report.tool());
+				String verdict = "(" + report.tool() + " has not run them)";
+				throw new UnsafeMigrationException(report.describe(failing, "unsafe statement", verdict), report.tool());
 			}
-			logger.warn(report.describe(failing, "unsafe statement", "(zdm.lint.mode=warn: " + report.tool() + " runs them now)"));
+			String verdict = "(zdm.lint.mode=warn: " + report.tool() + " runs them now)";
+			logger.warn(report.describe(failing, "unsafe statement", verdict));
 		}
 		if (!minor.isEmpty()) {
 			logger.warn(report.describe(minor, "warning", "(below zdm.lint.fail-on="

@@ -102,10 +102,11 @@ public final class ZdmLintAutoConfiguration {
 		public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 			if (bean instanceof Flyway flyway) {
 				DataSource dataSource = flyway.getConfiguration().getDataSource();
-				ResourceLoader loader = new DefaultResourceLoader(flyway.getConfiguration().getClassLoader());
+				// Flyway finds its classpath: locations with its own class loader: read the scripts with it too.
+				ClassLoader classLoader = flyway.getConfiguration().getClassLoader();
+				ResourceLoader loader = (classLoader != null) ? new DefaultResourceLoader(classLoader) : this.resourceLoader;
 				this.lint.run(dataSource, "Flyway bean '" + beanName + "'",
-						(options) -> FlywayMigrationsLint.lint(flyway, options,
-								(flyway.getConfiguration().getClassLoader() != null) ? loader : this.resourceLoader));
+						(options) -> FlywayMigrationsLint.lint(flyway, options, loader));
 			}
 			return bean;
 		}

@@ -159,6 +159,17 @@ class LiquibaseStartupLintTests {
 	}
 
 	@Test
+	void aChangelogTheLinterCannotReadFailsStartUpAndSaysHowToStartAnyway() {
+		this.runner.withPropertyValues("spring.liquibase.change-log=classpath:lint/liquibase/broken/db.changelog-master.yaml")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("zdm lint could not lint the migrations of Liquibase bean 'liquibase'")
+					.hasStackTraceContaining("Set zdm.lint.mode=warn to start anyway");
+			});
+	}
+
+	@Test
 	void noLintWithoutLiquibaseOrFlywayOnTheClassPath() {
 		this.runner.withClassLoader(new FilteredClassLoader(SpringLiquibase.class, Flyway.class))
 			.withPropertyValues(UNSAFE)
