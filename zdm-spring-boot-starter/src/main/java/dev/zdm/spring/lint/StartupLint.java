@@ -49,11 +49,18 @@ final class StartupLint {
 		if (serverVersion == null) {
 			return;
 		}
-		int version = (this.properties.getPostgresVersion() != null) ? this.properties.getPostgresVersion()
-				: Math.max(10, Math.min(18, serverVersion));
+		LintOptions options;
+		try {
+			options = LintOptions.defaults()
+				.withPostgresVersion((this.properties.getPostgresVersion() != null) ? this.properties.getPostgresVersion()
+						: Math.max(10, Math.min(18, serverVersion)));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("zdm.lint.postgres-version: " + ex.getMessage(), ex);
+		}
 		StartupLintReport report;
 		try {
-			report = linting.apply(LintOptions.defaults().withPostgresVersion(version));
+			report = linting.apply(options);
 		}
 		catch (RuntimeException ex) {
 			// The linter could not read the migrations: fail safe, but say how to start without it.
