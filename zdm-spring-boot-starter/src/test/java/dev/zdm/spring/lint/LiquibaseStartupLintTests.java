@@ -170,6 +170,23 @@ class LiquibaseStartupLintTests {
 	}
 
 	@Test
+	void aSpringLiquibaseTheApplicationDefinesIsLintedToo() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ZdmLintAutoConfiguration.class))
+			.withBean("appLiquibase", SpringLiquibase.class, () -> {
+				SpringLiquibase liquibase = new SpringLiquibase();
+				liquibase.setDataSource(this.db.dataSource());
+				liquibase.setChangeLog("classpath:lint/liquibase/unsafe/db.changelog-master.yaml");
+				return liquibase;
+			})
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(new UnsafeMigrationFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+					.contains("(changeset index-users-email::alice)\n    ZDM001");
+				assertThat(this.db.queryLong("SELECT count(*) FROM pg_class WHERE relname = 'users'")).isZero();
+			});
+	}
+
+	@Test
 	void noLintWithoutLiquibaseOrFlywayOnTheClassPath() {
 		this.runner.withClassLoader(new FilteredClassLoader(SpringLiquibase.class, Flyway.class))
 			.withPropertyValues(UNSAFE)
