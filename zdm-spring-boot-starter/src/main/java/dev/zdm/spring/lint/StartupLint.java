@@ -3,6 +3,7 @@ package dev.zdm.spring.lint;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -59,6 +60,7 @@ final class StartupLint {
 			throw new IllegalStateException("zdm.lint.postgres-version: " + ex.getMessage(), ex);
 		}
 		StartupLintReport report;
+		long start = System.nanoTime();
 		try {
 			report = linting.apply(options);
 		}
@@ -72,11 +74,11 @@ final class StartupLint {
 			return;
 		}
 		if (report != null) {
-			act(report);
+			act(report, Duration.ofNanos(System.nanoTime() - start));
 		}
 	}
 
-	private void act(StartupLintReport report) {
+	private void act(StartupLintReport report, Duration took) {
 		Severity threshold = this.properties.getFailOn();
 		List<StartupLintReport.Item> failing = report.atLeast(threshold);
 		List<StartupLintReport.Item> minor = report.below(threshold);
@@ -98,7 +100,8 @@ final class StartupLint {
 		}
 		if (report.items().isEmpty()) {
 			logger.info("zdm lint: no unsafe statement in " + report.subject() + " (" + report.statements()
-					+ " statements linted, " + report.allowed().size() + " findings allowed with a reason)");
+					+ " statements linted, " + report.allowed().size() + " findings allowed with a reason, in "
+					+ took.toMillis() + " ms)");
 		}
 	}
 
