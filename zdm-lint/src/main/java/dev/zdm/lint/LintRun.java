@@ -121,18 +121,9 @@ public final class LintRun {
 
 	/**
 	 * Lints only the pending changesets of a changelog, as {@link #lintPendingChangesets(Path, DataSource)},
-	 * reading the applied ones from a Liquibase changelog table of another name or schema (Liquibase's
-	 * {@code liquibaseSchema} and {@code databaseChangeLogTable} settings).
-	 * @param schema the schema of the changelog table, or null for the connection's {@code search_path}
-	 * @param table the name of the changelog table, or null for {@code databasechangelog}
-	 */
-	public List<Finding> lintPendingChangesets(Path changelog, DataSource dataSource, String schema, String table) {
-		return lintChangelog(changelog, null, AppliedChangeSets.read(dataSource, schema, table));
-	}
-
-	/**
-	 * Lints the changesets of a changelog read from an application's class path, as Liquibase reads it
-	 * there: includes resolve against {@code classpathRoot} (the folder the class path starts at) first.
+	 * as Liquibase runs it in an application: includes resolve against {@code classpathRoot} (the folder the
+	 * class path starts at) first, and the applied changesets are read from the changelog table Liquibase is
+	 * configured with ({@code liquibaseSchema}, {@code databaseChangeLogTable}).
 	 * @param classpathRoot the class path folder holding the changelog, or null to find it from the changelog
 	 * @param dataSource the database whose changelog table lists the applied changesets, or null to lint every
 	 * changeset

@@ -1,5 +1,6 @@
 package dev.zdm.lint;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,11 +51,11 @@ class PendingChangeSetsTests {
 						+ " ('index-new-orders', 'alice', '001-create-orders.xml'),"
 						+ " ('widen-status', 'alice', '001-create-orders.xml'),"
 						+ " ('add-status-index', 'bob', 'db/002-orders.yaml')");
-		List<Finding> findings = new Linter().newRun().lintPendingChangesets(master, database.dataSource(), "LB", "MY_CHANGELOG");
+		List<Finding> findings = new Linter().newRun().lintPendingChangesets(master, null, database.dataSource(), "LB", "MY_CHANGELOG");
 		assertThat(findings).extracting((f) -> f.ruleId() + " " + f.location().changeSet()).containsExactly(
 				"ZDM007 status-not-null::bob", "ZDM022 status-not-null::bob", "ZDM005 fk-customer::carol",
 				"ZDM022 fk-customer::carol", "ZDM004 index-in-transaction::carol");
-		List<Finding> all = new Linter().newRun().lintPendingChangesets(master, database.dataSource(), "lb", "other_changelog");
+		List<Finding> all = new Linter().newRun().lintPendingChangesets(master, null, database.dataSource(), "lb", "other_changelog");
 		assertThat(all).extracting(Finding::ruleId).containsExactly("ZDM001", "ZDM022", "ZDM007", "ZDM005", "ZDM022", "ZDM004");
 	}
 
@@ -68,6 +70,28 @@ class PendingChangeSetsTests {
 		assertThat(run.lintSql("V2__x.sql", "ALTER TABLE items ALTER COLUMN name TYPE text;"
 				+ " CREATE INDEX idx_items_id_name ON items (id, name);"))
 			.extracting(Finding::ruleId).containsExactly("ZDM022", "ZDM001");
+	}
+
+	@Test
+	void onlyTheChangesetsOfTheSelectedContextsAndLabelsAreLinted(@TempDir Path dir) throws Exception {
+		Path changelog = dir.resolve("changelog.sql");
+		Files.writeString(changelog, """
+				--liquibase formatted sql
+				--changeset alice:rename context:test
+				ALTER TABLE users RENAME COLUMN email TO email_address;
+				--changeset alice:index labels:reporting
+				CREATE INDEX idx_users_email ON users (email);
+				--changeset alice:drop
+				ALTER TABLE users DROP COLUMN legacy;
+				""");
+		assertThat(new Linter().newRun().lintChangelog(changelog)).extracting(Finding::ruleId)
+			.contains("ZDM016", "ZDM001", "ZDM018");
+		assertThat(new Linter().newRun().selectingChangeSets("prod", "!reporting").lintChangelog(changelog))
+			.extracting(Finding::ruleId)
+			.contains("ZDM018")
+			.doesNotContain("ZDM016", "ZDM001");
+		assertThat(new Linter().newRun().selectingChangeSets(" ", null).lintChangelog(changelog)).extracting(Finding::ruleId)
+			.contains("ZDM016", "ZDM001", "ZDM018");
 	}
 
 }
