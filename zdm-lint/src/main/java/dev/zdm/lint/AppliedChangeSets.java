@@ -1,11 +1,13 @@
 package dev.zdm.lint;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -29,26 +31,49 @@ final class AppliedChangeSets {
 	}
 
 	static AppliedChangeSets read(DataSource dataSource) {
+		return read(dataSource, null, null);
+	}
+
+	/**
+	 * The changesets recorded in the changelog table {@code schema.table}; a null schema means the
+	 * connection's {@code search_path}, a null table {@code databasechangelog}. Names are folded to lower case
+	 * as Liquibase creates them on PostgreSQL.
+	 */
+	static AppliedChangeSets read(DataSource dataSource, String schema, String table) {
+		String tableName = (table != null && !table.isBlank()) ? table.strip().toLowerCase(Locale.ROOT) : "databasechangelog";
+		String schemaName = (schema != null && !schema.isBlank()) ? schema.strip().toLowerCase(Locale.ROOT) : null;
+		String shown = (schemaName != null) ? schemaName + "." + tableName : tableName;
 		List<Entry> entries = new ArrayList<>();
-		try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			if (!tableExists(statement)) {
+		try (Connection connection = dataSource.getConnection()) {
+			String qualified = regclass(connection, schemaName, tableName);
+			if (qualified == null) {
 				return NONE;
 			}
-			try (ResultSet rows = statement.executeQuery("SELECT id, author, filename FROM databasechangelog")) {
+			// qualified is PostgreSQL's own quoting of an existing table's name.
+			try (Statement statement = connection.createStatement();
+					ResultSet rows = statement.executeQuery("SELECT id, author, filename FROM " + qualified)) {
 				while (rows.next()) {
 					entries.add(new Entry(rows.getString(1), rows.getString(2), normalize(rows.getString(3))));
 				}
 			}
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Could not read the Liquibase databasechangelog table: " + ex.getMessage(), ex);
+			throw new IllegalStateException("Could not read the Liquibase changelog table " + shown + ": " + ex.getMessage(), ex);
 		}
 		return new AppliedChangeSets(entries);
 	}
 
-	private static boolean tableExists(Statement statement) throws SQLException {
-		try (ResultSet rows = statement.executeQuery("SELECT to_regclass('databasechangelog') IS NOT NULL")) {
-			return rows.next() && rows.getBoolean(1);
+	/** The table's name as PostgreSQL quotes it, or null when there is no such table. */
+	private static String regclass(Connection connection, String schema, String table) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT to_regclass(CASE WHEN ?::text IS NULL"
+				+ " THEN quote_ident(?) ELSE quote_ident(?) || '.' || quote_ident(?) END)::text")) {
+			statement.setString(1, schema);
+			statement.setString(2, table);
+			statement.setString(3, schema);
+			statement.setString(4, table);
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? rows.getString(1) : null;
+			}
 		}
 	}
 

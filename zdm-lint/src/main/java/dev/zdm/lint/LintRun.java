@@ -34,6 +34,10 @@ public final class LintRun {
 
 	private int statements;
 
+	private String contexts;
+
+	private String labelFilter;
+
 	LintRun(LintOptions options) {
 		this.options = options;
 	}
@@ -82,6 +86,15 @@ public final class LintRun {
 	}
 
 	/**
+	 * Reads a SQL script that the database has already run, without reporting anything: what it creates
+	 * describes the existing schema for the units linted after it (its tables count as existing, their
+	 * column types are known). For migrations recorded as applied, such as Flyway's.
+	 */
+	public void learnSql(String source, String sql) {
+		newUnit(source).lint(SqlScriptSplitter.split(sql), null);
+	}
+
+	/**
 	 * Lints a file: a plain SQL script, a Liquibase formatted SQL changelog, or an XML/YAML/JSON changelog.
 	 */
 	public List<Finding> lintFile(Path file) {
@@ -114,10 +127,32 @@ public final class LintRun {
 		return lintChangelog(changelog, AppliedChangeSets.read(dataSource));
 	}
 
+	/**
+	 * Lints only the pending changesets of a changelog, as {@link #lintPendingChangesets(Path, DataSource)},
+	 * as Liquibase runs it in an application: includes resolve against {@code classpathRoot} (the folder the
+	 * class path starts at) first, and the applied changesets are read from the changelog table Liquibase is
+	 * configured with ({@code liquibaseSchema}, {@code databaseChangeLogTable}).
+	 * @param classpathRoot the class path folder holding the changelog, or null to find it from the changelog
+	 * @param dataSource the database whose changelog table lists the applied changesets, or null to lint every
+	 * changeset
+	 * @param schema the schema of the changelog table, or null for the connection's {@code search_path}
+	 * @param table the name of the changelog table, or null for {@code databasechangelog}
+	 */
+	public List<Finding> lintPendingChangesets(Path changelog, Path classpathRoot, DataSource dataSource, String schema,
+			String table) {
+		return lintChangelog(changelog, classpathRoot,
+				(dataSource != null) ? AppliedChangeSets.read(dataSource, schema, table) : AppliedChangeSets.NONE);
+	}
+
 	private List<Finding> lintChangelog(Path changelog, AppliedChangeSets applied) {
+		return lintChangelog(changelog, null, applied);
+	}
+
+	private List<Finding> lintChangelog(Path changelog, Path classpathRoot, AppliedChangeSets applied) {
 		Path master = changelog.toAbsolutePath().normalize();
 		Map<Path, LintUnit> units = new LinkedHashMap<>();
-		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion()).read()) {
+		for (ChangeSetStatements changeSet : new LiquibaseChangelogReader(changelog, this.options.postgresVersion(),
+				classpathRoot).selecting(this.contexts, this.labelFilter).read()) {
 			if (!this.lintedChangeSets.add(changeSet.key())) {
 				continue;
 			}
@@ -152,6 +187,18 @@ public final class LintRun {
 			this.suppressed.addAll(unit.suppressed());
 		});
 		return List.copyOf(findings);
+	}
+
+	/**
+	 * Lints, in the changelogs this run reads from now on, only the changesets Liquibase runs with these
+	 * contexts and label filter ({@code spring.liquibase.contexts}, {@code label-filter}); null or blank
+	 * selects every changeset, as in Liquibase.
+	 * @return this run
+	 */
+	public LintRun selectingChangeSets(String contexts, String labelFilter) {
+		this.contexts = contexts;
+		this.labelFilter = labelFilter;
+		return this;
 	}
 
 	/** How many statements this run has linted so far (not those of changesets the database already ran). */

@@ -13,6 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.zdm.lint.internal.UnrunCustomChange;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
 import liquibase.Scope;
 import liquibase.change.Change;
 import liquibase.change.DbmsTargetedChange;
@@ -21,6 +23,8 @@ import liquibase.change.core.SQLFileChange;
 import liquibase.changelog.ChangeLogParameters;
 import liquibase.changelog.ChangeSet;
 import liquibase.changelog.DatabaseChangeLog;
+import liquibase.changelog.filter.ContextChangeSetFilter;
+import liquibase.changelog.filter.LabelChangeSetFilter;
 import liquibase.database.Database;
 import liquibase.database.DatabaseList;
 import liquibase.database.OfflineConnection;
@@ -53,11 +57,36 @@ final class LiquibaseChangelogReader {
 
 	private final int postgresVersion;
 
+	private final Path classpathRoot;
+
 	private final Map<Path, String> texts = new HashMap<>();
 
+	private String contexts;
+
+	private String labelFilter;
+
 	LiquibaseChangelogReader(Path changelog, int postgresVersion) {
+		this(changelog, postgresVersion, null);
+	}
+
+	/**
+	 * Reads only the changesets Liquibase runs with these contexts and label filter (each null or blank for
+	 * all), as {@code liquibase update --contexts --label-filter} selects them.
+	 */
+	LiquibaseChangelogReader selecting(String contexts, String labelFilter) {
+		this.contexts = contexts;
+		this.labelFilter = labelFilter;
+		return this;
+	}
+
+	/**
+	 * A reader that resolves paths against {@code classpathRoot} first (the folder the application's class
+	 * path starts at, holding the changelog), as Liquibase does in the application.
+	 */
+	LiquibaseChangelogReader(Path changelog, int postgresVersion, Path classpathRoot) {
 		this.changelog = changelog.toAbsolutePath().normalize();
 		this.postgresVersion = postgresVersion;
+		this.classpathRoot = (classpathRoot != null) ? classpathRoot.toAbsolutePath().normalize() : null;
 	}
 
 	/** Every changeset of the changelog and its includes, in the order Liquibase would run them. */
@@ -65,6 +94,10 @@ final class LiquibaseChangelogReader {
 		UnrunCustomChange.register();
 		List<ChangeSetStatements> changeSets = new ArrayList<>();
 		List<Path> roots = resourceRoots(this.changelog);
+		if (this.classpathRoot != null && this.changelog.startsWith(this.classpathRoot)) {
+			roots.remove(this.classpathRoot);
+			roots.add(0, this.classpathRoot);
+		}
 		String relative = roots.get(0).relativize(this.changelog).toString().replace('\\', '/');
 		List<ResourceAccessor> accessors = new ArrayList<>();
 		try {
@@ -89,6 +122,14 @@ final class LiquibaseChangelogReader {
 					// A changeset for other databases (dbms="h2", "!postgresql") never runs on PostgreSQL, nor
 					// does one whose preconditions fail there and skip it (<dbms type="mssql"/>, onFail=MARK_RAN).
 					if (!DatabaseList.definitionMatches(changeSet.getDbmsSet(), database, true)) {
+						continue;
+					}
+					if (this.contexts != null && !this.contexts.isBlank()
+							&& !new ContextChangeSetFilter(new Contexts(this.contexts)).accepts(changeSet).isAccepted()) {
+						continue;
+					}
+					if (this.labelFilter != null && !this.labelFilter.isBlank()
+							&& !new LabelChangeSetFilter(new LabelExpression(this.labelFilter)).accepts(changeSet).isAccepted()) {
 						continue;
 					}
 					PreconditionVerdict verdict = PreconditionVerdict.onPostgres(changeSet, database);

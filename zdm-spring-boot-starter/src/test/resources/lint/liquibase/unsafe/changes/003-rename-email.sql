@@ -1,0 +1,4 @@
+--liquibase formatted sql
+
+--changeset bob:rename-email
+ALTER TABLE users RENAME COLUMN email TO email_address;
