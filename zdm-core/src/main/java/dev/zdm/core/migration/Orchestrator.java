@@ -191,7 +191,7 @@ public final class Orchestrator {
 		else {
 			message = "Migration " + id + " cannot contract: the contract gate needs every live instance off the old "
 					+ "shape (" + Readiness.READS_NEW + " or above), and contract drops what the old shape uses; " + count
-					+ " still use it: " + blockers + ". Deploy a version of the application written for the new shape "
+					+ ((gate.blockers().size() == 1) ? " still uses it: " : " still use it: ") + blockers + ". Deploy a version of the application written for the new shape "
 					+ "(zdm.schema-version: " + id + ", or zdm.instance.readiness." + id + "=reads-new for code that "
 					+ "only reads the new shape) and stop the instances of the old one; then advance again.";
 		}

@@ -11,6 +11,9 @@ import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.spring.actuate.ZdmEndpoint;
+import dev.zdm.spring.instance.PropertiesReadinessContributor;
+import dev.zdm.spring.instance.ZdmInstanceHeartbeat;
+import dev.zdm.spring.instance.ZdmReadinessContributor;
 import dev.zdm.spring.metrics.MicrometerMigrationListener;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -24,6 +27,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -57,7 +61,8 @@ public final class ZdmAutoConfiguration {
 						backfill.getTargetBatchTime(), backfill.getLeaseDuration(), properties.getLockTimeout(),
 						backfill.getMaxRanges(), backfill.getPause()),
 				(properties.getInstanceId() != null) ? properties.getInstanceId() : ZdmSettings.defaultInstanceId(),
-				listener, properties.getArchive().getRetention());
+				listener, properties.getArchive().getRetention())
+			.withInstanceTimeout(properties.getInstance().getTimeout());
 	}
 
 	@Bean
@@ -97,8 +102,34 @@ public final class ZdmAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
-	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties) {
-		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance());
+	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties,
+			ZdmInstanceHeartbeat heartbeat) {
+		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance(),
+				properties.getScheduler().getPoolSize(), properties.getScheduler().getShutdownMaxWait(),
+				properties.getInstance().getHeartbeatInterval(), heartbeat);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZdmInstanceHeartbeat zdmInstanceHeartbeat(Orchestrator orchestrator, ZdmProperties properties,
+			Environment environment, ObjectProvider<BuildProperties> buildProperties,
+			ObjectProvider<ZdmReadinessContributor> contributors) {
+		String version = properties.getInstance().getVersion();
+		if (version == null || version.isBlank()) {
+			version = environment.getProperty("spring.application.version");
+		}
+		if (version == null || version.isBlank()) {
+			BuildProperties build = buildProperties.getIfAvailable();
+			version = (build != null) ? build.getVersion() : null;
+		}
+		return new ZdmInstanceHeartbeat(orchestrator.instances(), orchestrator.settings().instanceId(), version,
+				() -> contributors.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PropertiesReadinessContributor zdmPropertiesReadinessContributor(ZdmProperties properties) {
+		return new PropertiesReadinessContributor(properties.getSchemaVersion(), properties.getInstance().getReadiness());
 	}
 
 	@Configuration(proxyBeanMethods = false)
