@@ -71,6 +71,9 @@ public final class BackfillEngine {
 	/** Set by {@link #stop()}: every run of this engine stops after its batch in flight. */
 	private volatile boolean stopped;
 
+	/** The sessions of every backfill this engine runs: throttle signals do not count them as load. */
+	private final java.util.Set<Integer> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	/** Wakes the pauses between batches and waits when the engine is stopped. */
 	private final Object stopSignal = new Object();
 
@@ -352,7 +355,7 @@ public final class BackfillEngine {
 			Map<Integer, TransformTarget.Pass> transforms) {
 		List<QualifiedName> tables = targets.values().stream().map(BackfillTarget::table).distinct().toList();
 		Throttler throttler = new Throttler(this.dataSource, this.state, this.listener, migrationId, tables, this.owner,
-				this.settings);
+				this.settings, this.sessions);
 		throttler.checkNow();
 		stopIfPaused(migrationId, throttler);
 		AtomicBoolean stop = new AtomicBoolean();

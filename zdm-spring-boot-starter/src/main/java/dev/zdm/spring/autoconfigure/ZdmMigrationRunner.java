@@ -87,7 +87,7 @@ public class ZdmMigrationRunner
 
 	/** A scheduler with the default pool, shutdown wait and no instance heartbeat. */
 	public ZdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, Set<Phase> autoAdvance) {
-		this(orchestrator, plans, autoAdvance, 4, Duration.ofSeconds(30), Duration.ofSeconds(10), null);
+		this(orchestrator, plans, autoAdvance, 2, Duration.ofSeconds(30), Duration.ofSeconds(10), null);
 	}
 
 	/**

@@ -157,10 +157,11 @@ public class ZdmProperties {
 
 		/**
 		 * Threads that advance migrations by themselves ({@code zdm.auto-advance}): so many migrations progress at
-		 * once, each on one thread (a backfill's own connections come from {@code zdm.backfill.*}). Actions asked
-		 * for through the actuator endpoint run on threads of their own, never queued behind these.
+		 * once, each on one thread. A running backfill borrows about four connections from the pool it shares with
+		 * the application (two workers, their lease and throttle checks): raise this only with the connection pool.
+		 * Actions asked for through the actuator endpoint run on threads of their own, never queued behind these.
 		 */
-		private int poolSize = 4;
+		private int poolSize = 2;
 
 		/**
 		 * How long a stopping application waits for its running migrations: backfills stop after their batch in
