@@ -68,6 +68,15 @@ public final class BackfillEngine {
 
 	private final BackfillControls controls;
 
+	/** Set by {@link #stop()}: every run of this engine stops after its batch in flight. */
+	private volatile boolean stopped;
+
+	/** The sessions of every backfill this engine runs: throttle signals do not count them as load. */
+	private final java.util.Set<Integer> sessions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	/** Wakes the pauses between batches and waits when the engine is stopped. */
+	private final Object stopSignal = new Object();
+
 	public BackfillEngine(DataSource dataSource, StateStore state, BackfillSettings settings, MigrationListener listener,
 			String owner) {
 		this.dataSource = dataSource;
@@ -80,6 +89,37 @@ public final class BackfillEngine {
 
 	private String ranges() {
 		return this.state.table("zdm_backfill_range");
+	}
+
+	/**
+	 * Stops every backfill this engine runs, and any it is asked to run until {@link #resumeAfterStop()}: each
+	 * worker finishes and commits its batch in flight, then this instance gives up its leases at once (other
+	 * instances take the ranges over without waiting for the leases to expire) and {@link #run} throws
+	 * {@link BackfillStoppedException}. Returns at once; the runs end within a batch.
+	 */
+	public void stop() {
+		this.stopped = true;
+		synchronized (this.stopSignal) {
+			this.stopSignal.notifyAll();
+		}
+	}
+
+	/** Lets this engine run backfills again after {@link #stop()}. */
+	public void resumeAfterStop() {
+		this.stopped = false;
+	}
+
+	/** Whether {@link #stop()} was called (and not {@linkplain #resumeAfterStop() undone}). */
+	public boolean isStopped() {
+		return this.stopped;
+	}
+
+	private void stopIfStopped(String migrationId) {
+		if (this.stopped) {
+			throw new BackfillStoppedException("The backfill of " + migrationId + " stopped on instance " + this.owner
+					+ " because the instance is stopping; its batch in flight committed and its ranges were released to "
+					+ "the other instances. Advance the migration again (on any instance) to go on from its checkpoints");
+		}
 	}
 
 	/**
@@ -315,14 +355,21 @@ public final class BackfillEngine {
 			Map<Integer, TransformTarget.Pass> transforms) {
 		List<QualifiedName> tables = targets.values().stream().map(BackfillTarget::table).distinct().toList();
 		Throttler throttler = new Throttler(this.dataSource, this.state, this.listener, migrationId, tables, this.owner,
-				this.settings);
+				this.settings, this.sessions);
 		throttler.checkNow();
 		stopIfPaused(migrationId, throttler);
 		AtomicBoolean stop = new AtomicBoolean();
 		try {
+			stopIfStopped(migrationId);
 			int workers = this.settings.parallelism();
 			if (workers == 1) {
-				return worker(0, migrationId, targets, transforms, throttler, stop);
+				try {
+					return worker(0, migrationId, targets, transforms, throttler, stop);
+				}
+				catch (BackfillStoppedException ex) {
+					releaseLeases(migrationId);
+					throw ex;
+				}
 			}
 			ExecutorService executor = Executors.newFixedThreadPool(workers, (runnable) -> {
 				Thread thread = new Thread(runnable, "zdm-backfill-" + migrationId);
@@ -364,7 +411,7 @@ public final class BackfillEngine {
 						throw new BackfillException("Backfill interrupted", ex);
 					}
 				}
-				if (failure instanceof BackfillPausedException) {
+				if (failure instanceof BackfillPausedException || failure instanceof BackfillStoppedException) {
 					// The workers it stopped may still hold the ranges they were on.
 					releaseLeases(migrationId);
 				}
@@ -399,6 +446,7 @@ public final class BackfillEngine {
 			if (stop.get()) {
 				throw new StoppedException();
 			}
+			stopIfStopped(migrationId);
 			// Workers beyond the first use idle capacity only: while a signal slows or stops the backfill, and for ten
 			// check intervals after, they leave the work to the first.
 			if (index > 0 && throttler.slowedRecently()) {
@@ -579,6 +627,7 @@ public final class BackfillEngine {
 					if (stop.get()) {
 						throw new StoppedException();
 					}
+					stopIfStopped(migrationId);
 					Throttle throttle = waitWhileStopped(migrationId, throttler, stop);
 					long started = System.nanoTime();
 					Batch batch;
@@ -679,6 +728,7 @@ public final class BackfillEngine {
 	 */
 	private Throttle waitWhileStopped(String migrationId, Throttler throttler, AtomicBoolean stop) {
 		while (true) {
+			stopIfStopped(migrationId);
 			stopIfPaused(migrationId, throttler);
 			Throttle throttle = throttler.current().orElse(null);
 			if (throttle == null || throttle.response() != Throttle.Response.STOP) {
@@ -1334,9 +1384,16 @@ public final class BackfillEngine {
 		return strings;
 	}
 
-	private static void sleep(Duration duration) {
+	/** Waits {@code duration}, or less when the engine is stopped meanwhile. */
+	private void sleep(Duration duration) {
 		try {
-			Thread.sleep(duration.toMillis());
+			long deadline = System.nanoTime() + duration.toNanos();
+			synchronized (this.stopSignal) {
+				long left;
+				while (!this.stopped && (left = deadline - System.nanoTime()) > 0) {
+					this.stopSignal.wait(Math.max(1, left / 1_000_000), 0);
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

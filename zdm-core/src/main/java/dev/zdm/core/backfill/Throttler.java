@@ -54,7 +54,8 @@ final class Throttler {
 
 	private final long maxRowsPerSecond;
 
-	private final Set<Integer> ownPids = ConcurrentHashMap.newKeySet();
+	/** zdm's own sessions, which no signal counts as the application's: shared by the runs of one engine. */
+	private final Set<Integer> ownPids;
 
 	private final AtomicLong rows = new AtomicLong();
 
@@ -82,6 +83,16 @@ final class Throttler {
 
 	Throttler(DataSource dataSource, StateStore state, MigrationListener listener, String migrationId,
 			List<QualifiedName> tables, String owner, BackfillSettings settings) {
+		this(dataSource, state, listener, migrationId, tables, owner, settings, ConcurrentHashMap.newKeySet());
+	}
+
+	/**
+	 * A throttler that registers its sessions in {@code ownPids}, the set of every backfill session of its
+	 * engine: several migrations backfilling at once on one instance do not count each other as load.
+	 */
+	Throttler(DataSource dataSource, StateStore state, MigrationListener listener, String migrationId,
+			List<QualifiedName> tables, String owner, BackfillSettings settings, Set<Integer> ownPids) {
+		this.ownPids = ownPids;
 		this.dataSource = dataSource;
 		this.state = state;
 		this.controls = new BackfillControls(state);

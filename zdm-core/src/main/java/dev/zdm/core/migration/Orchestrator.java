@@ -8,12 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import dev.zdm.core.backfill.BackfillEngine;
 import dev.zdm.core.backfill.BackfillPausedException;
+import dev.zdm.core.backfill.BackfillStoppedException;
 import dev.zdm.core.backfill.BackfillProgress;
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.backfill.TransformTarget;
@@ -21,6 +24,9 @@ import dev.zdm.core.catalog.CatalogReader;
 import dev.zdm.core.catalog.ServerActivity;
 import dev.zdm.core.ddl.DdlExecutor;
 import dev.zdm.core.ddl.DdlStep;
+import dev.zdm.core.instance.Instance;
+import dev.zdm.core.instance.InstanceRegistry;
+import dev.zdm.core.instance.Readiness;
 import dev.zdm.core.operation.Backfill;
 import dev.zdm.core.operation.Resolved;
 import dev.zdm.core.operation.Sync;
@@ -86,6 +92,11 @@ public final class Orchestrator {
 
 	private final Map<String, ApplicationSync> applicationSyncs = new ConcurrentHashMap<>();
 
+	private final InstanceRegistry instances;
+
+	/** The migrations whose backfill this orchestrator runs right now: never two runs of one at once. */
+	private final Set<String> backfilling = ConcurrentHashMap.newKeySet();
+
 	public Orchestrator(DataSource dataSource, ZdmSettings settings) {
 		this(dataSource, settings, TransformRegistry.NONE);
 	}
@@ -108,6 +119,114 @@ public final class Orchestrator {
 		this.guard = new ContractGuard(dataSource, this.state, this.ddl, this.backfill, this.resolver, this.ledger,
 				transforms);
 		this.undo = new MigrationUndo(dataSource, settings, this.state, this.ddl, this.backfill, this.ledger);
+		this.instances = new InstanceRegistry(dataSource, this.state, settings.instanceTimeout());
+	}
+
+	/**
+	 * The application instances on this database and their heartbeats: what the switch and contract gates
+	 * read. The starter sends this instance's heartbeats; used alone, zdm registers no instance and the gates
+	 * hold.
+	 */
+	public InstanceRegistry instances() {
+		return this.instances;
+	}
+
+	/**
+	 * The switch and contract gates of a migration as the live instances stand now (in that order): which
+	 * readiness each needs, whether every live instance reports it, and which do not. The phase is not part of
+	 * it: a switch also needs a verified backfill.
+	 */
+	public List<Gate> gates(String id) {
+		phaseOf(id);
+		Plan plan = this.plans.get(id);
+		List<Instance> live = this.instances.live();
+		return List.of(switchGate(id, plan, live), contractGate(id, live));
+	}
+
+	private Gate switchGate(String id, Plan plan, List<Instance> live) {
+		// Without the plan this instance cannot tell who syncs: it assumes the application must.
+		boolean application = plan == null || applicationSync(plan, Phase.BACKFILLED) != null;
+		if (!application) {
+			return new Gate(Gate.SWITCH, Readiness.UNAWARE, true, List.of(),
+					"zdm's triggers keep both shapes in step, whatever the instances run");
+		}
+		return gate(id, Gate.SWITCH, Readiness.SYNCS_BOTH, live);
+	}
+
+	private static Gate contractGate(String id, List<Instance> live) {
+		return gate(id, Gate.CONTRACT, Readiness.READS_NEW, live);
+	}
+
+	private static Gate gate(String id, String name, Readiness required, List<Instance> live) {
+		if (live.isEmpty()) {
+			return new Gate(name, required, true, List.of(), "no live instance is registered");
+		}
+		List<Instance> blockers = live.stream().filter((instance) -> !instance.readiness(id).atLeast(required)).toList();
+		if (blockers.isEmpty()) {
+			return new Gate(name, required, true, List.of(), "every live instance (" + live.size() + ") reports "
+					+ required + " or above");
+		}
+		return new Gate(name, required, false, blockers, blockers.size() + " of " + live.size()
+				+ " live instances report less than " + required + ": " + blockers(id, blockers));
+	}
+
+	private static String blockers(String id, List<Instance> blockers) {
+		return blockers.stream().map((instance) -> instance.describe() + " is " + instance.readiness(id))
+			.collect(Collectors.joining("; "));
+	}
+
+	/**
+	 * Refuses the transition when {@code gate} is blocked, naming the blockers and the fix. Gates are read
+	 * under the migration's lock, just before the transition; an instance that starts later is the deploy's
+	 * to hold back.
+	 */
+	private void requireOpen(String id, Gate gate) {
+		if (gate.open()) {
+			return;
+		}
+		String blockers = blockers(id, gate.blockers());
+		String count = gate.blockers().size() + " live instance" + ((gate.blockers().size() == 1) ? "" : "s");
+		String message;
+		if (Gate.SWITCH.equals(gate.name())) {
+			message = "Migration " + id + " cannot switch: the switch gate needs every live instance to keep both "
+					+ "shapes in step (" + Readiness.SYNCS_BOTH + " or above), since the application, not a trigger, "
+					+ "syncs this migration; " + count + " cannot: " + blockers + ". Deploy a version of the application "
+					+ "that declares it syncs " + id + " (@DualWrite on its writes, zdm.schema-version: " + id
+					+ ", or zdm.instance.readiness." + id + "=syncs-both), or stop those instances; then advance again.";
+		}
+		else {
+			message = "Migration " + id + " cannot contract: the contract gate needs every live instance off the old "
+					+ "shape (" + Readiness.READS_NEW + " or above), and contract drops what the old shape uses; " + count
+					+ ((gate.blockers().size() == 1) ? " still uses it: " : " still use it: ") + blockers + ". Deploy a version of the application written for the new shape "
+					+ "(zdm.schema-version: " + id + ", or zdm.instance.readiness." + id + "=reads-new for code that "
+					+ "only reads the new shape) and stop the instances of the old one; then advance again.";
+		}
+		message += " An instance that stops heartbeating drops out after " + this.instances.timeout().toSeconds()
+				+ " s.";
+		logger.warn(message);
+		throw new MigrationGateException(message, gate);
+	}
+
+	/**
+	 * Stops this orchestrator's backfills, running or asked for later, until {@link #resumeAfterStop()}: each
+	 * finishes and commits its batch in flight, gives up its leases at once (other instances take its ranges
+	 * over without waiting for the leases to expire), and its {@link #advance} throws
+	 * {@link MigrationStoppedException}, which is not recorded as the migration's error: the migration stays
+	 * {@code BACKFILLING}. Returns at once. For a graceful shutdown: stop, wait for the advances to end, then
+	 * {@code instances().leave(...)}.
+	 */
+	public void stop() {
+		this.backfill.stop();
+	}
+
+	/** Lets this orchestrator run backfills again after {@link #stop()}. */
+	public void resumeAfterStop() {
+		this.backfill.resumeAfterStop();
+	}
+
+	/** Whether this orchestrator was {@linkplain #stop() stopped}. */
+	public boolean isStopped() {
+		return this.backfill.isStopped();
 	}
 
 	/** Creates or upgrades zdm's state schema. */
@@ -442,8 +561,9 @@ public final class Orchestrator {
 			}
 		}
 		catch (MigrationException | PlanException ex) {
-			if (!(ex instanceof MigrationBusyException) && !(ex instanceof MigrationPausedException) && !phase.isFinal()
-					&& phase != Phase.ROLLING_BACK) {
+			if (!(ex instanceof MigrationBusyException) && !(ex instanceof MigrationPausedException)
+					&& !(ex instanceof MigrationGateException) && !(ex instanceof MigrationStoppedException)
+					&& !phase.isFinal() && phase != Phase.ROLLING_BACK) {
 				this.state.recordError(id, "advance", this.settings.instanceId(), ex.getMessage());
 			}
 			throw ex;
@@ -582,6 +702,9 @@ public final class Orchestrator {
 		try {
 			this.undo.undo(plan);
 		}
+		catch (BackfillStoppedException ex) {
+			throw new MigrationStoppedException("Migration " + id + ": " + ex.getMessage());
+		}
 		catch (RuntimeException ex) {
 			if (!(ex instanceof MigrationBusyException) && phaseOf(id) == Phase.UNDOING) {
 				this.state.recordError(id, "undo", this.settings.instanceId(), ex.getMessage());
@@ -666,11 +789,22 @@ public final class Orchestrator {
 		}
 		long started = System.nanoTime();
 		long rows;
+		if (!this.backfilling.add(id)) {
+			throw new MigrationBusyException("Migration " + id + " is backfilling on this instance already (another "
+					+ "request or the scheduler started it): follow its progress in the status");
+		}
 		try {
 			rows = this.backfill.run(id, targets, transformPasses);
 		}
 		catch (BackfillPausedException ex) {
 			throw new MigrationPausedException("Migration " + id + ": " + ex.getMessage());
+		}
+		catch (BackfillStoppedException ex) {
+			logger.info("Migration {}: {}", id, ex.getMessage());
+			throw new MigrationStoppedException("Migration " + id + ": " + ex.getMessage());
+		}
+		finally {
+			this.backfilling.remove(id);
 		}
 		logger.info("Backfill of {}: this instance wrote {} rows in {} ms", id, rows,
 				(System.nanoTime() - started) / 1_000_000);
@@ -738,6 +872,7 @@ public final class Orchestrator {
 			if (phaseOf(plan.id()) != Phase.BACKFILLED) {
 				return;
 			}
+			requireOpen(plan.id(), switchGate(plan.id(), plan, this.instances.live()));
 			for (int i = 1; i <= plan.operations().size(); i++) {
 				int index = i;
 				String step = "switch:" + index;
@@ -761,6 +896,10 @@ public final class Orchestrator {
 			Phase phase = phaseOf(plan.id());
 			if (phase != Phase.SWITCHED && phase != Phase.CONTRACTING) {
 				return;
+			}
+			if (phase == Phase.SWITCHED) {
+				// A contract that started finishes: what it dropped already cannot come back by waiting.
+				requireOpen(plan.id(), contractGate(plan.id(), this.instances.live()));
 			}
 			// What can fail without harm (validating constraints) runs before CONTRACTING, while rollback is
 			// still possible.

@@ -16,6 +16,9 @@ import dev.zdm.core.sql.Identifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.zdm.core.transform.TransformRegistry;
+import dev.zdm.spring.instance.PropertiesReadinessContributor;
+import dev.zdm.spring.instance.ZdmInstanceHeartbeat;
+import dev.zdm.spring.instance.ZdmReadinessContributor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -28,6 +31,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jdbc.DataSourceBuilder;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -74,7 +78,8 @@ public final class ZdmAutoConfiguration {
 						backfill.getBatchTimeout(), backfill.getMaxRetries(), backfill.getRetryBackoff(),
 						backfill.getMaxRowsPerSecond(), backfill.isFinalScan(), signals),
 				(properties.getInstanceId() != null) ? properties.getInstanceId() : ZdmSettings.defaultInstanceId(),
-				listener, properties.getArchive().getRetention());
+				listener, properties.getArchive().getRetention())
+			.withInstanceTimeout(properties.getInstance().getTimeout());
 		for (ZdmCustomizer customizer : customizers.orderedStream().toList()) {
 			settings = customizer.customize(settings);
 		}
@@ -165,7 +170,7 @@ public final class ZdmAutoConfiguration {
 			"zdm.backfill.max-rows-per-second", "zdm.backfill.final-scan", "zdm.backfill.throttle.check-interval",
 			"zdm.backfill.throttle.max-lock-waiters", "zdm.backfill.throttle.max-active-sessions",
 			"zdm.backfill.throttle.max-replication-lag", "zdm.backfill.throttle.max-slot-lag",
-			"zdm.backfill.throttle.max-transaction-age");
+			"zdm.backfill.throttle.max-transaction-age", "zdm.instance.timeout");
 
 	@Bean
 	static BeanPostProcessor zdmSchemaVersionDataSourcePostProcessor(Environment environment) {
@@ -195,8 +200,34 @@ public final class ZdmAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
-	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties) {
-		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance());
+	ZdmMigrationRunner zdmMigrationRunner(Orchestrator orchestrator, ZdmPlans plans, ZdmProperties properties,
+			ZdmInstanceHeartbeat heartbeat) {
+		return new ZdmMigrationRunner(orchestrator, plans, properties.getAutoAdvance(),
+				properties.getScheduler().getPoolSize(), properties.getScheduler().getShutdownMaxWait(),
+				properties.getInstance().getHeartbeatInterval(), heartbeat);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ZdmInstanceHeartbeat zdmInstanceHeartbeat(Orchestrator orchestrator, ZdmProperties properties,
+			Environment environment, ObjectProvider<BuildProperties> buildProperties,
+			ObjectProvider<ZdmReadinessContributor> contributors) {
+		String version = properties.getInstance().getVersion();
+		if (version == null || version.isBlank()) {
+			version = environment.getProperty("spring.application.version");
+		}
+		if (version == null || version.isBlank()) {
+			BuildProperties build = buildProperties.getIfAvailable();
+			version = (build != null) ? build.getVersion() : null;
+		}
+		return new ZdmInstanceHeartbeat(orchestrator.instances(), orchestrator.settings().instanceId(), version,
+				() -> contributors.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PropertiesReadinessContributor zdmPropertiesReadinessContributor(ZdmProperties properties) {
+		return new PropertiesReadinessContributor(properties.getSchemaVersion(), properties.getInstance().getReadiness());
 	}
 
 	/** Any DataSource zdm can use: a bean, or zdm.datasource.url. */

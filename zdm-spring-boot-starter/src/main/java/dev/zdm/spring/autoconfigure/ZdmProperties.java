@@ -3,9 +3,12 @@ package dev.zdm.spring.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
+import dev.zdm.core.instance.Readiness;
 import dev.zdm.core.migration.Phase;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -63,6 +66,10 @@ public class ZdmProperties {
 	private final Health health = new Health();
 
 	private final Metrics metrics = new Metrics();
+
+	private final Scheduler scheduler = new Scheduler();
+
+	private final Instance instance = new Instance();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -242,6 +249,50 @@ public class ZdmProperties {
 
 	}
 
+	public Scheduler getScheduler() {
+		return this.scheduler;
+	}
+
+	public Instance getInstance() {
+		return this.instance;
+	}
+
+	/** The background scheduler that advances migrations and runs their backfills ({@code zdm.scheduler.*}). */
+	public static class Scheduler {
+
+		/**
+		 * Threads that advance migrations by themselves ({@code zdm.auto-advance}): so many migrations progress at
+		 * once, each on one thread. A running backfill borrows about four connections from the pool it shares with
+		 * the application (two workers, their lease and throttle checks): raise this only with the connection pool.
+		 * Actions asked for through the actuator endpoint run on threads of their own, never queued behind these.
+		 */
+		private int poolSize = 2;
+
+		/**
+		 * How long a stopping application waits for its running migrations: backfills stop after their batch in
+		 * flight and give their ranges to the other instances at once; other work (DDL) that runs longer is
+		 * interrupted after this.
+		 */
+		private Duration shutdownMaxWait = Duration.ofSeconds(30);
+
+		public int getPoolSize() {
+			return this.poolSize;
+		}
+
+		public void setPoolSize(int poolSize) {
+			this.poolSize = poolSize;
+		}
+
+		public Duration getShutdownMaxWait() {
+			return this.shutdownMaxWait;
+		}
+
+		public void setShutdownMaxWait(Duration shutdownMaxWait) {
+			this.shutdownMaxWait = shutdownMaxWait;
+		}
+
+	}
+
 	/** zdm's Micrometer meters ({@code zdm.metrics.*}). */
 	public static class Metrics {
 
@@ -257,6 +308,66 @@ public class ZdmProperties {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/** This application instance's heartbeats and what it is ready for ({@code zdm.instance.*}). */
+	public static class Instance {
+
+		/** How often this instance records its heartbeat in {@code zdm_instance}. */
+		private Duration heartbeatInterval = Duration.ofSeconds(10);
+
+		/**
+		 * How long an instance counts as live after its last heartbeat: the switch and contract gates wait for
+		 * the live instances only. Keep it a few heartbeat intervals long.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * The application's version in heartbeats (shown with the instances that block a gate). Defaults to
+		 * {@code spring.application.version}, else the version of {@code META-INF/build-info.properties}.
+		 */
+		private String version;
+
+		/**
+		 * What this version of the application is ready for, by migration id: {@code unaware},
+		 * {@code syncs-both} (keeps both shapes in step on its writes), {@code reads-new} (reads the new shape:
+		 * code that only reads it, or reads and writes it through zdm's triggers) or {@code new-only}. Adds to
+		 * what {@code zdm.schema-version} ({@code reads-new}) and {@code @DualWrite} declare; the highest wins.
+		 */
+		private Map<String, Readiness> readiness = new LinkedHashMap<>();
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public String getVersion() {
+			return this.version;
+		}
+
+		public void setVersion(String version) {
+			this.version = version;
+		}
+
+		public Map<String, Readiness> getReadiness() {
+			return this.readiness;
+		}
+
+		public void setReadiness(Map<String, Readiness> readiness) {
+			this.readiness = readiness;
 		}
 
 	}

@@ -69,7 +69,9 @@ class ZdmAutoConfigurationTests {
 
 	@Test
 	void endpointDrivesTheMigrationThroughEveryPhase() {
-		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok").run((context) -> {
+		// This instance declares it reads the new shape: the contract gate lets it contract.
+		this.runner.withPropertyValues("zdm.locations=classpath:plans/ok",
+				"zdm.instance.readiness.rename-users-email=reads-new").run((context) -> {
 			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
 			assertThat(endpoint.migrations().migrations()).extracting(MigrationDescriptor::id)
 				.containsExactly("rename-users-email");
@@ -123,7 +125,7 @@ class ZdmAutoConfigurationTests {
 	@Test
 	void endpointUndoesACompletedDropColumnAndRefusesOtherwiseWithTheReason() {
 		this.runner.withPropertyValues("zdm.locations=classpath:plans/drop", "zdm.instance-id=ops-console",
-				"zdm.archive.retention=7d").run((context) -> {
+				"zdm.archive.retention=7d", "zdm.instance.readiness.drop-users-email=new-only").run((context) -> {
 			assertThat(context.getBean(dev.zdm.core.migration.ZdmSettings.class).archiveRetention())
 				.isEqualTo(java.time.Duration.ofDays(7));
 			ZdmEndpoint endpoint = context.getBean(ZdmEndpoint.class);
