@@ -138,8 +138,15 @@ public final class Orchestrator {
 	 */
 	public List<Gate> gates(String id) {
 		phaseOf(id);
+		return gates(id, this.instances.live());
+	}
+
+	/**
+	 * The gates of a migration against instances already read ({@link InstanceRegistry#live()}), so that a list
+	 * of migrations reads the instances once.
+	 */
+	public List<Gate> gates(String id, List<Instance> live) {
 		Plan plan = this.plans.get(id);
-		List<Instance> live = this.instances.live();
 		return List.of(switchGate(id, plan, live), contractGate(id, live));
 	}
 

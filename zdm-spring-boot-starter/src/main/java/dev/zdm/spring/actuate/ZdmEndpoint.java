@@ -1,12 +1,15 @@
 package dev.zdm.spring.actuate;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.zdm.core.backfill.BackfillProgress;
+import dev.zdm.core.instance.Instance;
+import dev.zdm.core.instance.Readiness;
+import dev.zdm.core.migration.Gate;
 import dev.zdm.core.migration.MigrationException;
 import dev.zdm.core.migration.MigrationStatus;
 import dev.zdm.core.migration.Orchestrator;
@@ -66,10 +69,11 @@ public class ZdmEndpoint {
 	/** Every migration, read in a bounded number of queries, and whether actions are enabled. */
 	@ReadOperation
 	public MigrationsDescriptor migrations() {
+		List<Instance> live = this.orchestrator.instances().live();
 		List<MigrationDescriptor> migrations = this.orchestrator.overview().stream()
-			.map((status) -> describe(status, null))
+			.map((status) -> describe(status, null, live))
 			.toList();
-		return new MigrationsDescriptor(migrations, actions());
+		return new MigrationsDescriptor(migrations, live.stream().map(InstanceDescriptor::new).toList(), actions());
 	}
 
 	/**
@@ -78,7 +82,7 @@ public class ZdmEndpoint {
 	 */
 	@ReadOperation
 	public MigrationDescriptor migration(@Selector String id) {
-		return describe(status(id, null), this.orchestrator.events(id));
+		return describe(status(id, null), this.orchestrator.events(id), this.orchestrator.instances().live());
 	}
 
 	/**
@@ -117,7 +121,8 @@ public class ZdmEndpoint {
 		MigrationStatus status = status(id, action);
 		try {
 			boolean started = this.orchestrator.onBehalfOf(principal, () -> run(status, action, reason, principal));
-			MigrationDescriptor descriptor = describe(status(id, action), this.orchestrator.events(id));
+			MigrationDescriptor descriptor = describe(status(id, action), this.orchestrator.events(id),
+					this.orchestrator.instances().live());
 			return started ? descriptor.inBackground() : descriptor;
 		}
 		catch (MigrationException | PlanException ex) {
@@ -200,14 +205,15 @@ public class ZdmEndpoint {
 						+ "management.endpoint.zdm.access=unrestricted");
 	}
 
-	private MigrationDescriptor describe(MigrationStatus status, @Nullable List<MigrationEvent> events) {
+	private MigrationDescriptor describe(MigrationStatus status, @Nullable List<MigrationEvent> events,
+			List<Instance> live) {
 		Plan plan = this.orchestrator.plans().get(status.id());
 		List<OperationDescriptor> operations = null;
 		if (events != null && plan != null) {
 			operations = plan.operations().stream().map(Operation::canonical).map(OperationDescriptor::new).toList();
 		}
 		return new MigrationDescriptor(status.id(), status.description(), status.phase(), status.error(),
-				backfill(status), gates(status), plan != null, operations,
+				backfill(status), gates(status, this.orchestrator.gates(status.id(), live)), plan != null, operations,
 				(events != null) ? events.stream().map(EventDescriptor::new).toList() : null, status.updatedAt(),
 				(events != null) ? status.deprecatedColumns() : null, (events != null) ? status.applicationSync() : null,
 				null);
@@ -225,16 +231,38 @@ public class ZdmEndpoint {
 	}
 
 	/**
-	 * The gates as the phase alone tells them. Seam: when the core reports gates from instance heartbeats,
-	 * they replace this.
+	 * The switch and contract gates: what the phase needs (a verified backfill, a switch) and what the live
+	 * instances report (their heartbeats' readiness), with the instances that block each.
 	 */
-	private static Map<String, String> gates(MigrationStatus status) {
-		Map<String, String> gates = new LinkedHashMap<>();
+	private static List<GateDescriptor> gates(MigrationStatus status, List<Gate> instanceGates) {
 		Phase phase = status.phase();
-		gates.put("switch", (phase == Phase.BACKFILLED) ? "open: backfill verified"
-				: (phase.ordinal() < Phase.BACKFILLED.ordinal()) ? "closed: backfill not verified yet" : "passed");
-		gates.put("contract", (phase == Phase.SWITCHED || phase == Phase.CONTRACTING) ? "open: switched"
-				: (phase.ordinal() < Phase.SWITCHED.ordinal()) ? "closed: not switched yet" : "passed");
+		List<GateDescriptor> gates = new ArrayList<>();
+		for (Gate gate : instanceGates) {
+			boolean switchGate = Gate.SWITCH.equals(gate.name());
+			Phase before = switchGate ? Phase.BACKFILLED : Phase.SWITCHED;
+			Phase after = switchGate ? Phase.SWITCHED : Phase.CONTRACTING;
+			String state;
+			String reason;
+			if (phase == Phase.ROLLING_BACK || phase == Phase.ROLLED_BACK) {
+				state = "closed";
+				reason = "the migration is rolled back";
+			}
+			else if (phase.ordinal() >= after.ordinal()) {
+				state = "passed";
+				reason = "the migration is " + phase;
+			}
+			else if (phase == before) {
+				state = gate.open() ? "open" : "blocked";
+				reason = gate.reason();
+			}
+			else {
+				state = "closed";
+				reason = (switchGate ? "the backfill is not verified yet" : "the migration is not switched yet")
+						+ (gate.open() ? "" : "; then: " + gate.reason());
+			}
+			gates.add(new GateDescriptor(gate.name(), state, gate.required(), reason,
+					gate.blockers().stream().map((instance) -> new InstanceDescriptor(instance, status.id())).toList()));
+		}
 		return gates;
 	}
 
@@ -244,8 +272,37 @@ public class ZdmEndpoint {
 	 * @param migrations the migrations, oldest first
 	 * @param actions whether actions are enabled and how to enable them, or {@code null} when unknown
 	 */
-	public record MigrationsDescriptor(List<MigrationDescriptor> migrations,
+	public record MigrationsDescriptor(List<MigrationDescriptor> migrations, List<InstanceDescriptor> instances,
 			ActionsDescriptor actions) implements OperationResponseBody {
+	}
+
+	/**
+	 * A switch or contract gate: {@code state} is {@code open} (advancing would pass it), {@code blocked} (a
+	 * live instance is not ready: {@code blockers}), {@code closed} (the phase is not there yet, or the
+	 * migration ended another way) or {@code passed}; {@code required} the readiness every live instance must
+	 * report.
+	 */
+	public record GateDescriptor(String name, String state, Readiness required, String reason,
+			List<InstanceDescriptor> blockers) {
+	}
+
+	/**
+	 * A live application instance, from its heartbeat: {@code readiness} per migration id (for a gate's
+	 * blocker, its readiness for that migration only).
+	 */
+	public record InstanceDescriptor(String id, String host, String version, Instant startedAt, Instant lastSeen,
+			Map<String, Readiness> readiness) {
+
+		InstanceDescriptor(Instance instance) {
+			this(instance.id(), instance.host(), instance.version(), instance.startedAt(), instance.lastSeen(),
+					instance.readiness());
+		}
+
+		InstanceDescriptor(Instance instance, String migrationId) {
+			this(instance.id(), instance.host(), instance.version(), instance.startedAt(), instance.lastSeen(),
+					Map.of(migrationId, instance.readiness(migrationId)));
+		}
+
 	}
 
 	/**
@@ -266,7 +323,7 @@ public class ZdmEndpoint {
 	 * work running in the background (a backfill).
 	 */
 	public record MigrationDescriptor(String id, String description, Phase phase, String error,
-			BackfillDescriptor backfill, Map<String, String> gates, boolean planLoaded, List<OperationDescriptor> operations,
+			BackfillDescriptor backfill, List<GateDescriptor> gates, boolean planLoaded, List<OperationDescriptor> operations,
 			List<EventDescriptor> events, Instant updatedAt, List<String> deprecatedColumns, String applicationSync,
 			String started) implements OperationResponseBody {
 

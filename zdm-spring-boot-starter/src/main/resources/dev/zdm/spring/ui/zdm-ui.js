@@ -211,11 +211,16 @@
 	}
 
 	// Gates come as {"switch": "open: ..."}, as {"switch": {open, reason, blockers}} or as a list of
-	// {name, open, reason, blockers}: draw any of them.
+	// {name, open or state, reason, blockers}: draw any of them.
 	function gateEntry(name, gate) {
 		if (!gate || typeof gate !== "object") { return [name, text(gate), null]; }
 		var open = has(gate, "open") ? Boolean(gate.open) : null;
 		var reason = open === null ? "" : (open ? "open" : "closed");
+		if (typeof gate.state === "string") {
+			// The zdm endpoint's gates: open, blocked (an instance is not ready), closed (phase) or passed.
+			open = gate.state === "open" || gate.state === "passed";
+			reason = gate.state;
+		}
 		if (gate.reason) { reason += (reason ? ": " : "") + gate.reason; }
 		if (Array.isArray(gate.blockers) && gate.blockers.length) {
 			reason += " (waiting for " + gate.blockers.map(function (b) { return b && b.id ? b.id : text(b); }).join(", ") + ")";

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * Boot's default error settings: every reason below is in the body because the endpoint puts it there.
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "zdm.locations=classpath:plans/web", "zdm.auto-advance=", "zdm.instance-id=web-1",
+		properties = { "spring.liquibase.enabled=false", "spring.flyway.enabled=false", "zdm.locations=classpath:plans/web", "zdm.auto-advance=", "zdm.instance-id=web-1",
 				"zdm.backfill.batch-size=200", "zdm.backfill.max-batch-size=500", "zdm.backfill.max-rows-per-second=2000",
 				"zdm.backfill.throttle.max-active-sessions=0", "zdm.metrics.refresh-interval=200ms",
 				"zdm.health.down-on-failure=true", "management.endpoints.web.exposure.include=zdm,health",

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * a failed migration.
  */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "zdm.locations=classpath:plans/web", "zdm.auto-advance=",
+		properties = { "spring.liquibase.enabled=false", "spring.flyway.enabled=false", "zdm.locations=classpath:plans/web", "zdm.auto-advance=",
 				"zdm.backfill.throttle.max-active-sessions=0", "zdm.health.stalled-after=300ms",
 				"management.endpoints.web.exposure.include=zdm,health", "management.endpoint.health.show-details=always" })
 class ZdmEndpointReadOnlyHttpTests {

@@ -80,7 +80,9 @@ class ZdmAutoConfigurationTests {
 			await().until(() -> endpoint.migration("rename-users-email").phase() == Phase.BACKFILLED);
 			MigrationDescriptor backfilled = endpoint.migration("rename-users-email");
 			assertThat(backfilled.backfill().rowsDone()).isEqualTo(500);
-			assertThat(backfilled.gates()).containsEntry("switch", "open: backfill verified");
+			assertThat(backfilled.gates()).extracting(ZdmEndpoint.GateDescriptor::name, ZdmEndpoint.GateDescriptor::state)
+				.containsExactly(org.assertj.core.groups.Tuple.tuple("switch", "open"),
+						org.assertj.core.groups.Tuple.tuple("contract", "closed"));
 			assertThat(backfilled.events()).extracting(ZdmEndpoint.EventDescriptor::toPhase)
 				.contains("EXPANDED", "BACKFILLING", "BACKFILLED");
 			assertThat(endpoint.act("rename-users-email", "advance", null).phase()).isEqualTo(Phase.SWITCHED);

@@ -14,6 +14,7 @@ import dev.zdm.core.migration.MigrationGateException;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
+import dev.zdm.spring.actuate.ZdmEndpoint;
 import dev.zdm.spring.instance.ZdmReadinessContributor;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
@@ -197,6 +198,16 @@ class ZdmInstancesTests {
 					.hasMessageContaining("version 1.0.0) is UNAWARE")
 					.hasMessageNotContaining("web-new");
 				assertThat(orchestrator.status("rename-users-email").error()).isNull();
+				// The endpoint shows the same: the gate blocked by the old instance, and every live instance.
+				ZdmEndpoint endpoint = new ZdmEndpoint(orchestrator, Runnable::run);
+				ZdmEndpoint.GateDescriptor shown = endpoint.migration("rename-users-email").gates().get(1);
+				assertThat(shown.name()).isEqualTo("contract");
+				assertThat(shown.state()).isEqualTo("blocked");
+				assertThat(shown.blockers()).extracting(ZdmEndpoint.InstanceDescriptor::id,
+						ZdmEndpoint.InstanceDescriptor::version)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("web-old", "1.0.0"));
+				assertThat(endpoint.migrations().instances()).extracting(ZdmEndpoint.InstanceDescriptor::id)
+					.containsExactlyInAnyOrder("web-new", "web-old");
 			});
 			// The old version stopped: it left the registry, and contract passes at once.
 			Orchestrator orchestrator = newVersion.getBean(Orchestrator.class);

@@ -188,7 +188,7 @@ class ZdmUiBrowserTests {
 			.properties("server.port=0", "server.address=127.0.0.1", "spring.datasource.url=" + this.db.jdbcUrl(),
 					"spring.datasource.username=" + this.db.user(), "spring.datasource.password=" + this.db.password(),
 					"zdm.locations=classpath:plans/ok", "zdm.instance-id=ui-test",
-					"spring.main.banner-mode=off");
+					"spring.main.banner-mode=off", "spring.liquibase.enabled=false", "spring.flyway.enabled=false");
 		return builder.properties(properties).run();
 	}
 
