@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 
 import dev.zdm.spring.actuate.ZdmEndpoint;
 import dev.zdm.spring.autoconfigure.ZdmAutoConfiguration;
+import dev.zdm.spring.autoconfigure.ZdmEndpointAutoConfiguration;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +35,8 @@ class ZdmUiAutoConfigurationTests {
 	ZdmUiAutoConfigurationTests(TestDatabase db) {
 		this.db = db;
 		this.runner = new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, ZdmUiAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, ZdmEndpointAutoConfiguration.class,
+					ZdmUiAutoConfiguration.class))
 			.withBean(DataSource.class, db::dataSource)
 			.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.schema=zdm_ui_state",
 					"management.endpoints.web.exposure.include=zdm,zdm-ui");
@@ -95,7 +97,8 @@ class ZdmUiAutoConfigurationTests {
 	@Test
 	void outsideAWebApplicationThereIsNoPage() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, ZdmUiAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, ZdmEndpointAutoConfiguration.class,
+					ZdmUiAutoConfiguration.class))
 			.withBean(DataSource.class, this.db::dataSource)
 			.withPropertyValues("zdm.locations=classpath:plans/ok", "zdm.schema=zdm_ui_state", "zdm.ui.enabled=true",
 					"management.endpoints.web.exposure.include=zdm,zdm-ui")
