@@ -2,6 +2,7 @@ package dev.zdm.sample;
 
 import javax.sql.DataSource;
 
+import dev.zdm.core.transform.RowTransform;
 import dev.zdm.spring.autoconfigure.SchemaVersionDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -49,6 +50,15 @@ class SampleConfiguration {
 	@Bean
 	Orders orders(JdbcClient jdbc) {
 		return new Orders(jdbc);
+	}
+
+	/**
+	 * The transform of {@code db/zdm-java/010-customers-split-name.yaml}, by the name the plan gives. The
+	 * starter does not look {@code RowTransform} beans up yet: that plan is not among the app's plans.
+	 */
+	@Bean
+	RowTransform splitName() {
+		return new SplitName();
 	}
 
 	@Bean
