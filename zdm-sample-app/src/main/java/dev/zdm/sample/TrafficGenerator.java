@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.core.NestedRuntimeException;
 
 /**
  * Sessions that keep reading and writing users, products, customers and orders through the application's
@@ -206,7 +207,10 @@ class TrafficGenerator implements DisposableBean {
 			}
 			this.failures.incrementAndGet();
 			this.failureCounter.increment();
-			this.lastError.set(new LastError(Instant.now(), operation, String.valueOf(ex.getMessage())));
+			// PostgreSQL's own reason (column "email" does not exist), not only Spring's wrapper.
+			String message = (ex instanceof NestedRuntimeException nested) ? nested.getMostSpecificCause().getMessage()
+					: ex.getMessage();
+			this.lastError.set(new LastError(Instant.now(), operation, String.valueOf(message)));
 		}
 		finally {
 			long nanos = System.nanoTime() - started;
