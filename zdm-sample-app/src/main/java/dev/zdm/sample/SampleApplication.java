@@ -2,47 +2,59 @@ package dev.zdm.sample;
 
 import java.io.IOException;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A small web app whose schema zdm migrates while it serves requests. Without
- * {@code spring.datasource.url} it starts an embedded PostgreSQL of its own.
+ * A small web app whose schema zdm migrates while it serves requests. Without {@code spring.datasource.url}
+ * it starts an embedded PostgreSQL of its own (data under the temp directory, removed on exit). With
+ * {@code --sample.database-only} it starts only that database and waits, so that several instances of the
+ * app (old and new code) can share it during a rolling deploy.
  */
 @SpringBootApplication
+@EnableConfigurationProperties(SampleProperties.class)
 public class SampleApplication {
 
-	public static void main(String[] args) throws IOException {
-		if (!datasourceConfigured(args)) {
-			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-				try {
-					postgres.close();
-				}
-				catch (IOException ex) {
-					// The process is ending anyway.
-				}
-			}));
-			System.setProperty("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
+	public static void main(String[] args) throws IOException, InterruptedException {
+		CommandLine commandLine = new CommandLine(args);
+		if (commandLine.flag("sample.database-only")) {
+			EmbeddedDatabase database = EmbeddedDatabase.start(commandLine.port());
+			Runtime.getRuntime().addShutdownHook(new Thread(database::close, "embedded-postgres-stop"));
+			System.out.println("zdm sample: embedded PostgreSQL ready; start the app with --spring.datasource.url="
+					+ database.jdbcUrl() + " --spring.datasource.username=postgres  (Ctrl-C removes the database)");
+			Thread.currentThread().join();
+			return;
+		}
+		EmbeddedDatabase database = null;
+		if (!commandLine.datasourceConfigured()) {
+			database = EmbeddedDatabase.start(commandLine.port());
+			System.setProperty("spring.datasource.url", database.jdbcUrl());
 			System.setProperty("spring.datasource.username", "postgres");
-			System.out.println("zdm sample: no spring.datasource.url given, using an embedded PostgreSQL on port "
-					+ postgres.getPort());
+			System.out.println("zdm sample: no spring.datasource.url given, using an embedded PostgreSQL: "
+					+ database.jdbcUrl() + " (user postgres), removed on exit");
 		}
-		SpringApplication.run(SampleApplication.class, args);
-	}
-
-	private static boolean datasourceConfigured(String[] args) {
-		if (System.getProperty("spring.datasource.url") != null || System.getenv("SPRING_DATASOURCE_URL") != null) {
-			return true;
+		SpringApplication application = new SpringApplication(SampleApplication.class);
+		if (database == null) {
+			application.run(args);
+			return;
 		}
-		for (String arg : args) {
-			if (arg.startsWith("--spring.datasource.url=")) {
-				return true;
-			}
+		// The database must outlive the application: close the context first, then stop PostgreSQL.
+		application.setRegisterShutdownHook(false);
+		EmbeddedDatabase owned = database;
+		ConfigurableApplicationContext context;
+		try {
+			context = application.run(args);
 		}
-		return false;
+		catch (RuntimeException ex) {
+			owned.close();
+			throw ex;
+		}
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			context.close();
+			owned.close();
+		}, "zdm-sample-stop"));
 	}
 
 }

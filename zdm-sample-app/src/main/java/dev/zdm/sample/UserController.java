@@ -1,58 +1,59 @@
 package dev.zdm.sample;
 
 import java.util.List;
-import java.util.Map;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
-/**
- * The application code of the version before the migration: it reads and writes {@code users.email}. While
- * zdm migrates the column to {@code email_address}, the sync trigger keeps both in step, so this code keeps
- * working until contract.
- */
+/** {@code /users}: the same API in both code versions. */
 @RestController
 @RequestMapping("/users")
 class UserController {
 
-	private final JdbcClient jdbc;
+	private final Users users;
 
-	UserController(JdbcClient jdbc) {
-		this.jdbc = jdbc;
+	UserController(Users users) {
+		this.users = users;
 	}
 
-	record User(long id, String email, String name) {
+	record UserRequest(String email, String name) {
 	}
 
 	@GetMapping("/{id}")
-	User get(@PathVariable long id) {
-		return this.jdbc.sql("SELECT id, email, name FROM users WHERE id = ?").param(id).query(User.class).single();
+	Users.User get(@PathVariable long id) {
+		return this.users.find(id).orElseThrow(() -> notFound(id));
 	}
 
 	@GetMapping
-	List<User> list() {
-		return this.jdbc.sql("SELECT id, email, name FROM users ORDER BY id LIMIT 20").query(User.class).list();
+	List<Users.User> list(@RequestParam(defaultValue = "20") int limit) {
+		return this.users.list(Math.min(limit, 1000));
 	}
 
 	@PostMapping
-	User create(@RequestBody Map<String, String> body) {
-		long id = this.jdbc.sql("INSERT INTO users (email, name) VALUES (?, ?) RETURNING id")
-			.params(body.get("email"), body.get("name"))
-			.query(Long.class)
-			.single();
-		return get(id);
+	@ResponseStatus(HttpStatus.CREATED)
+	Users.User create(@RequestBody UserRequest request) {
+		return this.users.create(request.email(), request.name());
 	}
 
 	@PutMapping("/{id}")
-	User update(@PathVariable long id, @RequestBody Map<String, String> body) {
-		this.jdbc.sql("UPDATE users SET email = ? WHERE id = ?").params(body.get("email"), id).update();
+	Users.User update(@PathVariable long id, @RequestBody UserRequest request) {
+		if (!this.users.changeEmail(id, request.email())) {
+			throw notFound(id);
+		}
 		return get(id);
+	}
+
+	private static ResponseStatusException notFound(long id) {
+		return new ResponseStatusException(HttpStatus.NOT_FOUND, "No user " + id);
 	}
 
 }

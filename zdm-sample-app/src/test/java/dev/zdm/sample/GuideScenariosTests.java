@@ -1,8 +1,10 @@
 package dev.zdm.sample;
 
 import java.math.BigDecimal;
+import java.util.Map;
 
 import dev.zdm.core.migration.Phase;
+import dev.zdm.core.transform.TransformRegistry;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -130,6 +132,45 @@ class GuideScenariosTests {
 		public boolean rowsMayVanish() {
 			// The older row of each duplicate pair is deleted by the plan's policy.
 			return true;
+		}
+
+	};
+
+	/**
+	 * The dual-write strategy, a Java transform: {@code db/zdm-java/010-customers-split-name.yaml}. No trigger can
+	 * run Java, so every writer writes both shapes in one statement, the old column and the new ones computed as
+	 * {@link SplitName} does.
+	 */
+	private static final ScenarioRun.Shape CUSTOMERS_SPLIT = new ScenarioRun.Shape() {
+
+		private static final String SPLIT = "v, split_part(v, ' ', 1), nullif(substr(v, length(split_part(v, ' ', 1)) + 2), '')";
+
+		@Override
+		public String insert(boolean newShape) {
+			return "INSERT INTO public.customers (id, email, name, first_name, last_name) SELECT i, 'writer@example.com', "
+					+ SPLIT + " FROM (SELECT ?::bigint AS i, ?::text AS v) s";
+		}
+
+		@Override
+		public String update(boolean newShape) {
+			return "UPDATE public.customers SET (name, first_name, last_name) = (SELECT " + SPLIT
+					+ " FROM (SELECT ?::text AS v) s) WHERE id = ?";
+		}
+
+		@Override
+		public Object value(long n, boolean newShape) {
+			return "W" + n + " X" + n;
+		}
+
+		@Override
+		public String text(long n, boolean finalShape) {
+			return finalShape ? "W" + n + "|X" + n : "W" + n + " X" + n;
+		}
+
+		@Override
+		public String read(boolean finalShape) {
+			return finalShape ? "SELECT first_name || '|' || coalesce(last_name, '') FROM public.customers WHERE id = ?"
+					: "SELECT name FROM public.customers WHERE id = ?";
 		}
 
 	};
@@ -377,6 +418,21 @@ class GuideScenariosTests {
 				// Rows the policy deleted stay deleted: it is a data change the plan asked for.
 				.assertNone("SELECT count(*) FROM subscribers WHERE id > " + ScenarioRun.UPDATED_IDS
 						+ " AND id <= 20000 AND id % 100 = 99");
+		}
+	}
+
+	@Test
+	void replaceColumnsWithAJavaTransform() {
+		TransformRegistry transforms = TransformRegistry.of(Map.of("splitName", new SplitName()));
+		try (ScenarioRun run = new ScenarioRun("db/zdm-java/010-customers-split-name.yaml", CUSTOMERS_SPLIT, transforms)) {
+			// The writers' statements name customers.name: they stop before contract drops it.
+			run.expandAndWrite().advanceTo(Phase.SWITCHED).stopWriting().advanceTo(Phase.COMPLETED)
+				.assertEveryWrittenRow(true)
+				.assertNone("SELECT count(*) FROM information_schema.columns WHERE table_name = 'customers'"
+						+ " AND column_name = 'name'")
+				.assertNone("SELECT count(*) FROM customers WHERE id > " + ScenarioRun.UPDATED_IDS + " AND id <= 20000"
+						+ " AND (first_name IS DISTINCT FROM 'Customer' OR last_name IS DISTINCT FROM id::text)")
+				.assertNone("SELECT 19000 - count(*) FROM customers WHERE id > 1000 AND id <= 20000");
 		}
 	}
 

@@ -1,89 +1,121 @@
 package dev.zdm.sample;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
-import dev.zdm.core.migration.Orchestrator;
-import dev.zdm.core.migration.Phase;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.core.env.Environment;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-// The test contracts products-price-cents through this instance, whose code only reads the new shape of
-// products in these tests: it declares so, or the contract gate would refuse (the app is UNAWARE otherwise).
-// The database is dropped after the class, before Spring closes the cached context at exit: the migrations
-// still running then have lost their database, and the scheduler need not wait for them.
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "zdm.instance.readiness.products-price-cents=reads-new", "zdm.scheduler.shutdown-max-wait=1s" })
+/**
+ * The sample app as a user meets it (old code): its seeded data, its REST endpoints, the traffic generator on a
+ * quiet database, the actuator's zdm and Prometheus endpoints.
+ */
 class SampleApplicationTests {
 
-	private static final TestDatabase db = TestDatabase.create();
+	private static TestDatabase db;
 
-	@DynamicPropertySource
-	static void datasource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", db::jdbcUrl);
-		registry.add("spring.datasource.username", db::user);
-		registry.add("spring.datasource.password", db::password);
+	private static SampleInstance app;
+
+	@BeforeAll
+	static void start() {
+		db = TestDatabase.create();
+		app = SampleInstance.start(db, "old");
 	}
 
 	@AfterAll
-	static void dropDatabase() {
+	static void stop() {
+		if (app != null) {
+			app.close();
+		}
 		db.close();
 	}
 
-	@Autowired
-	private Orchestrator orchestrator;
-
-	@Autowired
-	private Environment environment;
-
-	private final HttpClient http = HttpClient.newHttpClient();
-
 	@Test
-	void migratesWhileServingOldCodeAndAdvancesThroughTheActuator() throws Exception {
-		// Nine migrations advance at once on a loaded machine: give the two large backfills time.
-		await().atMost(java.time.Duration.ofMinutes(3))
-			.until(() -> this.orchestrator.status("rename-users-email").phase() == Phase.BACKFILLED
-				&& this.orchestrator.status("products-price-cents").phase() == Phase.BACKFILLED);
-		// Old code keeps writing users.email; the new column follows.
-		HttpResponse<String> put = send("PUT", "/users/7", "{\"email\":\"seven@example.com\"}");
-		assertThat(put.statusCode()).isEqualTo(200);
-		assertThat(db.queryStrings("SELECT email_address FROM users WHERE id = 7")).containsExactly("seven@example.com");
-
-		HttpResponse<String> status = send("GET", "/actuator/zdm", null);
-		assertThat(status.statusCode()).isEqualTo(200);
-		assertThat(status.body()).contains("\"id\":\"rename-users-email\"").contains("\"phase\":\"BACKFILLED\"")
-			.contains("\"rowsDone\":50000");
-
-		HttpResponse<String> advanced = send("POST", "/actuator/zdm/products-price-cents", "{\"action\":\"advance\"}");
-		assertThat(advanced.statusCode()).isEqualTo(200);
-		assertThat(advanced.body()).contains("\"phase\":\"SWITCHED\"");
-		assertThat(send("POST", "/actuator/zdm/products-price-cents", "{\"action\":\"advance\"}").body())
-			.contains("\"phase\":\"COMPLETED\"");
-		assertThat(db.queryLong("SELECT sum(price_cents) FROM products"))
-			.isEqualTo(db.queryLong("SELECT sum(g % 10000) FROM generate_series(1, 50000) g"));
-
-		HttpResponse<String> wrong = send("POST", "/actuator/zdm/rename-users-email", "{\"action\":\"explode\"}");
-		assertThat(wrong.statusCode()).isEqualTo(400);
+	void seedsEachEmptyTableWithTheConfiguredRowsOnce() {
+		assertSeeded();
+		// A second start (another instance, a restart) finds the tables filled and adds nothing.
+		app.context().getBean(DemoData.class).initializeDatabase();
+		assertSeeded();
+		assertThat(db.queryLong("SELECT count(*) FROM users WHERE id <= 3000 AND name <> 'User ' || id")).isZero();
+		assertThat(db.queryLong("SELECT count(*) FROM orders o WHERE NOT EXISTS "
+				+ "(SELECT 1 FROM customers c WHERE c.id = o.customer_id)")).isZero();
 	}
 
-	private HttpResponse<String> send(String method, String path, String json) throws Exception {
-		HttpRequest.Builder request = HttpRequest
-			.newBuilder(URI.create("http://localhost:" + this.environment.getProperty("local.server.port") + path))
-			.header("Content-Type", "application/json");
-		request.method(method, (json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	private static void assertSeeded() {
+		assertThat(db.queryLong("SELECT count(*) FROM users WHERE id <= 3000")).isEqualTo(3000);
+		assertThat(db.queryLong("SELECT count(*) FROM products WHERE id <= 1000")).isEqualTo(1000);
+		assertThat(db.queryLong("SELECT count(*) FROM customers WHERE id <= 300")).isEqualTo(300);
+		assertThat(db.queryLong("SELECT count(*) FROM orders WHERE id <= 1000")).isEqualTo(1000);
+		assertThat(db.queryLong("SELECT count(*) FROM documents")).isEqualTo(500);
+		for (String table : new String[] { "accounts", "subscribers", "tasks", "events" }) {
+			assertThat(db.queryLong("SELECT count(*) FROM " + table)).as(table).isEqualTo(500);
+		}
+	}
+
+	@Test
+	void servesUsersProductsCustomersAndOrders() {
+		assertThat(app.get("/users/7").body()).isEqualTo("{\"id\":7,\"email\":\"user7@example.com\",\"name\":\"User 7\"}");
+		HttpResponse<String> missing = app.get("/users/99999999");
+		assertThat(missing.statusCode()).isEqualTo(404);
+		assertThat(missing.body()).contains("No user 99999999");
+		assertThat(app.put("/users/8", "{\"email\":\"eight@example.com\"}").body()).contains("\"email\":\"eight@example.com\"");
+		assertThat(db.queryStrings("SELECT email FROM users WHERE id = 8")).containsExactly("eight@example.com");
+		HttpResponse<String> created = app.post("/users", "{\"email\":\"new@example.com\",\"name\":\"New\"}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		assertThat(created.body()).contains("\"email\":\"new@example.com\"");
+
+		assertThat(app.put("/products/3", "{\"price\":12.34}").body()).contains("\"price\":12.34");
+		assertThat(app.get("/customers/2").body()).contains("\"email\":\"customer2@example.com\"");
+		HttpResponse<String> order = app.post("/orders", "{\"customerId\":2,\"total\":9.99}");
+		assertThat(order.statusCode()).isEqualTo(201);
+		assertThat(app.get("/customers/2/orders?limit=1").body()).contains("\"total\":9.99");
+		assertThat(app.get("/accounts/4").body()).contains("\"legacy_code\":\"L4\"");
+	}
+
+	@Test
+	void generatesTrafficWithoutFailuresOnAQuietDatabase() {
+		long usersBefore = db.queryLong("SELECT count(*) FROM users");
+		HttpResponse<String> started = app.post("/traffic/start?threads=2&rate=400", null);
+		assertThat(started.statusCode()).isEqualTo(200);
+		assertThat(started.body()).contains("\"running\":true").contains("\"threads\":2");
+		await().atMost(Duration.ofSeconds(60)).until(() -> app.traffic().requests() >= 500);
+		HttpResponse<String> stopped = app.post("/traffic/stop", null);
+		assertThat(stopped.body()).contains("\"running\":false");
+
+		TrafficGenerator.Report report = app.traffic();
+		assertThat(report.requests()).isGreaterThanOrEqualTo(500);
+		assertThat(report.failedRequests()).isZero();
+		assertThat(report.lastError()).isNull();
+		assertThat(report.latencyMillis().p50()).isPositive();
+		assertThat(report.latencyMillis().max()).isGreaterThanOrEqualTo(report.latencyMillis().p99());
+		// About one request in twenty creates a user, one in ten an order.
+		assertThat(db.queryLong("SELECT count(*) FROM users")).isGreaterThan(usersBefore);
+		assertThat(app.get("/traffic").body()).contains("\"failedRequests\":0").contains("\"requests\":" + report.requests());
+
+		String prometheus = app.get("/actuator/prometheus").body();
+		assertThat(prometheus).contains("sample_traffic_requests_seconds_count " + report.requests())
+			.contains("sample_traffic_requests_seconds{quantile=\"0.99\"")
+			.contains("sample_traffic_failures_total 0.0")
+			.contains("hikaricp_connections_active");
+	}
+
+	@Test
+	void listsTheGuidesMigrationsWaitingToBeAdvanced() {
+		HttpResponse<String> status = app.get("/actuator/zdm");
+		assertThat(status.statusCode()).isEqualTo(200);
+		for (String id : new String[] { "rename-users-email", "products-price-cents", "events-happened-at-index",
+				"tasks-title-not-null", "customers-middle-name", "documents-word-count", "accounts-drop-legacy-code",
+				"orders-customer-fk", "subscribers-email-unique" }) {
+			assertThat(status.body()).contains("{\"id\":\"" + id + "\"");
+		}
+		HttpResponse<String> wrong = app.act("rename-users-email", "explode");
+		assertThat(wrong.statusCode()).isEqualTo(400);
+		assertThat(wrong.body()).contains("Unknown action");
 	}
 
 }
