@@ -3,9 +3,15 @@ package dev.zdm.sample;
 import java.util.List;
 import java.util.Optional;
 
+import dev.zdm.spring.dualwrite.DualWrite;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The customers who place orders. */
+/**
+ * The customers who place orders. This version of the code writes {@code customers.name}; while the
+ * migration {@code customers-split-name} runs, {@code @DualWrite} keeps {@code first_name} and
+ * {@code last_name} in step on each write, computed by the {@code splitName} bean, in the write's transaction.
+ */
 class Customers {
 
 	record Customer(long id, String email, String name) {
@@ -36,6 +42,7 @@ class Customers {
 			.list();
 	}
 
+	@DualWrite(migration = "customers-split-name", key = "#result.id")
 	Customer create(String email, String name) {
 		return this.jdbc.sql("INSERT INTO customers (email, name) VALUES (?, ?) RETURNING id, email, name")
 			.params(email, name)
@@ -43,6 +50,7 @@ class Customers {
 			.single();
 	}
 
+	@DualWrite(migration = "customers-split-name", key = "#id")
 	boolean rename(long id, String name) {
 		return this.jdbc.sql("UPDATE customers SET name = ? WHERE id = ?").params(name, id).update() == 1;
 	}

@@ -137,7 +137,7 @@ class GuideScenariosTests {
 	};
 
 	/**
-	 * The dual-write strategy, a Java transform: {@code db/zdm-java/010-customers-split-name.yaml}. No trigger can
+	 * The dual-write strategy, a Java transform: {@code db/zdm/010-customers-split-name.yaml}. No trigger can
 	 * run Java, so every writer writes both shapes in one statement, the old column and the new ones computed as
 	 * {@link SplitName} does.
 	 */
@@ -424,7 +424,7 @@ class GuideScenariosTests {
 	@Test
 	void replaceColumnsWithAJavaTransform() {
 		TransformRegistry transforms = TransformRegistry.of(Map.of("splitName", new SplitName()));
-		try (ScenarioRun run = new ScenarioRun("db/zdm-java/010-customers-split-name.yaml", CUSTOMERS_SPLIT, transforms)) {
+		try (ScenarioRun run = new ScenarioRun("010-customers-split-name.yaml", CUSTOMERS_SPLIT, transforms)) {
 			// The writers' statements name customers.name: they stop before contract drops it.
 			run.expandAndWrite().advanceTo(Phase.SWITCHED).stopWriting().advanceTo(Phase.COMPLETED)
 				.assertEveryWrittenRow(true)

@@ -110,12 +110,28 @@ class SampleApplicationTests {
 		assertThat(status.statusCode()).isEqualTo(200);
 		for (String id : new String[] { "rename-users-email", "products-price-cents", "events-happened-at-index",
 				"tasks-title-not-null", "customers-middle-name", "documents-word-count", "accounts-drop-legacy-code",
-				"orders-customer-fk", "subscribers-email-unique" }) {
+				"orders-customer-fk", "subscribers-email-unique", "customers-split-name" }) {
 			assertThat(status.body()).contains("{\"id\":\"" + id + "\"");
 		}
 		HttpResponse<String> wrong = app.act("rename-users-email", "explode");
 		assertThat(wrong.statusCode()).isEqualTo(400);
 		assertThat(wrong.body()).contains("Unknown action");
+	}
+
+	@Test
+	void theCustomersRepositoryKeepsTheSplitNameInStepThroughDualWrite() {
+		assertThat(app.act("customers-split-name", "advance").statusCode()).isEqualTo(200);
+		await().atMost(java.time.Duration.ofMinutes(2))
+			.until(() -> app.get("/actuator/zdm/customers-split-name").body().contains("\"phase\":\"EXPANDED\""));
+		// No trigger syncs a Java transform: the repository's @DualWrite does, in the write's transaction.
+		assertThat(app.put("/customers/3", "{\"email\":\"customer3@example.com\",\"name\":\"Ada King Lovelace\"}")
+			.statusCode()).isEqualTo(200);
+		assertThat(db.queryStrings("SELECT first_name || '/' || last_name FROM customers WHERE id = 3"))
+			.containsExactly("Ada/King Lovelace");
+		HttpResponse<String> created = app.post("/customers", "{\"email\":\"grace@example.com\",\"name\":\"Grace Hopper\"}");
+		assertThat(created.statusCode()).isEqualTo(201);
+		assertThat(db.queryStrings("SELECT first_name || '/' || last_name FROM customers WHERE email = 'grace@example.com'"))
+			.containsExactly("Grace/Hopper");
 	}
 
 }
