@@ -83,8 +83,16 @@ public final class ApplicationSync {
 	private record CachedPhase(Phase phase, Instant readAt) {
 	}
 
+	private final MigrationListener listener;
+
 	ApplicationSync(String migrationId, Supplier<Optional<Phase>> phaseReader, Passes passes, Duration refreshInterval,
 			Clock clock) {
+		this(migrationId, phaseReader, passes, refreshInterval, clock, MigrationListener.NONE);
+	}
+
+	ApplicationSync(String migrationId, Supplier<Optional<Phase>> phaseReader, Passes passes, Duration refreshInterval,
+			Clock clock, MigrationListener listener) {
+		this.listener = listener;
 		this.migrationId = migrationId;
 		this.phaseReader = phaseReader;
 		this.passes = passes;
@@ -178,7 +186,11 @@ public final class ApplicationSync {
 			TransformTarget.Pass pass = entry.getValue();
 			try {
 				this.syncs.incrementAndGet();
-				rows += pass.sync(connection, texts, written == Shape.NEW);
+				long started = System.nanoTime();
+				int count = pass.sync(connection, texts, written == Shape.NEW);
+				rows += count;
+				this.listener.applicationSync(this.migrationId, entry.getKey(), texts.size(), count,
+						Duration.ofNanos(System.nanoTime() - started));
 			}
 			catch (SQLException ex) {
 				throw failure(entry.getKey(), pass, phase, written, ex);

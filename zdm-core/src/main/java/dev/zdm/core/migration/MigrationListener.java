@@ -42,4 +42,11 @@ public interface MigrationListener {
 	default void batchRetry(String migrationId, int operation, int attempt, Duration delay, String reason) {
 	}
 
+	/**
+	 * The application kept the rows of one write in step ({@code @DualWrite}): one set-based sync of
+	 * {@code keys} written rows, of which {@code rowsWritten} needed their other shape written, in {@code time}.
+	 */
+	default void applicationSync(String migrationId, int operation, int keys, int rowsWritten, Duration time) {
+	}
+
 }

@@ -528,7 +528,7 @@ public final class Orchestrator {
 								+ "with the application's plans (zdm.locations) so that the instance starts it");
 					}
 					return transformPasses(plan);
-				}, ApplicationSync.DEFAULT_REFRESH_INTERVAL, java.time.Clock.systemUTC()));
+				}, ApplicationSync.DEFAULT_REFRESH_INTERVAL, java.time.Clock.systemUTC(), this.settings.listener()));
 	}
 
 	/** Tells the listener, and the application-side sync of the migration, that it moved. */

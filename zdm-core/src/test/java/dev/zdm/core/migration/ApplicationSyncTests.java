@@ -58,8 +58,14 @@ class ApplicationSyncTests {
 	}
 
 	private Orchestrator zdm(RowTransform split) {
+		return zdm(split, MigrationListener.NONE);
+	}
+
+	private Orchestrator zdm(RowTransform split, MigrationListener listener) {
 		Orchestrator zdm = new Orchestrator(this.db.dataSource(),
-				ZdmSettings.defaults().withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200)),
+				ZdmSettings.defaults()
+					.withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200))
+					.withListener(listener),
 				TransformRegistry.of(Map.of("splitName", split)));
 		zdm.install();
 		return zdm;
@@ -110,7 +116,16 @@ class ApplicationSyncTests {
 
 	@Test
 	void aThousandRowsAreOneSyncAndWritesThroughTheNewShapeSurviveARollback() throws SQLException {
-		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
+		List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME, new MigrationListener() {
+
+			@Override
+			public void applicationSync(String migrationId, int operation, int keys, int rowsWritten,
+					java.time.Duration time) {
+				heard.add(migrationId + " op " + operation + ": " + keys + " keys, " + rowsWritten + " rows");
+			}
+
+		});
 		String id = "sync-rollback";
 		zdm.start(split(id));
 		ApplicationSync sync = zdm.applicationSync(id);
@@ -120,6 +135,8 @@ class ApplicationSyncTests {
 		assertThat(write(sync, Shape.NEW, "UPDATE people SET first_name = 'N' || id, last_name = 'Ew' WHERE id <= 1000",
 				keys)).isEqualTo(1_000);
 		assertThat(sync.syncCount() - before).isEqualTo(1);
+		// The listener (the starter's meters) hears the sync once, with its rows.
+		assertThat(heard).containsExactly("sync-rollback op 1: 1000 keys, 1000 rows");
 
 		assertThat(zdm.rollback(id).phase()).isEqualTo(Phase.ROLLED_BACK);
 		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE id <= 1000 AND full_name = 'N' || id || ' Ew'"))

@@ -61,4 +61,9 @@ final class CompositeMigrationListener implements MigrationListener {
 		this.listeners.forEach((listener) -> listener.batchRetry(migrationId, operation, attempt, delay, reason));
 	}
 
+	@Override
+	public void applicationSync(String migrationId, int operation, int keys, int rowsWritten, Duration time) {
+		this.listeners.forEach((listener) -> listener.applicationSync(migrationId, operation, keys, rowsWritten, time));
+	}
+
 }

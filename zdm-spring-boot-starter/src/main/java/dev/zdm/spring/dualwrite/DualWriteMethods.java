@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -78,7 +78,7 @@ final class DualWriteMethods {
 	 * read need nothing, any other is refused.
 	 * @throws IllegalStateException naming the bean, each refused method and the fix
 	 */
-	static Map<Method, Binding> forBean(String beanName, Class<?> type, Set<String> migrations) {
+	static Map<Method, Binding> forBean(String beanName, Class<?> type, Consumer<DualWrite> migrations) {
 		Map<Method, Binding> bindings = new LinkedHashMap<>();
 		List<String> refused = new ArrayList<>();
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
@@ -90,7 +90,7 @@ final class DualWriteMethods {
 			if (annotation == null) {
 				continue;
 			}
-			migrations.add(annotation.migration());
+			migrations.accept(annotation);
 			if (!annotation.key().isBlank()) {
 				bindings.put(method, keyed(annotation, "bean '" + beanName + "' method " + signature(method)));
 			}

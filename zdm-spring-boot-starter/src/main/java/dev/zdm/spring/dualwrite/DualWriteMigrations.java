@@ -5,9 +5,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import dev.zdm.core.instance.Readiness;
+import dev.zdm.core.migration.ApplicationSync;
 import dev.zdm.core.plan.Plan;
 import dev.zdm.spring.autoconfigure.ZdmPlans;
 import dev.zdm.spring.instance.ZdmReadinessContributor;
@@ -20,13 +22,15 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
  * The migrations named by the {@link DualWrite} annotations of the application's repositories and beans,
- * found as they are created: this instance syncs both shapes of each ({@link Readiness#SYNCS_BOTH}).
+ * found as they are created: this instance syncs both shapes of each ({@link Readiness#SYNCS_BOTH}), and where
+ * its code writes the new shape ({@code writes = NEW}) it is written for the new shape
+ * ({@link Readiness#READS_NEW}: the contract gate lets it stay).
  */
 public final class DualWriteMigrations implements ZdmReadinessContributor, SmartInitializingSingleton, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(DualWriteMigrations.class);
 
-	private final Set<String> migrations = ConcurrentHashMap.newKeySet();
+	private final Map<String, Readiness> migrations = new ConcurrentHashMap<>();
 
 	private BeanFactory beanFactory;
 
@@ -47,25 +51,28 @@ public final class DualWriteMigrations implements ZdmReadinessContributor, Smart
 			return;
 		}
 		Set<String> known = plans.plans().stream().map(Plan::id).collect(Collectors.toSet());
-		new TreeSet<>(this.migrations).stream().filter((migration) -> !known.contains(migration))
+		new TreeSet<>(this.migrations.keySet()).stream().filter((migration) -> !known.contains(migration))
 			.forEach((migration) -> logger.warn("@DualWrite(migration = \"" + migration + "\") names a migration of "
 					+ "which the application has no plan in zdm.locations (it has " + new TreeSet<>(known) + "): its writes "
 					+ "are synced only if that migration is started by other means. Fix the name if it is a typo; remove the "
 					+ "annotation once the migration is COMPLETED."));
 	}
 
-	void add(String migration) {
-		this.migrations.add(migration);
+	void add(DualWrite annotation) {
+		Readiness readiness = (annotation.writes() == ApplicationSync.Shape.NEW) ? Readiness.READS_NEW
+				: Readiness.SYNCS_BOTH;
+		this.migrations.merge(annotation.migration(), readiness,
+				(a, b) -> (a.compareTo(b) <= 0) ? a : b);
 	}
 
-	Set<String> sink() {
-		return this.migrations;
+	Consumer<DualWrite> sink() {
+		return this::add;
 	}
 
 	@Override
 	public Map<String, Readiness> readiness() {
 		Map<String, Readiness> readiness = new TreeMap<>();
-		this.migrations.forEach((migration) -> readiness.put(migration, Readiness.SYNCS_BOTH));
+		readiness.putAll(this.migrations);
 		return readiness;
 	}
 

@@ -67,7 +67,7 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 			if (annotation == null) {
 				continue;
 			}
-			this.migrations.add(annotation.migration());
+			this.migrations.add(annotation);
 			if (!annotation.key().isBlank()) {
 				bindings.put(method, DualWriteMethods.keyed(annotation,
 						"repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));

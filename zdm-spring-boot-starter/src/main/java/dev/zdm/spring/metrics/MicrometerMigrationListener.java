@@ -117,6 +117,16 @@ public class MicrometerMigrationListener implements MigrationListener {
 		batchMeters(migrationId).retries().increment();
 	}
 
+	@Override
+	public void applicationSync(String migrationId, int operation, int keys, int rowsWritten, Duration time) {
+		this.registry.counter("zdm.sync.writes", "migration", migrationId, "mode", "application").increment(rowsWritten);
+		Timer.builder("zdm.sync.duration")
+			.description("Time of one set-based sync of the rows a repository call wrote (@DualWrite)")
+			.tag("migration", migrationId)
+			.register(this.registry)
+			.record(time);
+	}
+
 	private BatchMeters batchMeters(String migrationId) {
 		return this.batches.computeIfAbsent(migrationId, (id) -> new BatchMeters(
 				Counter.builder("zdm.backfill.rows").description("Rows written by backfill batches").tag("migration", id)

@@ -8,8 +8,10 @@ import java.util.Map;
 import java.util.stream.LongStream;
 
 import dev.zdm.core.migration.ApplicationSyncException;
+import dev.zdm.core.migration.MigrationGateException;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
+import dev.zdm.spring.autoconfigure.ZdmMigrationRunner;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -213,6 +215,13 @@ class DualWriteJdbcClientTests {
 				writers.latest.forEach((id, value) -> assertThat(stored.get(id)).isEqualTo(value.replace(' ', '.')
 						+ "@example.net"));
 			}
+			// This instance's code writes the old shape: while it is live the contract gate refuses, naming it.
+			assertThatThrownBy(() -> zdm.advance(EncryptEmail.MIGRATION)).isInstanceOf(MigrationGateException.class)
+				.hasMessageContaining("cannot contract").hasMessageContaining("is SYNCS_BOTH");
+			// The rolling deploy replaces it: it stops (and leaves the instance registry); the contract, asked by
+			// the new version, passes.
+			context.getBean(ZdmMigrationRunner.class).stop();
+			zdm.resumeAfterStop();
 			assertThat(zdm.advance(EncryptEmail.MIGRATION).phase()).isEqualTo(Phase.COMPLETED);
 		});
 	}

@@ -11,9 +11,11 @@ import java.util.stream.IntStream;
 import dev.zdm.core.instance.Readiness;
 import dev.zdm.core.migration.ApplicationSyncException;
 import dev.zdm.core.migration.MigrationException;
+import dev.zdm.core.migration.MigrationGateException;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
+import dev.zdm.spring.autoconfigure.ZdmMigrationRunner;
 import dev.zdm.spring.dualwrite.jdbc.KeyedRepository;
 import dev.zdm.spring.dualwrite.jdbc.Person;
 import dev.zdm.spring.dualwrite.jdbc.PersonRepository;
@@ -231,6 +233,13 @@ class DualWriteJdbcRepositoryTests {
 				assertThat(this.db.queryLong(SplitName.MISMATCHES)).isZero();
 				assertThat(stored()).containsAllEntriesOf(writers.latest);
 			}
+			// This instance's code writes the old shape: while it is live the contract gate refuses, naming it.
+			assertThatThrownBy(() -> zdm.advance(SplitName.MIGRATION)).isInstanceOf(MigrationGateException.class)
+				.hasMessageContaining("cannot contract").hasMessageContaining("is SYNCS_BOTH");
+			// The rolling deploy replaces it: it stops (and leaves the instance registry); the contract, asked by
+			// the new version, passes.
+			context.getBean(ZdmMigrationRunner.class).stop();
+			zdm.resumeAfterStop();
 			assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.COMPLETED);
 		});
 	}
