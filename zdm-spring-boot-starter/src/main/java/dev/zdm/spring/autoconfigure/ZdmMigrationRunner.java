@@ -52,6 +52,12 @@ public class ZdmMigrationRunner
 	/** How long an instance waits before trying again when another instance is running a phase. */
 	static final Duration BUSY_RETRY = Duration.ofSeconds(5);
 
+	/**
+	 * How long an automatic advance refused by a gate waits before it asks again (instances drop out or report
+	 * new readiness meanwhile).
+	 */
+	static final Duration GATE_RETRY = Duration.ofSeconds(30);
+
 	/** How often expired archives of dropped columns are looked for, after the first time at startup. */
 	static final Duration ARCHIVE_EXPIRY_INTERVAL = Duration.ofHours(1);
 
@@ -202,7 +208,7 @@ public class ZdmMigrationRunner
 	}
 
 	private void autoAdvance(String id) {
-		boolean retry = false;
+		Duration retry = null;
 		try {
 			Phase phase = this.orchestrator.status(id).phase();
 			while (this.running && phase.advancesTo() != null && this.autoAdvance.contains(phase.advancesTo())) {
@@ -212,13 +218,18 @@ public class ZdmMigrationRunner
 		catch (MigrationBusyException ex) {
 			// Another instance (or a request here) runs this phase; come back to join its backfill or take the next.
 			logger.info("zdm: migration {} is busy elsewhere; trying again in {} s", id, BUSY_RETRY.toSeconds());
-			retry = true;
+			retry = BUSY_RETRY;
 		}
 		catch (MigrationStoppedException ex) {
 			logger.info("zdm: migration {} stopped on this instance, which is stopping; another instance goes on "
 					+ "with it", id);
 		}
-		catch (MigrationPausedException | MigrationGateException ex) {
+		catch (MigrationGateException ex) {
+			logger.info("zdm: migration {} waits for its {} gate (asking again in {} s): {}", id, ex.gate().name(),
+					GATE_RETRY.toSeconds(), ex.getMessage());
+			retry = GATE_RETRY;
+		}
+		catch (MigrationPausedException ex) {
 			logger.info("zdm: migration {} waits: {}", id, ex.getMessage());
 		}
 		catch (RuntimeException ex) {
@@ -227,9 +238,9 @@ public class ZdmMigrationRunner
 		finally {
 			this.advancing.remove(id);
 		}
-		if (retry && this.running) {
+		if (retry != null && this.running) {
 			try {
-				this.timer.schedule(() -> scheduleAdvance(id), BUSY_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+				this.timer.schedule(() -> scheduleAdvance(id), retry.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (RejectedExecutionException ex) {
 				// Stopping.
