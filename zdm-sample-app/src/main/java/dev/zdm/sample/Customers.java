@@ -43,7 +43,7 @@ class Customers {
 	}
 
 	@DualWrite(migration = "customers-split-name", key = "#result.id")
-	Customer create(String email, String name) {
+	public Customer create(String email, String name) {
 		return this.jdbc.sql("INSERT INTO customers (email, name) VALUES (?, ?) RETURNING id, email, name")
 			.params(email, name)
 			.query(Customer.class)
@@ -51,7 +51,7 @@ class Customers {
 	}
 
 	@DualWrite(migration = "customers-split-name", key = "#id")
-	boolean rename(long id, String name) {
+	public boolean rename(long id, String name) {
 		return this.jdbc.sql("UPDATE customers SET name = ? WHERE id = ?").params(name, id).update() == 1;
 	}
 

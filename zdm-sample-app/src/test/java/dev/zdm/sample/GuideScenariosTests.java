@@ -424,7 +424,7 @@ class GuideScenariosTests {
 	@Test
 	void replaceColumnsWithAJavaTransform() {
 		TransformRegistry transforms = TransformRegistry.of(Map.of("splitName", new SplitName()));
-		try (ScenarioRun run = new ScenarioRun("010-customers-split-name.yaml", CUSTOMERS_SPLIT, transforms)) {
+		try (ScenarioRun run = new ScenarioRun("db/zdm/010-customers-split-name.yaml", CUSTOMERS_SPLIT, transforms)) {
 			// The writers' statements name customers.name: they stop before contract drops it.
 			run.expandAndWrite().advanceTo(Phase.SWITCHED).stopWriting().advanceTo(Phase.COMPLETED)
 				.assertEveryWrittenRow(true)

@@ -81,9 +81,14 @@ final class DualWriteMethods {
 	static Map<Method, Binding> forBean(String beanName, Class<?> type, Consumer<DualWrite> migrations) {
 		Map<Method, Binding> bindings = new LinkedHashMap<>();
 		List<String> refused = new ArrayList<>();
+		List<String> hidden = new ArrayList<>();
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(type, ReflectionUtils.USER_DECLARED_METHODS)) {
 			if (!Modifier.isPublic(method.getModifiers()) || Modifier.isStatic(method.getModifiers())
 					|| method.getDeclaringClass() == Object.class) {
+				if (method.getDeclaringClass() != Object.class
+						&& AnnotatedElementUtils.hasAnnotation(method, DualWrite.class)) {
+					hidden.add(signature(method));
+				}
 				continue;
 			}
 			DualWrite annotation = annotation(method, type);
@@ -97,6 +102,12 @@ final class DualWriteMethods {
 			else if (!readName(method.getName())) {
 				refused.add(signature(method));
 			}
+		}
+		if (!hidden.isEmpty()) {
+			throw new IllegalStateException("@DualWrite on bean '" + beanName + "' (" + type.getName() + "): "
+					+ ((hidden.size() == 1) ? "method " : "methods ") + String.join(", ", hidden) + " cannot be synced: "
+					+ "zdm's proxy intercepts public instance methods only, so their writes would reach one shape alone. "
+					+ "Make them public.");
 		}
 		if (!refused.isEmpty()) {
 			throw refusal("bean '" + beanName + "' (" + type.getName() + ")", refused, "it writes with JdbcClient, "

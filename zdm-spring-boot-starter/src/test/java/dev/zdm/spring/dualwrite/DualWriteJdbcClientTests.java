@@ -173,6 +173,19 @@ class DualWriteJdbcClientTests {
 	}
 
 	@Test
+	void anAnnotatedMethodTheProxyCannotInterceptIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("hiddenWriter", HiddenWriter.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on bean 'hiddenWriter' (" + HiddenWriter.class.getName()
+						+ "): method changeEmail(long, String) cannot be synced")
+				.hasMessageContaining("Make them public"));
+	}
+
+	@Test
 	void aBeanWhoseWrittenKeysCannotBeKnownIsRefusedAtStartUp() {
 		DualWriteContexts.runner(this.db)
 			.withPropertyValues("app.pii-key=" + KEY)
