@@ -270,19 +270,11 @@ public final class BackfillBenchmark {
 	}
 
 	private void execute(String... sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			for (String each : sql) {
-				statement.execute(each);
-			}
-		}
+		Sql.execute(this.dataSource, sql);
 	}
 
 	private String queryString(String sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement();
-				var rs = statement.executeQuery(sql)) {
-			rs.next();
-			return rs.getString(1);
-		}
+		return Sql.queryString(this.dataSource, sql);
 	}
 
 	private static long median(List<Long> values) {

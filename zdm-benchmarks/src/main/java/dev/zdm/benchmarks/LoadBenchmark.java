@@ -1,10 +1,8 @@
 package dev.zdm.benchmarks;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -131,19 +129,11 @@ final class LoadBenchmark {
 	}
 
 	private void execute(String... sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			for (String each : sql) {
-				statement.execute(each);
-			}
-		}
+		Sql.execute(this.dataSource, sql);
 	}
 
 	private String queryString(String sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(sql)) {
-			rs.next();
-			return rs.getString(1);
-		}
+		return Sql.queryString(this.dataSource, sql);
 	}
 
 }

@@ -424,19 +424,11 @@ final class ZeroDowntimeBenchmark {
 	}
 
 	private void execute(String... sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement()) {
-			for (String each : sql) {
-				statement.execute(each);
-			}
-		}
+		Sql.execute(this.dataSource, sql);
 	}
 
 	private String queryString(String sql) throws SQLException {
-		try (Connection connection = this.dataSource.getConnection(); Statement statement = connection.createStatement();
-				ResultSet rs = statement.executeQuery(sql)) {
-			rs.next();
-			return rs.getString(1);
-		}
+		return Sql.queryString(this.dataSource, sql);
 	}
 
 }
