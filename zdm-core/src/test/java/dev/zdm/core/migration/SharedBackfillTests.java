@@ -155,7 +155,10 @@ class SharedBackfillTests {
 		long killedAt = a.scanned.get();
 		assertThat(two.get(180, TimeUnit.SECONDS).phase()).isEqualTo(Phase.BACKFILLED);
 		assertThat(a.scanned.get()).isEqualTo(killedAt).isPositive().isLessThan(ROWS);
-		assertThat(a.scanned.get() + b.scanned.get()).isEqualTo(ROWS);
+		// What the instances heard: every row once, but for at most the one batch (100 rows) of the killed instance
+		// that may have committed, with its checkpoint, while its session was being terminated, before it could hear
+		// the commit's answer. The ranges' own counts, committed with each batch, are exact.
+		assertThat(a.scanned.get() + b.scanned.get()).isBetween(ROWS - 100L, (long) ROWS);
 		assertThat(this.db.queryLong("SELECT sum(rows_done) FROM zdm.zdm_backfill_range WHERE migration_id = ?", id))
 			.isEqualTo(ROWS);
 		assertThat(this.db.queryLong("SELECT count(*) FROM shared_killed WHERE amount_tenths IS DISTINCT FROM "
