@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
+import dev.zdm.core.instance.Instance;
 import dev.zdm.core.instance.Readiness;
 import dev.zdm.core.migration.ApplicationSyncException;
 import dev.zdm.core.migration.MigrationException;
@@ -277,8 +278,8 @@ class DualWriteJdbcRepositoryTests {
 	 * A rolling deploy: while this version dual-writes through its repository, an instance of the previous
 	 * version writes the old column alone, here right after each backfill batch into a row the backfill has
 	 * already computed. Verification catches its rows and resets the backfill; once that instance is gone, the
-	 * backfill runs again and the migration goes on. (That the switch gate refuses while such an instance is
-	 * alive is the heartbeat's: this instance reports SYNCS_BOTH, the previous version would report UNAWARE.)
+	 * backfill runs again and the migration goes on. The previous version's heartbeat says it does not
+	 * dual-write (UNAWARE): the switch gate refuses, naming it, until it has left.
 	 */
 	@Test
 	void aWriterOfThePreviousVersionIsCaughtByTheVerificationOfTheBackfill() {
@@ -305,6 +306,8 @@ class DualWriteJdbcRepositoryTests {
 		this.runner.withBean("previousVersion", MigrationListener.class, () -> previousVersion).run((context) -> {
 			Orchestrator zdm = context.getBean(Orchestrator.class);
 			zdm.start(SplitName.plan());
+			zdm.instances().heartbeat(Instance.of("web-previous", "host-previous", "1.0.0", java.time.Instant.now(),
+					Map.of()));
 			PersonRepository people = context.getBean(PersonRepository.class);
 			// This version's writers update the first 1,000 rows (and insert); the previous version writes the others.
 			try (Writers writers = new Writers().start(4, 1_000, (id, name) -> people.save(new Person(id, name)).id())) {
@@ -318,6 +321,12 @@ class DualWriteJdbcRepositoryTests {
 				// The previous version's last instance stops; the backfill runs again and catches its rows.
 				previousVersionAlive.set(false);
 				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.BACKFILLED);
+				// Its heartbeat is still live (it is shutting down): no switch while an instance writes one shape alone.
+				assertThatThrownBy(() -> zdm.advance(SplitName.MIGRATION)).isInstanceOf(MigrationGateException.class)
+					.hasMessageContaining("cannot switch")
+					.hasMessageContaining("web-previous (host host-previous, version 1.0.0) is UNAWARE");
+				zdm.instances().leave("web-previous");
+				assertThat(zdm.advance(SplitName.MIGRATION).phase()).isEqualTo(Phase.SWITCHED);
 				writers.stop();
 				assertThat(writers.failures).isEmpty();
 				assertThat(this.db.queryLong(SplitName.MISMATCHES)).isZero();
