@@ -27,8 +27,8 @@ class RollingDeployTests {
 			awaitMore(old::requestCount, 100);
 
 			assertThat(phaseAfter(old.act(ID, "advance"))).isEqualTo("EXPANDED");
-			// The backfill runs in the background: the answer is at once, the phase follows.
-			assertThat(old.act(ID, "advance").statusCode()).isEqualTo(200);
+			// The backfill runs in the background: 202 at once, the phase follows.
+			assertThat(old.act(ID, "advance").statusCode()).isEqualTo(202);
 			await().atMost(Duration.ofMinutes(2)).until(() -> old.get("/actuator/zdm/" + ID).body()
 				.contains("\"phase\":\"BACKFILLED\""));
 			// Rows the traffic wrote since expand were filled by the sync trigger, the rest by the backfill.
@@ -78,18 +78,20 @@ class RollingDeployTests {
 	}
 
 	@Test
-	void theOldCodeFailsOnceTheOldColumnIsGone() {
+	void theContractGateKeepsTheOldColumnWhileTheOldCodeRuns() {
 		try (TestDatabase db = TestDatabase.create(); SampleInstance old = SampleInstance.start(db, "old")) {
 			assertThat(phaseAfter(old.act(ID, "advance"))).isEqualTo("EXPANDED");
-			assertThat(old.act(ID, "advance").statusCode()).isEqualTo(200);
+			// The backfill runs in the background: 202, and the phase follows.
+			assertThat(old.act(ID, "advance").statusCode()).isEqualTo(202);
 			await().atMost(Duration.ofMinutes(2)).until(() -> old.get("/actuator/zdm/" + ID).body()
 				.contains("\"phase\":\"BACKFILLED\""));
 			assertThat(phaseAfter(old.act(ID, "advance"))).isEqualTo("SWITCHED");
-			assertThat(phaseAfter(old.act(ID, "advance"))).isEqualTo("COMPLETED");
-			// What a user saw before the sample had its new code: the reason is in the body.
-			HttpResponse<String> broken = old.get("/users/1");
-			assertThat(broken.statusCode()).isEqualTo(500);
-			assertThat(broken.body()).contains("column \\\"email\\\" does not exist");
+			// The old code still reads users.email: its heartbeat says so, and contract is refused, naming it.
+			HttpResponse<String> refused = old.act(ID, "advance");
+			assertThat(refused.statusCode()).isEqualTo(409);
+			assertThat(refused.body()).contains("cannot contract").contains("is UNAWARE");
+			assertThat(old.get("/actuator/zdm/" + ID).body()).contains("\"phase\":\"SWITCHED\"");
+			assertThat(old.get("/users/1").statusCode()).isEqualTo(200);
 		}
 	}
 
