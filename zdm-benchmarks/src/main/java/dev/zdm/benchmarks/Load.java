@@ -1,6 +1,8 @@
 package dev.zdm.benchmarks;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +24,26 @@ import javax.sql.DataSource;
  * that a scenario can tell afterwards whether a write was lost.
  */
 final class Load {
+
+	/**
+	 * One pgbench-style transaction: the single-row {@code update} of {@code writeId}, then the single-row
+	 * {@code select} of {@code readId}; the rows the update wrote.
+	 */
+	static int updateThenRead(Connection connection, String update, String select, long writeId, long readId)
+			throws SQLException {
+		int written;
+		try (PreparedStatement statement = connection.prepareStatement(update)) {
+			statement.setLong(1, writeId);
+			written = statement.executeUpdate();
+		}
+		try (PreparedStatement statement = connection.prepareStatement(select)) {
+			statement.setLong(1, readId);
+			try (ResultSet rs = statement.executeQuery()) {
+				rs.next();
+			}
+		}
+		return written;
+	}
 
 	/** The SQL of one version of the application. */
 	interface Code {

@@ -1,7 +1,5 @@
 package dev.zdm.benchmarks;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,20 +70,8 @@ final class LoadBenchmark {
 		String table = freshTable();
 		String update = "UPDATE " + table + " SET price = price + 0.01 WHERE id = ?";
 		String select = "SELECT price FROM " + table + " WHERE id = ?";
-		Load load = new Load(this.dataSource, this.clients, this.rows, false, (connection, writeId, readId) -> {
-			int written;
-			try (PreparedStatement statement = connection.prepareStatement(update)) {
-				statement.setLong(1, writeId);
-				written = statement.executeUpdate();
-			}
-			try (PreparedStatement statement = connection.prepareStatement(select)) {
-				statement.setLong(1, readId);
-				try (ResultSet rs = statement.executeQuery()) {
-					rs.next();
-				}
-			}
-			return written;
-		});
+		Load load = new Load(this.dataSource, this.clients, this.rows, false,
+				(connection, writeId, readId) -> Load.updateThenRead(connection, update, select, writeId, readId));
 		load.start();
 		try {
 			Thread.sleep(2000);

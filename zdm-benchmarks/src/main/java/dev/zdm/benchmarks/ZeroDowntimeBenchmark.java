@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -58,11 +57,11 @@ final class ZeroDowntimeBenchmark {
 	private static final String NEW_SELECT = "SELECT email_address, balance_cents FROM users WHERE id = ?";
 
 	/** The application before the change. */
-	static final Load.Code OLD_CODE = (connection, writeId, readId) -> transaction(connection, OLD_UPDATE, OLD_SELECT,
+	static final Load.Code OLD_CODE = (connection, writeId, readId) -> Load.updateThenRead(connection, OLD_UPDATE, OLD_SELECT,
 			writeId, readId);
 
 	/** The application after the change. */
-	static final Load.Code NEW_CODE = (connection, writeId, readId) -> transaction(connection, NEW_UPDATE, NEW_SELECT,
+	static final Load.Code NEW_CODE = (connection, writeId, readId) -> Load.updateThenRead(connection, NEW_UPDATE, NEW_SELECT,
 			writeId, readId);
 
 	/** The guide's "Large Table Migrations" loop, copying both columns. */
@@ -283,22 +282,6 @@ final class ZeroDowntimeBenchmark {
 		if (phase != expected) {
 			throw new IllegalStateException("zdm ended in " + phase + " instead of " + expected);
 		}
-	}
-
-	private static int transaction(Connection connection, String update, String select, long writeId, long readId)
-			throws SQLException {
-		int written;
-		try (PreparedStatement statement = connection.prepareStatement(update)) {
-			statement.setLong(1, writeId);
-			written = statement.executeUpdate();
-		}
-		try (PreparedStatement statement = connection.prepareStatement(select)) {
-			statement.setLong(1, readId);
-			try (ResultSet rs = statement.executeQuery()) {
-				rs.next();
-			}
-		}
-		return written;
 	}
 
 	private void createUsers() throws SQLException {
