@@ -51,6 +51,9 @@ public final class BackfillEngine {
 
 	private static final long KEYS_PER_RANGE = 100_000;
 
+	/** Under a signal that slows the backfill, the pause after a batch is this many times the batch's time. */
+	private static final long SLOW_PAUSE_FACTOR = 8;
+
 	private static final int VERIFY_BATCH = 10_000;
 
 	/** Up to this many rows, the ranges of a key that is not one integer are split at exact quantiles. */
@@ -692,11 +695,12 @@ public final class BackfillEngine {
 					Duration time = Duration.ofNanos(System.nanoTime() - started);
 					rows += batch.updated();
 					this.listener.batchCompleted(migrationId, claim.operation(), batch.scanned(), batch.updated(), time);
-					int next = adapt(batchSize, time);
-					if (throttle != null && throttle.response() != Throttle.Response.STOP
-							&& !BatchLatencySignal.NAME.equals(throttle.signal())) {
-						next = Math.max(this.settings.minBatchSize(), Math.min(next, batchSize / 2));
-					}
+					boolean slowed = throttle != null && throttle.response() != Throttle.Response.STOP
+							&& !BatchLatencySignal.NAME.equals(throttle.signal());
+					// A signal of the application's load makes batches aim at half the target time: fewer row locks
+					// held for less time, shorter bursts of WAL ahead of the application's commits.
+					int next = adapt(batchSize, time, slowed ? this.settings.targetBatchTime().dividedBy(2)
+							: this.settings.targetBatchTime());
 					throttler.batchDone(batch.scanned(), time, next);
 					if (batch.last() == null) {
 						return new RangeResult(rows, next);
@@ -705,7 +709,9 @@ public final class BackfillEngine {
 					batchSize = next;
 					long pause = this.settings.pause().toNanos();
 					if (throttle != null && throttle.response() == Throttle.Response.SLOW) {
-						pause = Math.max(pause, Math.max(10_000_000L, 2 * time.toNanos()));
+						// A duty cycle of at most a quarter: the application keeps three quarters of the time the
+						// backfill would otherwise take from it.
+						pause = Math.max(pause, Math.max(10_000_000L, SLOW_PAUSE_FACTOR * time.toNanos()));
 					}
 					pause = Math.max(pause, throttler.paceNanos(batch.scanned()));
 					if (pause > 0) {
@@ -863,8 +869,8 @@ public final class BackfillEngine {
 		return where.isEmpty() ? "true" : String.join(" AND ", where);
 	}
 
-	private int adapt(int batchSize, Duration time) {
-		long target = this.settings.targetBatchTime().toNanos();
+	private int adapt(int batchSize, Duration time, Duration targetTime) {
+		long target = targetTime.toNanos();
 		long actual = Math.max(1, time.toNanos());
 		long next;
 		if (actual < target / 2) {

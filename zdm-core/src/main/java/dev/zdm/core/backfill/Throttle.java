@@ -20,9 +20,12 @@ public record Throttle(String signal, Response response, String reason) {
 	/** How a backfill responds to a signal, mildest first. */
 	public enum Response {
 
-		/** Halve the batch size (down to the minimum). */
+		/** Batches aim at half the target batch time, so about half the rows (down to the minimum size). */
 		SHRINK,
-		/** Halve the batch size and pause between batches; instances work on one range at a time. */
+		/**
+		 * Batches aim at half the target batch time and each is followed by a pause of three times its time, so
+		 * the backfill works at most a quarter of the time; instances work on one range at a time.
+		 */
 		SLOW,
 		/** Run no batch until the signal clears (no lease renewed, no transaction open). */
 		STOP

@@ -49,6 +49,9 @@ class BackfillThrottleTests {
 
 	private final List<Integer> batches = new CopyOnWriteArrayList<>();
 
+	/** Each batch's time and when it ended ({@link System#nanoTime()}). */
+	private final List<long[]> timings = new CopyOnWriteArrayList<>();
+
 	BackfillThrottleTests(TestDatabase db) {
 		this.db = db;
 	}
@@ -63,11 +66,16 @@ class BackfillThrottleTests {
 		@Override
 		public void batchCompleted(String migrationId, int operation, int scanned, int updated, Duration time) {
 			BackfillThrottleTests.this.batches.add(scanned);
+			BackfillThrottleTests.this.timings.add(new long[] { time.toNanos(), System.nanoTime() });
 		}
 
 	};
 
 	private Orchestrator orchestrator(ThrottleSettings throttle) {
+		return orchestrator(throttle, Duration.ofMillis(20));
+	}
+
+	private Orchestrator orchestrator(ThrottleSettings throttle, Duration pause) {
 		PGSimpleDataSource dataSource = new PGSimpleDataSource();
 		dataSource.setUrl(this.db.jdbcUrl());
 		dataSource.setUser(this.db.user());
@@ -76,7 +84,7 @@ class BackfillThrottleTests {
 		}
 		dataSource.setApplicationName("zdm-engine-throttle");
 		BackfillSettings settings = BackfillSettings.defaults().withBatchSizes(400, 50, 400)
-			.withTargetBatchTime(Duration.ofSeconds(5)).withPause(Duration.ofMillis(20))
+			.withTargetBatchTime(Duration.ofSeconds(5)).withPause(pause)
 			.withThrottle(throttle.withCheckInterval(Duration.ofMillis(100)));
 		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults().withInstanceId("throttle-test")
 			.withBackfill(settings).withListener(this.listener));
@@ -197,7 +205,7 @@ class BackfillThrottleTests {
 	@Test
 	void aBusyServerSlowsTheBackfillDown() throws Exception {
 		int busy = 12;
-		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy));
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy), Duration.ZERO);
 		String id = expanded(zdm, "busy_server");
 		List<Connection> sessions = new ArrayList<>();
 		List<CompletableFuture<Void>> sleeping = new ArrayList<>();
@@ -217,14 +225,21 @@ class BackfillThrottleTests {
 			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
 					+ "AND query = 'SELECT pg_sleep(120)' AND datname = current_database()") >= busy + 3);
 			this.batches.clear();
+			this.timings.clear();
 			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
 			Throttle throttle = awaitFired("active-sessions");
 			assertThat(throttle.response()).isEqualTo(Throttle.Response.SLOW);
-			assertThat(throttle.reason()).contains("other sessions are running statements");
-			await().atMost(WAIT).until(() -> this.batches.size() >= 3);
-			// Slowed: the batches shrink from 400 rows to the minimum of 50.
-			await().atMost(WAIT).until(() -> this.batches.contains(50));
+			assertThat(throttle.reason()).contains("other sessions are at work");
+			await().atMost(WAIT).until(() -> this.timings.size() >= 4);
 			assertThat(zdm.status(id).backfill().throttle()).isEqualTo("SLOW");
+			// Slowed (no pause is configured): after each batch the backfill waits at least 10 ms and eight times
+			// the batch's time, so it works at most a ninth of the time.
+			List<long[]> seen = List.copyOf(this.timings);
+			for (int i = 1; i < seen.size(); i++) {
+				long gap = seen.get(i)[1] - seen.get(i - 1)[1];
+				assertThat(gap).as("time from batch %d to the next", i)
+					.isGreaterThanOrEqualTo(Math.max(10_000_000L, 8 * seen.get(i - 1)[0]));
+			}
 			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
 					+ "AND datname = current_database()");
 			finishes(zdm, id, running, "active-sessions");
