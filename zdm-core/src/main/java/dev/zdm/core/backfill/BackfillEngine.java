@@ -1221,6 +1221,15 @@ public final class BackfillEngine {
 	 * {@link #countMismatches}, keeping the keys of the first {@code examples} of them.
 	 */
 	public Matches find(BackfillTarget target, String predicate, int examples) {
+		return find(null, target, predicate, examples);
+	}
+
+	/**
+	 * Like {@link #find(BackfillTarget, String, int)}, for migration {@code migrationId}: between batches the
+	 * scan pauses as a backfill does while a throttle signal slows or stops it, so that a check of a large
+	 * table while the application is busy (before contract) leaves it the same room.
+	 */
+	public Matches find(String migrationId, BackfillTarget target, String predicate, int examples) {
 		List<ColumnInfo> key = target.key();
 		String keys = key.stream().map(BackfillEngine::quoted).collect(Collectors.joining(", "));
 		String selectKeys = IntStream.range(0, key.size())
@@ -1241,10 +1250,12 @@ public final class BackfillEngine {
 		long mismatches = 0;
 		List<String> found = new ArrayList<>();
 		String[] cursor = null;
-		try (Connection connection = this.dataSource.getConnection()) {
+		try (Connection connection = this.dataSource.getConnection();
+				PoliteScan polite = new PoliteScan(migrationId, target.table(), connection)) {
 			// A transaction per batch: row level security is turned off in each, and no snapshot is held long.
 			connection.setAutoCommit(false);
 			do {
+				polite.between();
 				seeEveryRow(connection);
 				String sql = String.format(first,
 						(cursor != null) ? "WHERE (" + keys + ") > (" + typedKey(key) + ")" : "",
@@ -1278,16 +1289,27 @@ public final class BackfillEngine {
 	 * {@code REPEATABLE READ} transaction, so that concurrent writes between the two statements do not count.
 	 */
 	public Matches findTransformMismatches(TransformTarget.Pass pass, int examples) {
+		return findTransformMismatches(null, pass, examples);
+	}
+
+	/**
+	 * Like {@link #findTransformMismatches(TransformTarget.Pass, int)}, for migration {@code migrationId},
+	 * pausing between batches while a throttle signal slows or stops backfills (as {@link #find(String,
+	 * BackfillTarget, String, int)}).
+	 */
+	public Matches findTransformMismatches(String migrationId, TransformTarget.Pass pass, int examples) {
 		TransformBatch batch = new TransformBatch(pass);
 		long mismatches = 0;
 		List<String> found = new ArrayList<>();
 		String[] cursor = null;
-		try (Connection connection = this.dataSource.getConnection()) {
+		try (Connection connection = this.dataSource.getConnection();
+				PoliteScan polite = new PoliteScan(migrationId, pass.target().target().table(), connection)) {
 			connection.setAutoCommit(false);
 			int isolation = connection.getTransactionIsolation();
 			connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
 			try {
 				while (true) {
+					polite.between();
 					seeEveryRow(connection);
 					TransformBatch.Result result = batch.verify(connection, cursor, VERIFY_BATCH, found, examples);
 					connection.commit();
@@ -1307,6 +1329,63 @@ public final class BackfillEngine {
 			throw new BackfillException("Could not verify " + pass.target().target().table() + ": "
 					+ (isRowSecurityError(ex) ? rowSecurityStop(pass.target().target()) : ex.getMessage()), ex);
 		}
+	}
+
+	/**
+	 * Paces a read-only scan of the application's table in batches (a check before contract) by the throttle
+	 * signals of its migration: after a batch that ran while a signal slows or stops backfills, waits as a slowed
+	 * backfill does (at least 10 ms, {@link #SLOW_PAUSE_FACTOR} times the batch's time). A scan adds no WAL and
+	 * keeps no row locked, so a signal that stops backfills only slows it. Without a migration it does nothing.
+	 */
+	private final class PoliteScan implements AutoCloseable {
+
+		private final Throttler throttler;
+
+		private final int pid;
+
+		private long started;
+
+		PoliteScan(String migrationId, QualifiedName table, Connection connection) throws SQLException {
+			if (migrationId == null) {
+				this.throttler = null;
+				this.pid = 0;
+				return;
+			}
+			this.throttler = new Throttler(BackfillEngine.this.dataSource, BackfillEngine.this.state,
+					BackfillEngine.this.listener, migrationId, List.of(table), BackfillEngine.this.owner,
+					BackfillEngine.this.settings, BackfillEngine.this.sessions);
+			boolean autoCommit = connection.getAutoCommit();
+			connection.setAutoCommit(false);
+			this.pid = backendPid(connection);
+			connection.setAutoCommit(autoCommit);
+			this.throttler.register(this.pid);
+		}
+
+		/** Called before each batch: waits if the batch before it ran while a signal fired. */
+		void between() {
+			if (this.throttler == null) {
+				return;
+			}
+			long now = System.nanoTime();
+			if (this.started != 0) {
+				long time = now - this.started;
+				this.throttler.batchDone(0, Duration.ofNanos(time), VERIFY_BATCH);
+				Throttle throttle = this.throttler.current().orElse(null);
+				if (throttle != null && throttle.response() != Throttle.Response.SHRINK) {
+					sleep(Duration.ofNanos(Math.max(10_000_000L, SLOW_PAUSE_FACTOR * time)));
+				}
+			}
+			this.started = System.nanoTime();
+		}
+
+		@Override
+		public void close() {
+			if (this.throttler != null) {
+				this.throttler.unregister(this.pid);
+				this.throttler.finish();
+			}
+		}
+
 	}
 
 	/**

@@ -112,7 +112,7 @@ final class ContractGuard {
 						+ " has sync triggers and no backfill: zdm cannot verify it"));
 			String triggerProblem = withConnection(
 					(connection) -> trigger.problem(new CatalogReader(connection).triggerStates(trigger.table())));
-			BackfillEngine.Matches differing = this.backfill.find(target, sync.outOfStep(), 5);
+			BackfillEngine.Matches differing = this.backfill.find(plan.id(), target, sync.outOfStep(), 5);
 			String old = trigger.oldColumn().quoted();
 			String fresh = trigger.newColumn().quoted();
 			String rollback = (phase == Phase.SWITCHED) ? "; or roll the migration back" : "";
@@ -155,7 +155,7 @@ final class ContractGuard {
 					+ OperationResolver.describe(plan, index) + ": its Java transform '" + target.transformName()
 					+ "' is not registered on this instance, so zdm cannot check that no row is out of step. Register "
 					+ "it in the TransformRegistry given to the Orchestrator, then advance again."));
-		BackfillEngine.Matches differing = this.backfill.findTransformMismatches(target.with(found), 5);
+		BackfillEngine.Matches differing = this.backfill.findTransformMismatches(plan.id(), target.with(found), 5);
 		if (differing.count() > 0) {
 			throw new MigrationException("Migration " + plan.id() + " cannot contract "
 					+ OperationResolver.describe(plan, index) + ": " + differing.count()

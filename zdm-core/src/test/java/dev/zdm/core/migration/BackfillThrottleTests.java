@@ -203,6 +203,46 @@ class BackfillThrottleTests {
 	}
 
 	@Test
+	void theCheckBeforeContractHeedsTheSignalsToo() throws Exception {
+		int busy = 12;
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy), Duration.ZERO);
+		String id = expanded(zdm, "busy_contract");
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.BACKFILLED);
+		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.SWITCHED);
+		this.fired.clear();
+		List<Connection> sessions = new ArrayList<>();
+		try {
+			for (int i = 0; i < busy + 3; i++) {
+				Connection connection = this.db.dataSource().getConnection();
+				sessions.add(connection);
+				CompletableFuture.runAsync(() -> {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute("SELECT pg_sleep(120)");
+					}
+					catch (Exception ex) {
+						// Cancelled below.
+					}
+				}, THREADS);
+			}
+			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+					+ "AND query = 'SELECT pg_sleep(120)' AND datname = current_database()") >= busy + 3);
+			// The check that every row is in step, before contract, reads the table in batches: it hears the signal
+			// (and waits after each batch while it fires), and still completes.
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
+			assertThat(this.fired).anyMatch((t) -> t.signal().equals("active-sessions"));
+			assertThat(events(zdm, id, "throttle")).anyMatch((detail) -> detail.startsWith("active-sessions (SLOW)"));
+			assertThat(this.db.queryLong("SELECT count(*) FROM busy_contract WHERE price = id")).isEqualTo(ROWS);
+		}
+		finally {
+			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
+					+ "AND datname = current_database()");
+			for (Connection connection : sessions) {
+				connection.close();
+			}
+		}
+	}
+
+	@Test
 	void aBusyServerSlowsTheBackfillDown() throws Exception {
 		int busy = 12;
 		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy), Duration.ZERO);
