@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.zdm.core.backfill.ThrottleSettings;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
@@ -85,18 +87,23 @@ public final class BackfillBenchmark {
 			try {
 				String scenario = System.getProperty("zdm.bench.scenario", "");
 				if ("load".equals(scenario)) {
-					new LoadBenchmark(dataSource(url, database), rows).run();
+					try (HikariDataSource pool = pooled(url, database)) {
+						new LoadBenchmark(pool, rows).run();
+					}
 				}
 				else if ("zero-downtime".equals(scenario)) {
-					new ZeroDowntimeBenchmark(dataSource(url, database), ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows))
-						.run();
+					try (HikariDataSource pool = pooled(url, database)) {
+						new ZeroDowntimeBenchmark(pool, ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows)).run();
+					}
 				}
 				else if ("dual-write".equals(scenario)) {
 					new DualWriteBenchmark(dataSource(url, database), Integer.getInteger("zdm.bench.rows", 100_000))
 						.run(writes);
 				}
 				else {
-					new BackfillBenchmark(dataSource(url, database), rows).run(writes, repeats);
+					try (HikariDataSource pool = pooled(url, database)) {
+						new BackfillBenchmark(pool, rows).run(writes, repeats);
+					}
 				}
 			}
 			finally {
@@ -109,6 +116,18 @@ public final class BackfillBenchmark {
 				embedded.close();
 			}
 		}
+	}
+
+	/**
+	 * A connection pool over the benchmark's database, as an application has (Spring Boot's HikariCP): zdm
+	 * borrows connections for its checks, claims and batches, and their cost is what users pay.
+	 */
+	private static HikariDataSource pooled(String url, String database) {
+		HikariConfig config = new HikariConfig();
+		config.setDataSource(dataSource(url, database));
+		config.setMaximumPoolSize(20);
+		config.setPoolName("zdm-benchmark");
+		return new HikariDataSource(config);
 	}
 
 	private static PGSimpleDataSource dataSource(String url, String database) {
@@ -158,11 +177,13 @@ public final class BackfillBenchmark {
 		List<Long> backfillAndVerify = new ArrayList<>();
 		List<Long> plainWrites = new ArrayList<>();
 		List<Long> syncedWrites = new ArrayList<>();
+		long heapMb = 0;
 		for (int i = 0; i < repeats; i++) {
 			bare.add(bareUpdate());
 			long[] zdm = zdmBackfill();
 			backfill.add(zdm[0]);
 			backfillAndVerify.add(zdm[1]);
+			heapMb = Math.max(heapMb, zdm[2]);
 			plainWrites.add(singleRowWrites(writes, false));
 			syncedWrites.add(singleRowWrites(writes, true));
 		}
@@ -179,6 +200,10 @@ public final class BackfillBenchmark {
 				backfillMs, this.rows * 1000L / Math.max(1, backfillMs), (double) backfillMs / bareMs);
 		System.out.printf("| zdm backfill + verification scan (advance EXPANDED -> BACKFILLED) | %,d ms | %,d | %.2f |%n",
 				verifiedMs, this.rows * 1000L / Math.max(1, verifiedMs), (double) verifiedMs / bareMs);
+		System.out.printf("%nJava heap in use after garbage collection, the most seen during the backfills: %,d MB%n%n",
+				heapMb);
+		System.out.println("| measurement | time (median) | writes/s | ratio to baseline |");
+		System.out.println("| --- | --- | --- | --- |");
 		System.out.printf("| %,d single-row `UPDATE`s, no trigger (baseline) | %,d ms | %,d | 1.00 |%n", writes, plainMs,
 				writes * 1000L / Math.max(1, plainMs));
 		System.out.printf("| %,d single-row `UPDATE`s through the sync trigger | %,d ms | %,d | %.2f |%n", writes, syncedMs,
@@ -219,17 +244,75 @@ public final class BackfillBenchmark {
 		zdm.start(Plan.builder(id).changeColumnType(table, "price", "integer", "round(price * 100)::integer",
 				"price_cents / 100.0", "price_cents").build());
 		zdm.advance(id);
+		HeapSampler heap = new HeapSampler();
+		heap.start();
 		long started = System.nanoTime();
 		batchStart.set(started);
 		Phase phase = zdm.advance(id).phase();
 		long total = (System.nanoTime() - started) / 1_000_000;
+		long heapMb = heap.finish();
 		if (phase != Phase.BACKFILLED) {
 			throw new IllegalStateException("Backfill ended in " + phase);
 		}
 		long backfill = (lastBatch.get() - started) / 1_000_000;
 		zdm.rollback(id);
 		execute("DROP TABLE " + table);
-		return new long[] { backfill, total };
+		return new long[] { backfill, total, heapMb };
+	}
+
+	/**
+	 * The Java heap in use right after each garbage collection (what stays alive), sampled every 50 ms while
+	 * it runs: the most seen, in MB. Garbage between collections is not counted, so a backfill whose memory is
+	 * bounded by its batch shows a flat figure whatever the table's size.
+	 */
+	private static final class HeapSampler extends Thread {
+
+		private volatile boolean running = true;
+
+		private long most;
+
+		HeapSampler() {
+			super("heap-sampler");
+			setDaemon(true);
+		}
+
+		@Override
+		public void run() {
+			while (this.running) {
+				long used = 0;
+				for (java.lang.management.MemoryPoolMXBean pool : java.lang.management.ManagementFactory
+					.getMemoryPoolMXBeans()) {
+					java.lang.management.MemoryUsage afterGc = pool.getCollectionUsage();
+					if (pool.getType() == java.lang.management.MemoryType.HEAP && afterGc != null) {
+						used += afterGc.getUsed();
+					}
+				}
+				synchronized (this) {
+					this.most = Math.max(this.most, used);
+				}
+				try {
+					Thread.sleep(50);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}
+
+		long finish() {
+			this.running = false;
+			interrupt();
+			try {
+				join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			synchronized (this) {
+				return this.most / (1024 * 1024);
+			}
+		}
+
 	}
 
 	private long singleRowWrites(int writes, boolean synced) throws SQLException {

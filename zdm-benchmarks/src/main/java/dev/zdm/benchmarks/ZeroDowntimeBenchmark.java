@@ -400,6 +400,9 @@ final class ZeroDowntimeBenchmark {
 	}
 
 	private static String summary(Outcome outcome) {
+		if (Boolean.getBoolean("zdm.bench.trace")) {
+			System.out.println("  seconds: " + java.util.Arrays.toString(outcome.load().perSecond(outcome.from(), outcome.to())));
+		}
 		return String.format("load before %,.0f tx/s, machine load average %s; %,d failed, p99 %.1f ms, max %.1f ms, worst second %.2fx (second %d), lock wait %.0f ms, %,d ms, "
 				+ "%,d rows correct, %,d lost a write", outcome.beforeTps(), outcome.loadAverage(), outcome.failed(), outcome.p99Ms(), outcome.maxMs(),
 				outcome.worstSecond(), worstSecondAt(outcome), outcome.longestLockWaitMs(), outcome.migrationMs(), outcome.rowsCorrect(),

@@ -93,6 +93,9 @@ public final class StateStore {
 				throw new IllegalStateException("zdm needs PostgreSQL " + MIN_POSTGRESQL_VERSION + " or newer (it uses "
 						+ "CREATE OR REPLACE TRIGGER); this server is " + connection.getMetaData().getDatabaseProductVersion());
 			}
+			// Liquibase points the session's search_path at zdm's schema and leaves it so: a pool would lend that
+			// session to the application, whose unqualified names would then resolve in zdm's schema first.
+			String searchPath = searchPath(connection);
 			lockInstall(connection);
 			try {
 				try (Statement statement = connection.createStatement()) {
@@ -121,11 +124,38 @@ public final class StateStore {
 			}
 			finally {
 				unlockInstall(connection);
+				restoreSearchPath(connection, searchPath);
 			}
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("Could not install zdm's state schema " + this.schema + ": " + ex.getMessage(),
 					ex);
+		}
+	}
+
+	private static String searchPath(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement();
+				ResultSet rs = statement.executeQuery("SELECT current_setting('search_path')")) {
+			rs.next();
+			return rs.getString(1);
+		}
+	}
+
+	private void restoreSearchPath(Connection connection, String searchPath) {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT set_config('search_path', ?, false)")) {
+			statement.setString(1, searchPath);
+			statement.execute();
+		}
+		catch (SQLException ex) {
+			// The session would keep zdm's schema first on its path: better closed than lent to the application.
+			logger.warn("Could not restore the search_path of the session that installed {}: {}", this.schema,
+					ex.getMessage());
+			try {
+				connection.abort(Runnable::run);
+			}
+			catch (SQLException abort) {
+				logger.debug("Could not abort the session", abort);
+			}
 		}
 	}
 

@@ -1,5 +1,10 @@
 package dev.zdm.core.state;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,6 +89,49 @@ class StateInstallTests {
 		// Installing again (an upgrade, another instance starting later) is a no-op.
 		store.install();
 		assertThat(db.queryLong("SELECT count(*) - count(DISTINCT id) FROM zdm.databasechangelog")).isZero();
+	}
+
+	@Test
+	void installingLeavesAPooledConnectionAsItFoundIt() throws Exception {
+		// A pool hands the same session out again: Liquibase points its search_path at zdm's schema, and an
+		// application's unqualified CREATE TABLE on that session would land there.
+		try (TestDatabase fresh = TestDatabase.create(); Connection connection = dataSource(fresh).getConnection()) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("SET search_path = public, pg_catalog");
+			}
+			DataSource pool = singleSession(connection);
+			new StateStore(pool, Identifier.of("zdm")).install();
+			try (Statement statement = connection.createStatement();
+					ResultSet rs = statement.executeQuery("SELECT current_setting('search_path'), current_schema()")) {
+				rs.next();
+				assertThat(rs.getString(1)).isEqualTo("public, pg_catalog");
+				assertThat(rs.getString(2)).isEqualTo("public");
+			}
+			assertThat(connection.getAutoCommit()).isTrue();
+		}
+	}
+
+	/** A data source that lends one session again and again, as a pool of one does; closing it returns it. */
+	private static DataSource singleSession(Connection connection) {
+		Connection lent = (Connection) Proxy.newProxyInstance(StateInstallTests.class.getClassLoader(),
+				new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+					if (method.getName().equals("close")) {
+						return null;
+					}
+					try {
+						return method.invoke(connection, args);
+					}
+					catch (InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				});
+		return (DataSource) Proxy.newProxyInstance(StateInstallTests.class.getClassLoader(),
+				new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
+					if (method.getName().equals("getConnection")) {
+						return lent;
+					}
+					throw new UnsupportedOperationException(method.getName());
+				});
 	}
 
 	private static DataSource dataSource(TestDatabase db) {
