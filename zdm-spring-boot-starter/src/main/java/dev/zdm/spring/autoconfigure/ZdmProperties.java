@@ -574,7 +574,10 @@ public class ZdmProperties {
 		/** Sessions waiting for a lock on a table being backfilled at which the backfill slows. */
 		private int maxLockWaiters = 1;
 
-		/** Active sessions of the server (other than zdm's) at which the backfill slows: about its cores. */
+		/**
+		 * Client sessions of the server at work (in a statement or a transaction, or done with one less than 10 ms
+		 * ago; zdm's own not counted) at which the backfill slows: about the server's cores.
+		 */
 		private int maxActiveSessions = 4;
 
 		/** Replay lag of a standby at which the backfill stops until it catches up. */
