@@ -43,6 +43,18 @@ final class TransformBatch {
 	/** The columns written (the transform's output). */
 	private final List<TransformTarget.Written> writtenColumns;
 
+	/** Locks and reads the rows of an array of keys, in key order (single-column keys only, else null). */
+	private final String lockKeys;
+
+	/** Locks and reads the row of one key (single-column keys only, else null). */
+	private final String lockKey;
+
+	/** Writes the computed values of one row, if they differ (single-column keys only, else null). */
+	private final String writeKey;
+
+	/** Writes the computed values of several rows, those that differ, from arrays. */
+	private final String writeBack;
+
 	TransformBatch(TransformTarget.Pass pass) {
 		this(pass, false);
 	}
@@ -65,6 +77,33 @@ final class TransformBatch {
 			this.readColumns = target.read().stream().map(ColumnInfo::name).toList();
 			this.writtenColumns = target.written();
 		}
+		if (key().size() == 1) {
+			// Built once: the application-side sync runs these on every write.
+			String k = quoted(key().get(0));
+			String select = "SELECT " + k + "::text AS _zdm_k1, "
+					+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", ")) + " FROM " + table();
+			// Ordered, so that two writers locking overlapping rows take the locks in the same order.
+			this.lockKeys = select + " WHERE " + k + " = ANY (CAST(? AS " + key().get(0).type() + "[])) ORDER BY " + k
+					+ " FOR UPDATE";
+			this.lockKey = select + " WHERE " + k + " = CAST(? AS " + key().get(0).type() + ") FOR UPDATE";
+			String set = IntStream.range(0, written().size())
+				.mapToObj((i) -> written().get(i).column().quoted() + " = CAST(? AS " + written().get(i).type() + ")")
+				.collect(Collectors.joining(", "));
+			String differs = IntStream.range(0, written().size())
+				.mapToObj((i) -> written().get(i).column().quoted() + " IS DISTINCT FROM CAST(? AS "
+						+ written().get(i).type() + ")")
+				.collect(Collectors.joining(" OR "));
+			this.writeKey = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS " + key().get(0).type()
+					+ ") AND (" + differs + ")";
+		}
+		else {
+			this.lockKeys = null;
+			this.lockKey = null;
+			this.writeKey = null;
+		}
+		this.writeBack = "UPDATE " + table() + " AS _zdm_t SET " + IntStream.range(0, written().size())
+			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
+			.collect(Collectors.joining(", ")) + " FROM " + unnest() + " WHERE " + keyMatch() + " AND (" + differs() + ")";
 	}
 
 	/**
@@ -74,18 +113,15 @@ final class TransformBatch {
 	 * @param keys the rows' keys, in PostgreSQL's text form
 	 */
 	Result sync(Connection connection, List<String> keys) throws SQLException {
-		List<ColumnInfo> key = key();
-		if (key.size() != 1) {
-			throw new SQLException("table " + tableName() + " has a primary key of " + key.size() + " columns: "
+		if (this.lockKeys == null) {
+			throw new SQLException("table " + tableName() + " has a primary key of " + key().size() + " columns: "
 					+ "application-side sync supports single-column keys only", "0A000");
 		}
-		String select = quoted(key.get(0)) + "::text AS _zdm_k1, "
-				+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", "));
+		if (keys.size() == 1) {
+			return syncOne(connection, keys.get(0));
+		}
 		List<Row> rows = new ArrayList<>();
-		// Ordered, so that two writers locking overlapping rows take the locks in the same order.
-		try (PreparedStatement statement = connection.prepareStatement("SELECT " + select + " FROM " + table()
-				+ " WHERE " + quoted(key.get(0)) + " = ANY (CAST(? AS " + key.get(0).type() + "[])) ORDER BY "
-				+ quoted(key.get(0)) + " FOR UPDATE")) {
+		try (PreparedStatement statement = connection.prepareStatement(this.lockKeys)) {
 			statement.setArray(1, connection.createArrayOf("text", keys.toArray(new String[0])));
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
@@ -97,6 +133,40 @@ final class TransformBatch {
 			return new Result(0, 0, null);
 		}
 		return writeBack(connection, rows);
+	}
+
+	/**
+	 * The sync of one row (a single-row save, the most common write): statements by {@code =}, without arrays
+	 * and {@code unnest}, which cost PostgreSQL more to plan than the row costs to write.
+	 */
+	private Result syncOne(Connection connection, String key) throws SQLException {
+		Row row = null;
+		try (PreparedStatement statement = connection.prepareStatement(this.lockKey)) {
+			statement.setString(1, key);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (rs.next()) {
+					row = row(rs, 1);
+				}
+			}
+		}
+		if (row == null) {
+			return new Result(0, 0, null);
+		}
+		List<Row> rows = List.of(row);
+		Map<String, Object> values = compute(rows).get(0);
+		try (PreparedStatement statement = connection.prepareStatement(this.writeKey)) {
+			int columns = written().size();
+			for (int i = 0; i < columns; i++) {
+				String text = text(values.get(written().get(i).column().name()));
+				statement.setString(1 + i, text);
+				statement.setString(2 + columns + i, text);
+			}
+			statement.setString(1 + columns, row.key()[0]);
+			return new Result(1, statement.executeUpdate(), row.key());
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
+		}
 	}
 
 	/**
@@ -124,12 +194,7 @@ final class TransformBatch {
 	/** Computes {@code rows} (read and locked) and writes back those whose values differ, in one statement. */
 	private Result writeBack(Connection connection, List<Row> rows) throws SQLException {
 		List<Map<String, Object>> values = compute(rows);
-		String set = IntStream.range(0, written().size())
-			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
-			.collect(Collectors.joining(", "));
-		String sql = "UPDATE " + table() + " AS _zdm_t SET " + set + " FROM " + unnest() + " WHERE " + keyMatch()
-				+ " AND (" + differs() + ")";
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement(this.writeBack)) {
 			bindColumns(connection, statement, rows, values);
 			int updated = statement.executeUpdate();
 			return new Result(rows.size(), updated, rows.get(rows.size() - 1).key());

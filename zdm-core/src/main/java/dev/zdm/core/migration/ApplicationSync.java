@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.zdm.core.backfill.RowSync;
 import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.operation.Sync;
 import dev.zdm.core.transform.RowTransform;
@@ -76,7 +78,16 @@ public final class ApplicationSync {
 
 	private volatile CachedPhase cached;
 
-	private volatile Map<Integer, TransformTarget.Pass> resolved;
+	private volatile List<Operation> resolved;
+
+	/** One operation computed in Java, with its syncs in both directions (their statements built once). */
+	private record Operation(int index, TransformTarget.Pass pass, RowSync up, RowSync down) {
+
+		RowSync sync(Shape written) {
+			return (written == Shape.NEW) ? this.down : this.up;
+		}
+
+	}
 
 	private final AtomicLong syncs = new AtomicLong();
 
@@ -182,21 +193,21 @@ public final class ApplicationSync {
 			return 0;
 		}
 		int rows = 0;
-		for (Map.Entry<Integer, TransformTarget.Pass> entry : passes().entrySet()) {
-			TransformTarget.Pass pass = entry.getValue();
+		for (Operation operation : operations()) {
+			TransformTarget.Pass pass = operation.pass();
 			try {
 				this.syncs.incrementAndGet();
 				long started = System.nanoTime();
-				int count = pass.sync(connection, texts, written == Shape.NEW);
+				int count = operation.sync(written).sync(connection, texts);
 				rows += count;
-				this.listener.applicationSync(this.migrationId, entry.getKey(), texts.size(), count,
+				this.listener.applicationSync(this.migrationId, operation.index(), texts.size(), count,
 						Duration.ofNanos(System.nanoTime() - started));
 			}
 			catch (SQLException ex) {
-				throw failure(entry.getKey(), pass, phase, written, ex);
+				throw failure(operation.index(), pass, phase, written, ex);
 			}
 			catch (RuntimeException ex) {
-				throw new ApplicationSyncException(this.migrationId, describe(entry.getKey(), pass) + " could not be "
+				throw new ApplicationSyncException(this.migrationId, describe(operation.index(), pass) + " could not be "
 						+ "kept in step: " + ex.getMessage() + ". The write was not committed.", ex);
 			}
 		}
@@ -227,14 +238,17 @@ public final class ApplicationSync {
 				+ pass.target().transformName() + "' on " + pass.target().target().table() + ")";
 	}
 
-	private Map<Integer, TransformTarget.Pass> passes() {
-		Map<Integer, TransformTarget.Pass> current = this.resolved;
+	private List<Operation> operations() {
+		List<Operation> current = this.resolved;
 		if (current == null) {
 			synchronized (this) {
 				current = this.resolved;
 				if (current == null) {
 					try {
-						current = Map.copyOf(this.passes.resolve());
+						List<Operation> operations = new ArrayList<>();
+						new TreeMap<>(this.passes.resolve()).forEach((index, pass) -> operations
+							.add(new Operation(index, pass, pass.rowSync(false), pass.rowSync(true))));
+						current = List.copyOf(operations);
 					}
 					catch (RuntimeException ex) {
 						throw new ApplicationSyncException(this.migrationId, "Migration " + this.migrationId + " needs "
@@ -249,6 +263,11 @@ public final class ApplicationSync {
 	}
 
 	private static List<String> texts(Collection<?> keys) {
+		if (keys.size() == 1) {
+			// A single-row save: no set needed to drop duplicates.
+			Object key = keys.iterator().next();
+			return (key != null) ? List.of(key.toString()) : List.of();
+		}
 		Set<String> texts = new LinkedHashSet<>();
 		for (Object key : keys) {
 			if (key != null) {
