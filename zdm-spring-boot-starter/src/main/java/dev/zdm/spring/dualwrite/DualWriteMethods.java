@@ -62,15 +62,14 @@ final class DualWriteMethods {
 		return false;
 	}
 
-	/** The binding of a method with a {@link DualWrite#key}. */
-	static Binding keyed(DualWrite annotation, String where) {
-		try {
-			return new Binding(annotation.migration(), annotation.writes(), KeyExpression.parse(annotation.key()));
-		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException(where + ": its @DualWrite key \"" + annotation.key() + "\" is not a valid SpEL "
-					+ "expression: " + ex.getMessage(), ex);
-		}
+	/**
+	 * The binding of a method with a {@link DualWrite#key}.
+	 * @param where the annotation's place, for messages
+	 * @throws IllegalStateException if the key does not parse or names what the method does not have
+	 */
+	static Binding keyed(DualWrite annotation, Method method, String where) {
+		return new Binding(annotation.migration(), annotation.writes(), KeyExpression.parse(annotation.key(), method,
+				where));
 	}
 
 	/**
@@ -97,7 +96,8 @@ final class DualWriteMethods {
 			}
 			migrations.accept(annotation);
 			if (!annotation.key().isBlank()) {
-				bindings.put(method, keyed(annotation, "bean '" + beanName + "' method " + signature(method)));
+				bindings.put(method, keyed(annotation, method,
+						"@DualWrite on bean '" + beanName + "' (" + type.getName() + ") method " + signature(method)));
 			}
 			else if (!readName(method.getName())) {
 				refused.add(signature(method));

@@ -69,8 +69,8 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 			}
 			this.migrations.add(annotation);
 			if (!annotation.key().isBlank()) {
-				bindings.put(method, DualWriteMethods.keyed(annotation,
-						"repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));
+				bindings.put(method, DualWriteMethods.keyed(annotation, method,
+						"@DualWrite on repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));
 			}
 			else if (information.isQueryMethod(method)) {
 				if (modifying(method)) {

@@ -201,6 +201,48 @@ class DualWriteJdbcClientTests {
 	}
 
 	@Test
+	void aKeyNamingAParameterTheMethodDoesNotHaveIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("mistypedWriter", BadKeyWriters.Mistyped.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on bean 'mistypedWriter' (" + BadKeyWriters.Mistyped.class.getName()
+						+ ") method changeEmail(long, String): its key \"#customerId\" names #customerId, which is not a "
+						+ "parameter of the method")
+				.hasMessageContaining("Fix the key: a SpEL expression over the method's parameters and result (#id, #email)")
+				.hasMessageContaining("key = \"#id\""));
+	}
+
+	@Test
+	void aKeyThatIsNotSpelIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("unparsableWriter", BadKeyWriters.Unparsable.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on bean 'unparsableWriter' (" + BadKeyWriters.Unparsable.class.getName()
+						+ ") method changeEmail(long, String): its key \"#id +\" is not a valid SpEL expression (")
+				.hasMessageContaining("Fix the key")
+				.hasMessageContaining("key = \"#id\""));
+	}
+
+	@Test
+	void aKeyReadingTheResultOfAVoidMethodIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("voidWriter", BadKeyWriters.VoidResult.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("method changeEmail(long, String): its key \"#result.id\" names #result, the "
+						+ "method's result, but the method returns void")
+				.hasMessageContaining("(#id, #email)"));
+	}
+
+	@Test
 	void eightWritersThroughTheBeanRaceTheBackfillToCompletedWithoutAMismatchOrALostUpdate() {
 		this.runner.run((context) -> {
 			Orchestrator zdm = context.getBean(Orchestrator.class);
