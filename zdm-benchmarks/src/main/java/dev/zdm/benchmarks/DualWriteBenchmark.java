@@ -82,7 +82,25 @@ final class DualWriteBenchmark {
 	private record Mode(String kind, String label, Writer writer) {
 	}
 
-	void run(int writes) throws SQLException {
+	/**
+	 * One line of the printed table.
+	 *
+	 * @param save {@code one row} or {@code 1,000 rows}
+	 * @param through {@code CrudRepository} or raw JDBC
+	 * @param sync the mode
+	 * @param median the median time of a save, in nanoseconds
+	 * @param ratio the median over the no-sync median of the same kind
+	 */
+	record Line(String save, String through, String sync, double median, double ratio) {
+	}
+
+	/**
+	 * Runs the scenario and prints its table.
+	 * @return the table's lines
+	 * @throws IllegalStateException if the {@code @DualWrite} proxy did not run one sync per save, or a split
+	 * table is out of step at the end
+	 */
+	List<Line> run(int writes) throws SQLException {
 		for (String table : TABLES) {
 			Sql.execute(this.database, "CREATE TABLE " + table + " (id bigint PRIMARY KEY, full_name text)",
 					"INSERT INTO " + table + " SELECT g, 'First' || g || ' Last ' || g FROM generate_series(1, " + this.rows
@@ -139,7 +157,7 @@ final class DualWriteBenchmark {
 			}
 			proxied.check();
 			inStep();
-			print(writes, modes, single, bulk);
+			return print(writes, modes, single, bulk);
 		}
 	}
 
@@ -307,26 +325,31 @@ final class DualWriteBenchmark {
 		}
 	}
 
-	private void print(int writes, List<Mode> modes, Map<Mode, List<Long>> single, Map<Mode, List<Long>> bulk) {
+	private List<Line> print(int writes, List<Mode> modes, Map<Mode, List<Long>> single, Map<Mode, List<Long>> bulk) {
 		System.out.printf("%n%,d rows per table, %,d single-row saves and %d saves of %,d rows per mode, in %d rounds; "
 				+ "ratios to the no-sync median of the same kind%n%n", this.rows, writes, bulk.get(modes.get(0)).size(), BULK,
 				ROUNDS);
 		System.out.println("| save | through | sync | median | p99 | ratio to no sync (median) |");
 		System.out.println("| --- | --- | --- | --- | --- | --- |");
-		print(modes, single, "one row", (nanos) -> String.format("%.0f µs", nanos / 1_000));
-		print(modes, bulk, String.format("%,d rows", BULK), (nanos) -> String.format("%.1f ms", nanos / 1_000_000));
+		List<Line> lines = new ArrayList<>();
+		print(modes, single, "one row", (nanos) -> String.format("%.0f µs", nanos / 1_000), lines);
+		print(modes, bulk, String.format("%,d rows", BULK), (nanos) -> String.format("%.1f ms", nanos / 1_000_000), lines);
+		return lines;
 	}
 
-	private static void print(List<Mode> modes, Map<Mode, List<Long>> times, String save, Function<Double, String> unit) {
+	private static void print(List<Mode> modes, Map<Mode, List<Long>> times, String save, Function<Double, String> unit,
+			List<Line> lines) {
 		Map<String, Double> base = new LinkedHashMap<>();
 		for (Mode mode : modes) {
 			base.putIfAbsent(mode.kind(), percentile(times.get(mode), 0.5));
 		}
 		for (Mode mode : modes) {
 			double median = percentile(times.get(mode), 0.5);
-			System.out.printf("| %s | %s | %s | %s | %s | %.2f |%n", save,
-					mode.kind().equals("repository") ? "`CrudRepository`" : "raw JDBC (floor)", mode.label(),
-					unit.apply(median), unit.apply(percentile(times.get(mode), 0.99)), median / base.get(mode.kind()));
+			Line line = new Line(save, mode.kind().equals("repository") ? "`CrudRepository`" : "raw JDBC (floor)",
+					mode.label(), median, median / base.get(mode.kind()));
+			lines.add(line);
+			System.out.printf("| %s | %s | %s | %s | %s | %.2f |%n", line.save(), line.through(), line.sync(),
+					unit.apply(median), unit.apply(percentile(times.get(mode), 0.99)), line.ratio());
 		}
 	}
 
