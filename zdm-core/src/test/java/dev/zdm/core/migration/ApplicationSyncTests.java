@@ -174,6 +174,41 @@ class ApplicationSyncTests {
 	}
 
 	@Test
+	void aSingleRowWriteWhoseValuePostgresCannotStoreFailsNamingTheRowAndOneKeyGivenTwiceIsOneRow()
+			throws SQLException {
+		// born -> born_year (int): the transform gives text PostgreSQL cannot read as an int for born = 1800.
+		RowTransform year = new RowTransform() {
+
+			@Override
+			public Map<String, Object> up(Map<String, Object> old) {
+				Object born = old.get("born");
+				return Map.of("born_year", Integer.valueOf(1800).equals(born) ? "eighteen hundred" : born);
+			}
+
+		};
+		Orchestrator zdm = zdm(year);
+		String id = "sync-uncastable";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("people", List.of("born"), List.of(new NewColumn(Identifier.of("born_year"), "int", false, null)),
+					"splitName")
+			.build());
+		zdm.advance(id);
+		ApplicationSync sync = zdm.applicationSync(id);
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET born = 1950 WHERE id = 3", 3L, 3L)).isOne();
+		assertThat(this.db.queryStrings("SELECT born_year::text FROM people WHERE id = 3")).containsExactly("1950");
+		// A key of no row: nothing to sync, nothing fails.
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET born = 1951 WHERE id = 4", 999_999L)).isZero();
+		assertThatThrownBy(() -> write(sync, Shape.OLD, "UPDATE people SET born = 1800 WHERE id = 7", 7L))
+			.isInstanceOf(ApplicationSyncException.class)
+			.hasMessageContaining("Migration sync-uncastable, operation 1 (transform 'splitName' on public.people)")
+			.hasMessageContaining("gave a value that PostgreSQL cannot store in its column, for one of the rows of "
+					+ "public.people with keys from (id=7) to (id=7)")
+			.hasMessageContaining("The write was not committed");
+		assertThat(this.db.queryStrings("SELECT born || '|' || coalesce(born_year::text, '') FROM people WHERE id = 7"))
+			.containsExactly("1907|");
+	}
+
+	@Test
 	void eightWritersThroughTheSyncRaceTheBackfillToCompletedWithoutAMismatch() throws Exception {
 		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
 		String id = "sync-race";
