@@ -24,12 +24,13 @@ public final class RowSync {
 	 * computes the new columns from the old ({@link RowTransform#up}) or, for a sync built with {@code down},
 	 * the old from the new ({@link RowTransform#down}), and writes back in one statement the rows whose values
 	 * differ. The same computation as the backfill's, so the two cannot disagree.
-	 * @param keys the rows' single-column primary keys, in PostgreSQL's text form, without duplicates
+	 * @param keys the rows' primary keys, each with one value per key column (in the key's order), in
+	 * PostgreSQL's text form, without duplicates
 	 * @return the number of rows written
-	 * @throws SQLException if the transform fails on a row (SQLSTATE {@code 22000}, naming the row) or a
-	 * statement does
+	 * @throws SQLException if a key has not one value per key column (SQLSTATE {@code 22023}), the transform
+	 * fails on a row ({@code 22000}, naming the row) or a statement does
 	 */
-	public int sync(Connection connection, List<String> keys) throws SQLException {
+	public int sync(Connection connection, List<String[]> keys) throws SQLException {
 		return this.batch.sync(connection, keys).updated();
 	}
 

@@ -43,7 +43,7 @@ final class TransformBatch {
 	/** The columns written (the transform's output). */
 	private final List<TransformTarget.Written> writtenColumns;
 
-	/** Locks and reads the rows of an array of keys, in key order (single-column keys only, else null). */
+	/** Locks and reads the rows of arrays of keys (one array per key column), in key order. */
 	private final String lockKeys;
 
 	/** Locks and reads the row of one key (single-column keys only, else null). */
@@ -77,15 +77,19 @@ final class TransformBatch {
 			this.readColumns = target.read().stream().map(ColumnInfo::name).toList();
 			this.writtenColumns = target.written();
 		}
-		if (key().size() == 1) {
-			// Built once: the application-side sync runs these on every write.
-			String k = quoted(key().get(0));
-			String select = "SELECT " + k + "::text AS _zdm_k1, "
-					+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", ")) + " FROM " + table();
-			// Ordered, so that two writers locking overlapping rows take the locks in the same order.
-			this.lockKeys = select + " WHERE " + k + " = ANY (CAST(? AS " + key().get(0).type() + "[])) ORDER BY " + k
+		// Built once: the application-side sync runs these on every write.
+		List<ColumnInfo> key = key();
+		String keys = key.stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
+		String select = "SELECT " + IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + "::text AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", ")) + ", "
+				+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", ")) + " FROM " + table();
+		// Ordered, so that two writers locking overlapping rows take the locks in the same order.
+		if (key.size() == 1) {
+			String k = quoted(key.get(0));
+			this.lockKeys = select + " WHERE " + k + " = ANY (CAST(? AS " + key.get(0).type() + "[])) ORDER BY " + k
 					+ " FOR UPDATE";
-			this.lockKey = select + " WHERE " + k + " = CAST(? AS " + key().get(0).type() + ") FOR UPDATE";
+			this.lockKey = select + " WHERE " + k + " = CAST(? AS " + key.get(0).type() + ") FOR UPDATE";
 			String set = IntStream.range(0, written().size())
 				.mapToObj((i) -> written().get(i).column().quoted() + " = CAST(? AS " + written().get(i).type() + ")")
 				.collect(Collectors.joining(", "));
@@ -93,11 +97,19 @@ final class TransformBatch {
 				.mapToObj((i) -> written().get(i).column().quoted() + " IS DISTINCT FROM CAST(? AS "
 						+ written().get(i).type() + ")")
 				.collect(Collectors.joining(" OR "));
-			this.writeKey = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS " + key().get(0).type()
+			this.writeKey = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS " + key.get(0).type()
 					+ ") AND (" + differs + ")";
 		}
 		else {
-			this.lockKeys = null;
+			String typed = IntStream.range(0, key.size())
+				.mapToObj((i) -> "CAST(_zdm_u._zdm_k" + (i + 1) + " AS " + key.get(i).type() + ")")
+				.collect(Collectors.joining(", "));
+			String arrays = IntStream.range(0, key.size()).mapToObj((i) -> "CAST(? AS text[])")
+				.collect(Collectors.joining(", "));
+			String names = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i)
+				.collect(Collectors.joining(", "));
+			this.lockKeys = select + " WHERE (" + keys + ") IN (SELECT " + typed + " FROM unnest(" + arrays
+					+ ") AS _zdm_u(" + names + ")) ORDER BY " + keys + " FOR UPDATE";
 			this.lockKey = null;
 			this.writeKey = null;
 		}
@@ -109,23 +121,36 @@ final class TransformBatch {
 	/**
 	 * Locks the rows of {@code keys} ({@code FOR UPDATE}), computes them and writes back those that differ,
 	 * in one statement, in the caller's transaction: the application-side sync of the rows a write touched.
-	 * A single-column key only; keys of rows that do not exist are ignored.
-	 * @param keys the rows' keys, in PostgreSQL's text form
+	 * Keys of rows that do not exist are ignored.
+	 * @param keys the rows' keys, each with one value per key column (in the key's order), in PostgreSQL's
+	 * text form
 	 */
-	Result sync(Connection connection, List<String> keys) throws SQLException {
-		if (this.lockKeys == null) {
-			throw new SQLException("table " + tableName() + " has a primary key of " + key().size() + " columns: "
-					+ "application-side sync supports single-column keys only", "0A000");
+	Result sync(Connection connection, List<String[]> keys) throws SQLException {
+		List<ColumnInfo> key = key();
+		for (String[] one : keys) {
+			if (one.length != key.size()) {
+				throw new SQLException("a key of " + one.length + " value" + ((one.length == 1) ? "" : "s") + " ("
+						+ String.join(", ", one) + ") was given for table " + tableName() + ", whose primary key has "
+						+ key.size() + " column" + ((key.size() == 1) ? "" : "s") + " ("
+						+ key.stream().map(ColumnInfo::name).collect(Collectors.joining(", ")) + "): give one value per key "
+						+ "column, in that order", "22023");
+			}
 		}
-		if (keys.size() == 1) {
-			return syncOne(connection, keys.get(0));
+		if (keys.size() == 1 && this.lockKey != null) {
+			return syncOne(connection, keys.get(0)[0]);
 		}
 		List<Row> rows = new ArrayList<>();
 		try (PreparedStatement statement = connection.prepareStatement(this.lockKeys)) {
-			statement.setArray(1, connection.createArrayOf("text", keys.toArray(new String[0])));
+			for (int k = 0; k < key.size(); k++) {
+				String[] column = new String[keys.size()];
+				for (int r = 0; r < keys.size(); r++) {
+					column[r] = keys.get(r)[k];
+				}
+				statement.setArray(k + 1, connection.createArrayOf("text", column));
+			}
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					rows.add(row(rs, 1));
+					rows.add(row(rs, key.size()));
 				}
 			}
 		}

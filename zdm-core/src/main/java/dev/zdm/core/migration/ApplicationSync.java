@@ -7,11 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -178,7 +178,9 @@ public final class ApplicationSync {
 	 * Keeps the rows of {@code keys}, which the caller has just written in shape {@code written} on
 	 * {@code connection} (in its transaction, not yet committed), in step: computes their other shape and
 	 * writes it on the same connection. Does nothing when the phase needs no sync.
-	 * @param keys the primary keys of the written rows ({@code null}s are ignored)
+	 * @param keys the primary keys of the written rows ({@code null}s are ignored): a value per row, or, for a
+	 * primary key of several columns, an {@code Object[]} or {@code List} per row with one value per key column
+	 * in the key's order
 	 * @return the number of rows written by the sync
 	 * @throws ApplicationSyncException if the sync fails; the caller must roll its transaction back (the
 	 * write and its sync commit together or not at all)
@@ -188,7 +190,7 @@ public final class ApplicationSync {
 		if (!active(phase, written)) {
 			return 0;
 		}
-		List<String> texts = texts(keys);
+		List<String[]> texts = texts(keys);
 		if (texts.isEmpty()) {
 			return 0;
 		}
@@ -262,19 +264,40 @@ public final class ApplicationSync {
 		return current;
 	}
 
-	private static List<String> texts(Collection<?> keys) {
+	private static List<String[]> texts(Collection<?> keys) {
 		if (keys.size() == 1) {
-			// A single-row save: no set needed to drop duplicates.
-			Object key = keys.iterator().next();
-			return (key != null) ? List.of(key.toString()) : List.of();
+			// A single-row save: no map needed to drop duplicates.
+			String[] key = parts(keys.iterator().next());
+			return (key != null) ? List.<String[]>of(key) : List.of();
 		}
-		Set<String> texts = new LinkedHashSet<>();
+		Map<List<String>, String[]> texts = new LinkedHashMap<>();
 		for (Object key : keys) {
-			if (key != null) {
-				texts.add(key.toString());
+			String[] parts = parts(key);
+			if (parts != null) {
+				texts.putIfAbsent(Arrays.asList(parts), parts);
 			}
 		}
-		return new ArrayList<>(texts);
+		return new ArrayList<>(texts.values());
+	}
+
+	/** The text form of each value of {@code key}, or {@code null} when it (or one of its values) is null. */
+	private static String[] parts(Object key) {
+		if (key == null) {
+			return null;
+		}
+		List<?> values = (key instanceof Object[] array) ? Arrays.asList(array)
+				: (key instanceof List<?> list) ? list : null;
+		if (values == null) {
+			return new String[] { key.toString() };
+		}
+		String[] parts = new String[values.size()];
+		for (int i = 0; i < parts.length; i++) {
+			if (values.get(i) == null) {
+				return null;
+			}
+			parts[i] = values.get(i).toString();
+		}
+		return parts;
 	}
 
 	/**
