@@ -62,6 +62,16 @@ final class DualWriteMethods {
 		return false;
 	}
 
+	/** Whether {@code annotation} gives a {@link DualWrite#key} (an empty one is none). */
+	static boolean hasKey(DualWrite annotation) {
+		for (String key : annotation.key()) {
+			if (!key.isBlank()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	/**
 	 * The binding of a method with a {@link DualWrite#key}.
 	 * @param where the annotation's place, for messages
@@ -95,7 +105,7 @@ final class DualWriteMethods {
 				continue;
 			}
 			migrations.accept(annotation);
-			if (!annotation.key().isBlank()) {
+			if (hasKey(annotation)) {
 				bindings.put(method, keyed(annotation, method,
 						"@DualWrite on bean '" + beanName + "' (" + type.getName() + ") method " + signature(method)));
 			}

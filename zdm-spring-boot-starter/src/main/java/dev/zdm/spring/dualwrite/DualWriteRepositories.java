@@ -68,7 +68,7 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 				continue;
 			}
 			this.migrations.add(annotation);
-			if (!annotation.key().isBlank()) {
+			if (DualWriteMethods.hasKey(annotation)) {
 				bindings.put(method, DualWriteMethods.keyed(annotation, method,
 						"@DualWrite on repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));
 			}

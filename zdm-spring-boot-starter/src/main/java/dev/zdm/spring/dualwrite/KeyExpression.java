@@ -30,29 +30,45 @@ final class KeyExpression implements Binding.Keys {
 
 	private static final ParameterNameDiscoverer discoverer = new DefaultParameterNameDiscoverer();
 
-	private final Expression expression;
+	private final List<Expression> expressions;
 
-	private final String source;
+	private final List<String> sources;
+
+	/** Where the key is, for messages. */
+	private final String where;
 
 	/** The names of the method's parameters, found once, or {@code null} when the class file does not have them. */
 	private final String[] names;
 
-	private KeyExpression(String source, Expression expression, String[] names) {
-		this.source = source;
-		this.expression = expression;
+	private KeyExpression(List<String> sources, List<Expression> expressions, String where, String[] names) {
+		this.sources = sources;
+		this.expressions = expressions;
+		this.where = where;
 		this.names = names;
 	}
 
 	/**
-	 * The key {@code key} of {@code method}.
+	 * The key {@code keys} of {@code method}: one expression, or one per column of a composite primary key.
 	 * @param where the annotation's place for messages ({@code @DualWrite on bean 'x' (type) method m(long)})
-	 * @throws IllegalStateException if it is not valid SpEL, or names a variable the method does not give
-	 * (a parameter it does not have, {@code #result} of a {@code void} method); the message says what to fix
+	 * @throws IllegalStateException if an expression is blank or not valid SpEL, or names a variable the method
+	 * does not give (a parameter it does not have, {@code #result} of a {@code void} method); the message says
+	 * what to fix
 	 */
-	static KeyExpression parse(String key, Method method, String where) {
+	static KeyExpression parse(String[] keys, Method method, String where) {
 		String[] names = discoverer.getParameterNames(method);
+		List<Expression> expressions = new ArrayList<>();
+		for (String key : keys) {
+			expressions.add(parse(key, method, where, names));
+		}
+		return new KeyExpression(List.of(keys), expressions, where, names);
+	}
+
+	private static Expression parse(String key, Method method, String where, String[] names) {
 		Expression expression;
 		try {
+			if (key.isBlank()) {
+				throw new IllegalArgumentException("it is blank");
+			}
 			expression = parser.parseExpression(key);
 		}
 		catch (RuntimeException ex) {
@@ -72,7 +88,7 @@ final class KeyExpression implements Binding.Keys {
 				}
 			}
 		}
-		return new KeyExpression(key, expression, names);
+		return expression;
 	}
 
 	private static void variables(SpelNode node, Set<String> into) {
@@ -132,7 +148,32 @@ final class KeyExpression implements Binding.Keys {
 			context.setVariable("a" + i, arguments[i]);
 		}
 		context.setVariable("result", result);
-		return flatten(this.expression.getValue(context));
+		if (this.expressions.size() == 1) {
+			return flatten(this.expressions.get(0).getValue(context));
+		}
+		// A composite primary key: the i-th values of the expressions are the i-th row's key.
+		List<List<?>> columns = new ArrayList<>();
+		for (Expression expression : this.expressions) {
+			columns.add(new ArrayList<>(flatten(expression.getValue(context))));
+		}
+		int rows = columns.get(0).size();
+		for (int c = 1; c < columns.size(); c++) {
+			if (columns.get(c).size() != rows) {
+				throw new IllegalStateException(this.where + ": its key " + this.sources + " gave " + rows + " value"
+						+ ((rows == 1) ? "" : "s") + " for \"" + this.sources.get(0) + "\" but " + columns.get(c).size()
+						+ " for \"" + this.sources.get(c) + "\": each expression of a composite key must give one value per "
+						+ "written row, in the same order");
+			}
+		}
+		List<Object[]> keys = new ArrayList<>(rows);
+		for (int r = 0; r < rows; r++) {
+			Object[] key = new Object[columns.size()];
+			for (int c = 0; c < key.length; c++) {
+				key[c] = columns.get(c).get(r);
+			}
+			keys.add(key);
+		}
+		return keys;
 	}
 
 	static Collection<?> flatten(Object value) {
@@ -155,7 +196,7 @@ final class KeyExpression implements Binding.Keys {
 
 	@Override
 	public String toString() {
-		return this.source;
+		return String.join(", ", this.sources);
 	}
 
 }
