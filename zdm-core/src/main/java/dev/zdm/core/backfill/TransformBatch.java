@@ -43,6 +43,18 @@ final class TransformBatch {
 	/** The columns written (the transform's output). */
 	private final List<TransformTarget.Written> writtenColumns;
 
+	/** Locks and reads the rows of arrays of keys (one array per key column), in key order. */
+	private final String lockKeys;
+
+	/** Locks and reads the row of one key (single-column keys only, else null). */
+	private final String lockKey;
+
+	/** Writes the computed values of one row, if they differ (single-column keys only, else null). */
+	private final String writeKey;
+
+	/** Writes the computed values of several rows, those that differ, from arrays. */
+	private final String writeBack;
+
 	TransformBatch(TransformTarget.Pass pass) {
 		this(pass, false);
 	}
@@ -65,31 +77,80 @@ final class TransformBatch {
 			this.readColumns = target.read().stream().map(ColumnInfo::name).toList();
 			this.writtenColumns = target.written();
 		}
+		// Built once: the application-side sync runs these on every write.
+		List<ColumnInfo> key = key();
+		String keys = key.stream().map(TransformBatch::quoted).collect(Collectors.joining(", "));
+		String select = "SELECT " + IntStream.range(0, key.size())
+			.mapToObj((i) -> quoted(key.get(i)) + "::text AS _zdm_k" + (i + 1))
+			.collect(Collectors.joining(", ")) + ", "
+				+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", ")) + " FROM " + table();
+		// Ordered, so that two writers locking overlapping rows take the locks in the same order.
+		if (key.size() == 1) {
+			String k = quoted(key.get(0));
+			this.lockKeys = select + " WHERE " + k + " = ANY (CAST(? AS " + key.get(0).type() + "[])) ORDER BY " + k
+					+ " FOR UPDATE";
+			this.lockKey = select + " WHERE " + k + " = CAST(? AS " + key.get(0).type() + ") FOR UPDATE";
+			String set = IntStream.range(0, written().size())
+				.mapToObj((i) -> written().get(i).column().quoted() + " = CAST(? AS " + written().get(i).type() + ")")
+				.collect(Collectors.joining(", "));
+			String differs = IntStream.range(0, written().size())
+				.mapToObj((i) -> written().get(i).column().quoted() + " IS DISTINCT FROM CAST(? AS "
+						+ written().get(i).type() + ")")
+				.collect(Collectors.joining(" OR "));
+			this.writeKey = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS " + key.get(0).type()
+					+ ") AND (" + differs + ")";
+		}
+		else {
+			String typed = IntStream.range(0, key.size())
+				.mapToObj((i) -> "CAST(_zdm_u._zdm_k" + (i + 1) + " AS " + key.get(i).type() + ")")
+				.collect(Collectors.joining(", "));
+			String arrays = IntStream.range(0, key.size()).mapToObj((i) -> "CAST(? AS text[])")
+				.collect(Collectors.joining(", "));
+			String names = IntStream.rangeClosed(1, key.size()).mapToObj((i) -> "_zdm_k" + i)
+				.collect(Collectors.joining(", "));
+			this.lockKeys = select + " WHERE (" + keys + ") IN (SELECT " + typed + " FROM unnest(" + arrays
+					+ ") AS _zdm_u(" + names + ")) ORDER BY " + keys + " FOR UPDATE";
+			this.lockKey = null;
+			this.writeKey = null;
+		}
+		this.writeBack = "UPDATE " + table() + " AS _zdm_t SET " + IntStream.range(0, written().size())
+			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
+			.collect(Collectors.joining(", ")) + " FROM " + unnest() + " WHERE " + keyMatch() + " AND (" + differs() + ")";
 	}
 
 	/**
 	 * Locks the rows of {@code keys} ({@code FOR UPDATE}), computes them and writes back those that differ,
 	 * in one statement, in the caller's transaction: the application-side sync of the rows a write touched.
-	 * A single-column key only; keys of rows that do not exist are ignored.
-	 * @param keys the rows' keys, in PostgreSQL's text form
+	 * Keys of rows that do not exist are ignored.
+	 * @param keys the rows' keys, each with one value per key column (in the key's order), in PostgreSQL's
+	 * text form
 	 */
-	Result sync(Connection connection, List<String> keys) throws SQLException {
+	Result sync(Connection connection, List<String[]> keys) throws SQLException {
 		List<ColumnInfo> key = key();
-		if (key.size() != 1) {
-			throw new SQLException("table " + tableName() + " has a primary key of " + key.size() + " columns: "
-					+ "application-side sync supports single-column keys only", "0A000");
+		for (String[] one : keys) {
+			if (one.length != key.size()) {
+				throw new SQLException("a key of " + one.length + " value" + ((one.length == 1) ? "" : "s") + " ("
+						+ String.join(", ", one) + ") was given for table " + tableName() + ", whose primary key has "
+						+ key.size() + " column" + ((key.size() == 1) ? "" : "s") + " ("
+						+ key.stream().map(ColumnInfo::name).collect(Collectors.joining(", ")) + "): give one value per key "
+						+ "column, in that order", "22023");
+			}
 		}
-		String select = quoted(key.get(0)) + "::text AS _zdm_k1, "
-				+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", "));
+		if (keys.size() == 1 && this.lockKey != null) {
+			return syncOne(connection, keys.get(0)[0]);
+		}
 		List<Row> rows = new ArrayList<>();
-		// Ordered, so that two writers locking overlapping rows take the locks in the same order.
-		try (PreparedStatement statement = connection.prepareStatement("SELECT " + select + " FROM " + table()
-				+ " WHERE " + quoted(key.get(0)) + " = ANY (CAST(? AS " + key.get(0).type() + "[])) ORDER BY "
-				+ quoted(key.get(0)) + " FOR UPDATE")) {
-			statement.setArray(1, connection.createArrayOf("text", keys.toArray(new String[0])));
+		try (PreparedStatement statement = connection.prepareStatement(this.lockKeys)) {
+			for (int k = 0; k < key.size(); k++) {
+				String[] column = new String[keys.size()];
+				for (int r = 0; r < keys.size(); r++) {
+					column[r] = keys.get(r)[k];
+				}
+				statement.setArray(k + 1, connection.createArrayOf("text", column));
+			}
 			try (ResultSet rs = statement.executeQuery()) {
 				while (rs.next()) {
-					rows.add(row(rs, 1));
+					rows.add(row(rs, key.size()));
 				}
 			}
 		}
@@ -97,6 +158,40 @@ final class TransformBatch {
 			return new Result(0, 0, null);
 		}
 		return writeBack(connection, rows);
+	}
+
+	/**
+	 * The sync of one row (a single-row save, the most common write): statements by {@code =}, without arrays
+	 * and {@code unnest}, which cost PostgreSQL more to plan than the row costs to write.
+	 */
+	private Result syncOne(Connection connection, String key) throws SQLException {
+		Row row = null;
+		try (PreparedStatement statement = connection.prepareStatement(this.lockKey)) {
+			statement.setString(1, key);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (rs.next()) {
+					row = row(rs, 1);
+				}
+			}
+		}
+		if (row == null) {
+			return new Result(0, 0, null);
+		}
+		List<Row> rows = List.of(row);
+		Map<String, Object> values = compute(rows).get(0);
+		try (PreparedStatement statement = connection.prepareStatement(this.writeKey)) {
+			int columns = written().size();
+			for (int i = 0; i < columns; i++) {
+				String text = text(values.get(written().get(i).column().name()));
+				statement.setString(1 + i, text);
+				statement.setString(2 + columns + i, text);
+			}
+			statement.setString(1 + columns, row.key()[0]);
+			return new Result(1, statement.executeUpdate(), row.key());
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, rows);
+		}
 	}
 
 	/**
@@ -124,12 +219,7 @@ final class TransformBatch {
 	/** Computes {@code rows} (read and locked) and writes back those whose values differ, in one statement. */
 	private Result writeBack(Connection connection, List<Row> rows) throws SQLException {
 		List<Map<String, Object>> values = compute(rows);
-		String set = IntStream.range(0, written().size())
-			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
-			.collect(Collectors.joining(", "));
-		String sql = "UPDATE " + table() + " AS _zdm_t SET " + set + " FROM " + unnest() + " WHERE " + keyMatch()
-				+ " AND (" + differs() + ")";
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+		try (PreparedStatement statement = connection.prepareStatement(this.writeBack)) {
 			bindColumns(connection, statement, rows, values);
 			int updated = statement.executeUpdate();
 			return new Result(rows.size(), updated, rows.get(rows.size() - 1).key());

@@ -1,7 +1,5 @@
 package dev.zdm.core.backfill;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.Objects;
 
@@ -57,17 +55,11 @@ public record TransformTarget(BackfillTarget target, List<ColumnInfo> read, List
 		}
 
 		/**
-		 * Keeps the rows of {@code keys} in step, in the caller's transaction: locks them ({@code FOR UPDATE}),
-		 * computes the new columns from the old ({@link RowTransform#up}) or, with {@code down}, the old from the
-		 * new ({@link RowTransform#down}), and writes back in one statement the rows whose values differ. The same
-		 * computation as the backfill's, so the two cannot disagree.
-		 * @param keys the rows' single-column primary keys, in PostgreSQL's text form
-		 * @return the number of rows written
-		 * @throws SQLException if the transform fails on a row (SQLSTATE {@code 22000}, naming the row) or a
-		 * statement does
+		 * The application-side sync of this pass: with {@code down}, computing the old columns from the new
+		 * ({@link RowTransform#down}), otherwise the new from the old ({@link RowTransform#up}).
 		 */
-		public int sync(Connection connection, List<String> keys, boolean down) throws SQLException {
-			return new TransformBatch(this, down).sync(connection, keys).updated();
+		public RowSync rowSync(boolean down) {
+			return new RowSync(this, down);
 		}
 
 	}

@@ -7,14 +7,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import dev.zdm.core.backfill.RowSync;
 import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.operation.Sync;
 import dev.zdm.core.transform.RowTransform;
@@ -76,7 +78,16 @@ public final class ApplicationSync {
 
 	private volatile CachedPhase cached;
 
-	private volatile Map<Integer, TransformTarget.Pass> resolved;
+	private volatile List<Operation> resolved;
+
+	/** One operation computed in Java, with its syncs in both directions (their statements built once). */
+	private record Operation(int index, TransformTarget.Pass pass, RowSync up, RowSync down) {
+
+		RowSync sync(Shape written) {
+			return (written == Shape.NEW) ? this.down : this.up;
+		}
+
+	}
 
 	private final AtomicLong syncs = new AtomicLong();
 
@@ -167,7 +178,9 @@ public final class ApplicationSync {
 	 * Keeps the rows of {@code keys}, which the caller has just written in shape {@code written} on
 	 * {@code connection} (in its transaction, not yet committed), in step: computes their other shape and
 	 * writes it on the same connection. Does nothing when the phase needs no sync.
-	 * @param keys the primary keys of the written rows ({@code null}s are ignored)
+	 * @param keys the primary keys of the written rows ({@code null}s are ignored): a value per row, or, for a
+	 * primary key of several columns, an {@code Object[]} or {@code List} per row with one value per key column
+	 * in the key's order
 	 * @return the number of rows written by the sync
 	 * @throws ApplicationSyncException if the sync fails; the caller must roll its transaction back (the
 	 * write and its sync commit together or not at all)
@@ -177,26 +190,26 @@ public final class ApplicationSync {
 		if (!active(phase, written)) {
 			return 0;
 		}
-		List<String> texts = texts(keys);
+		List<String[]> texts = texts(keys);
 		if (texts.isEmpty()) {
 			return 0;
 		}
 		int rows = 0;
-		for (Map.Entry<Integer, TransformTarget.Pass> entry : passes().entrySet()) {
-			TransformTarget.Pass pass = entry.getValue();
+		for (Operation operation : operations()) {
+			TransformTarget.Pass pass = operation.pass();
 			try {
 				this.syncs.incrementAndGet();
 				long started = System.nanoTime();
-				int count = pass.sync(connection, texts, written == Shape.NEW);
+				int count = operation.sync(written).sync(connection, texts);
 				rows += count;
-				this.listener.applicationSync(this.migrationId, entry.getKey(), texts.size(), count,
+				this.listener.applicationSync(this.migrationId, operation.index(), texts.size(), count,
 						Duration.ofNanos(System.nanoTime() - started));
 			}
 			catch (SQLException ex) {
-				throw failure(entry.getKey(), pass, phase, written, ex);
+				throw failure(operation.index(), pass, phase, written, ex);
 			}
 			catch (RuntimeException ex) {
-				throw new ApplicationSyncException(this.migrationId, describe(entry.getKey(), pass) + " could not be "
+				throw new ApplicationSyncException(this.migrationId, describe(operation.index(), pass) + " could not be "
 						+ "kept in step: " + ex.getMessage() + ". The write was not committed.", ex);
 			}
 		}
@@ -227,14 +240,17 @@ public final class ApplicationSync {
 				+ pass.target().transformName() + "' on " + pass.target().target().table() + ")";
 	}
 
-	private Map<Integer, TransformTarget.Pass> passes() {
-		Map<Integer, TransformTarget.Pass> current = this.resolved;
+	private List<Operation> operations() {
+		List<Operation> current = this.resolved;
 		if (current == null) {
 			synchronized (this) {
 				current = this.resolved;
 				if (current == null) {
 					try {
-						current = Map.copyOf(this.passes.resolve());
+						List<Operation> operations = new ArrayList<>();
+						new TreeMap<>(this.passes.resolve()).forEach((index, pass) -> operations
+							.add(new Operation(index, pass, pass.rowSync(false), pass.rowSync(true))));
+						current = List.copyOf(operations);
 					}
 					catch (RuntimeException ex) {
 						throw new ApplicationSyncException(this.migrationId, "Migration " + this.migrationId + " needs "
@@ -248,14 +264,40 @@ public final class ApplicationSync {
 		return current;
 	}
 
-	private static List<String> texts(Collection<?> keys) {
-		Set<String> texts = new LinkedHashSet<>();
+	private static List<String[]> texts(Collection<?> keys) {
+		if (keys.size() == 1) {
+			// A single-row save: no map needed to drop duplicates.
+			String[] key = parts(keys.iterator().next());
+			return (key != null) ? List.<String[]>of(key) : List.of();
+		}
+		Map<List<String>, String[]> texts = new LinkedHashMap<>();
 		for (Object key : keys) {
-			if (key != null) {
-				texts.add(key.toString());
+			String[] parts = parts(key);
+			if (parts != null) {
+				texts.putIfAbsent(Arrays.asList(parts), parts);
 			}
 		}
-		return new ArrayList<>(texts);
+		return new ArrayList<>(texts.values());
+	}
+
+	/** The text form of each value of {@code key}, or {@code null} when it (or one of its values) is null. */
+	private static String[] parts(Object key) {
+		if (key == null) {
+			return null;
+		}
+		List<?> values = (key instanceof Object[] array) ? Arrays.asList(array)
+				: (key instanceof List<?> list) ? list : null;
+		if (values == null) {
+			return new String[] { key.toString() };
+		}
+		String[] parts = new String[values.size()];
+		for (int i = 0; i < parts.length; i++) {
+			if (values.get(i) == null) {
+				return null;
+			}
+			parts[i] = values.get(i).toString();
+		}
+		return parts;
 	}
 
 	/**

@@ -50,6 +50,7 @@ class ApplicationSyncTests {
 	@BeforeEach
 	void clean() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS people CASCADE",
+				"DROP TABLE IF EXISTS accounts CASCADE",
 				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
 						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$",
 				"CREATE TABLE people (id bigint PRIMARY KEY, full_name text, born int)",
@@ -171,6 +172,77 @@ class ApplicationSyncTests {
 			.hasMessageContaining("transform 'splitName' failed on the row of public.people with key (id=9)")
 			.hasMessageContaining("The write was not committed");
 		assertThat(row(9)).isEqualTo("First9 Last 9||");
+	}
+
+	@Test
+	void aSingleRowWriteWhoseValuePostgresCannotStoreFailsNamingTheRowAndOneKeyGivenTwiceIsOneRow()
+			throws SQLException {
+		// born -> born_year (int): the transform gives text PostgreSQL cannot read as an int for born = 1800.
+		RowTransform year = new RowTransform() {
+
+			@Override
+			public Map<String, Object> up(Map<String, Object> old) {
+				Object born = old.get("born");
+				return Map.of("born_year", Integer.valueOf(1800).equals(born) ? "eighteen hundred" : born);
+			}
+
+		};
+		Orchestrator zdm = zdm(year);
+		String id = "sync-uncastable";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("people", List.of("born"), List.of(new NewColumn(Identifier.of("born_year"), "int", false, null)),
+					"splitName")
+			.build());
+		zdm.advance(id);
+		ApplicationSync sync = zdm.applicationSync(id);
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET born = 1950 WHERE id = 3", 3L, 3L)).isOne();
+		assertThat(this.db.queryStrings("SELECT born_year::text FROM people WHERE id = 3")).containsExactly("1950");
+		// A key of no row: nothing to sync, nothing fails.
+		assertThat(write(sync, Shape.OLD, "UPDATE people SET born = 1951 WHERE id = 4", 999_999L)).isZero();
+		assertThatThrownBy(() -> write(sync, Shape.OLD, "UPDATE people SET born = 1800 WHERE id = 7", 7L))
+			.isInstanceOf(ApplicationSyncException.class)
+			.hasMessageContaining("Migration sync-uncastable, operation 1 (transform 'splitName' on public.people)")
+			.hasMessageContaining("gave a value that PostgreSQL cannot store in its column, for one of the rows of "
+					+ "public.people with keys from (id=7) to (id=7)")
+			.hasMessageContaining("The write was not committed");
+		assertThat(this.db.queryStrings("SELECT born || '|' || coalesce(born_year::text, '') FROM people WHERE id = 7"))
+			.containsExactly("1907|");
+	}
+
+	@Test
+	void rowsOfACompositePrimaryKeyAreSyncedByTheirValuesInKeyOrder() throws SQLException {
+		this.db.execute("DROP TABLE IF EXISTS accounts CASCADE",
+				"CREATE TABLE accounts (tenant int, id bigint, full_name text, PRIMARY KEY (tenant, id))",
+				"INSERT INTO accounts SELECT t, g, 'First' || g || ' Last ' || t FROM generate_series(1, 3) t, "
+						+ "generate_series(1, 100) g");
+		Orchestrator zdm = zdm(ReplaceColumnsTests.SPLIT_NAME);
+		String id = "sync-composite";
+		zdm.start(Plan.builder(id)
+			.replaceColumns("accounts", List.of("full_name"),
+					List.of(new NewColumn(Identifier.of("first_name"), "text", false, null),
+							new NewColumn(Identifier.of("last_name"), "text", false, null)),
+					"splitName")
+			.build());
+		zdm.advance(id);
+		ApplicationSync sync = zdm.applicationSync(id);
+		// One row: its key as a List of the key's values, in the key's column order (tenant, id).
+		assertThat(write(sync, Shape.OLD, "UPDATE accounts SET full_name = 'Ada Lovelace' WHERE tenant = 2 AND id = 5",
+				List.of(2, 5L))).isOne();
+		// Several rows, as arrays; the same id in another tenant is another row.
+		assertThat(write(sync, Shape.OLD, "UPDATE accounts SET full_name = 'Grace Hopper' WHERE id = 7 AND tenant <> 2",
+				new Object[] { 1, 7L }, new Object[] { 3, 7L }, new Object[] { 3, 7L })).isEqualTo(2);
+		assertThat(this.db.queryStrings("SELECT tenant || ':' || id || '=' || concat_ws('|', full_name, first_name, "
+				+ "last_name) FROM accounts WHERE first_name IS NOT NULL ORDER BY tenant, id"))
+			.containsExactly("1:7=Grace Hopper|Grace|Hopper", "2:5=Ada Lovelace|Ada|Lovelace", "3:7=Grace Hopper|Grace|Hopper");
+		// A key that gives the id alone cannot name a row: the write fails, saying what to give.
+		assertThatThrownBy(() -> write(sync, Shape.OLD, "UPDATE accounts SET full_name = 'Alan Turing' WHERE tenant = 1 "
+				+ "AND id = 9", 9L))
+			.isInstanceOf(ApplicationSyncException.class)
+			.hasMessageContaining("a key of 1 value (9) was given for table public.accounts, whose primary key has 2 "
+					+ "columns (tenant, id): give one value per key column, in that order")
+			.hasMessageContaining("The write was not committed");
+		assertThat(this.db.queryStrings("SELECT full_name FROM accounts WHERE tenant = 1 AND id = 9"))
+			.containsExactly("First9 Last 1");
 	}
 
 	@Test

@@ -35,9 +35,11 @@ public @interface DualWrite {
 	/**
 	 * The primary keys of the rows a method writes, as a SpEL expression over its arguments ({@code #user.id},
 	 * {@code #p0}, {@code #ids}) and its return value ({@code #result.id}); a collection or array gives several
-	 * keys. Not needed for the {@code save*} methods of Spring Data repositories.
+	 * keys. For a primary key of several columns, one expression per key column, in the key's order
+	 * ({@code key = {"#tenant", "#id"}}), each giving the same number of values (one per written row). Not needed
+	 * for the {@code save*} methods of Spring Data repositories whose entities have a single-column id.
 	 */
-	String key() default "";
+	String[] key() default {};
 
 	/**
 	 * The shape the code writes: {@link ApplicationSync.Shape#OLD} (the columns the migration replaces; the

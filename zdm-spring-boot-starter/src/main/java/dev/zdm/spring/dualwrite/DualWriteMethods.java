@@ -62,15 +62,24 @@ final class DualWriteMethods {
 		return false;
 	}
 
-	/** The binding of a method with a {@link DualWrite#key}. */
-	static Binding keyed(DualWrite annotation, String where) {
-		try {
-			return new Binding(annotation.migration(), annotation.writes(), KeyExpression.parse(annotation.key()));
+	/** Whether {@code annotation} gives a {@link DualWrite#key} (an empty one is none). */
+	static boolean hasKey(DualWrite annotation) {
+		for (String key : annotation.key()) {
+			if (!key.isBlank()) {
+				return true;
+			}
 		}
-		catch (RuntimeException ex) {
-			throw new IllegalStateException(where + ": its @DualWrite key \"" + annotation.key() + "\" is not a valid SpEL "
-					+ "expression: " + ex.getMessage(), ex);
-		}
+		return false;
+	}
+
+	/**
+	 * The binding of a method with a {@link DualWrite#key}.
+	 * @param where the annotation's place, for messages
+	 * @throws IllegalStateException if the key does not parse or names what the method does not have
+	 */
+	static Binding keyed(DualWrite annotation, Method method, String where) {
+		return new Binding(annotation.migration(), annotation.writes(), KeyExpression.parse(annotation.key(), method,
+				where));
 	}
 
 	/**
@@ -96,8 +105,9 @@ final class DualWriteMethods {
 				continue;
 			}
 			migrations.accept(annotation);
-			if (!annotation.key().isBlank()) {
-				bindings.put(method, keyed(annotation, "bean '" + beanName + "' method " + signature(method)));
+			if (hasKey(annotation)) {
+				bindings.put(method, keyed(annotation, method,
+						"@DualWrite on bean '" + beanName + "' (" + type.getName() + ") method " + signature(method)));
 			}
 			else if (!readName(method.getName())) {
 				refused.add(signature(method));

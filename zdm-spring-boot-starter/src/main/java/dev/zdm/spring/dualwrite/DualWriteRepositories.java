@@ -68,9 +68,9 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 				continue;
 			}
 			this.migrations.add(annotation);
-			if (!annotation.key().isBlank()) {
-				bindings.put(method, DualWriteMethods.keyed(annotation,
-						"repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));
+			if (DualWriteMethods.hasKey(annotation)) {
+				bindings.put(method, DualWriteMethods.keyed(annotation, method,
+						"@DualWrite on repository " + repository.getName() + " method " + DualWriteMethods.signature(method)));
 			}
 			else if (information.isQueryMethod(method)) {
 				if (modifying(method)) {

@@ -11,6 +11,9 @@ import dev.zdm.core.migration.ApplicationSyncException;
 import dev.zdm.core.migration.MigrationGateException;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
+import dev.zdm.core.plan.Plan;
+import dev.zdm.core.plan.ReplaceColumns.NewColumn;
+import dev.zdm.core.sql.Identifier;
 import dev.zdm.spring.autoconfigure.ZdmMigrationRunner;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
@@ -198,6 +201,83 @@ class DualWriteJdbcClientTests {
 						+ "or other code zdm cannot look into)")
 				.hasMessageContaining("key = \"#user.id\"")
 				.hasMessageNotContaining("countAll"));
+	}
+
+	@Test
+	void aKeyNamingAParameterTheMethodDoesNotHaveIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("mistypedWriter", BadKeyWriters.Mistyped.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on bean 'mistypedWriter' (" + BadKeyWriters.Mistyped.class.getName()
+						+ ") method changeEmail(long, String): its key \"#customerId\" names #customerId, which is not a "
+						+ "parameter of the method")
+				.hasMessageContaining("Fix the key: a SpEL expression over the method's parameters and result (#id, #email)")
+				.hasMessageContaining("key = \"#id\""));
+	}
+
+	@Test
+	void aKeyThatIsNotSpelIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("unparsableWriter", BadKeyWriters.Unparsable.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("@DualWrite on bean 'unparsableWriter' (" + BadKeyWriters.Unparsable.class.getName()
+						+ ") method changeEmail(long, String): its key \"#id +\" is not a valid SpEL expression (")
+				.hasMessageContaining("Fix the key")
+				.hasMessageContaining("key = \"#id\""));
+	}
+
+	@Test
+	void aKeyReadingTheResultOfAVoidMethodIsRefusedAtStartUp() {
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean("voidWriter", BadKeyWriters.VoidResult.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("method changeEmail(long, String): its key \"#result.id\" names #result, the "
+						+ "method's result, but the method returns void")
+				.hasMessageContaining("(#id, #email)"));
+	}
+
+	@Test
+	void aCompositePrimaryKeyIsGivenByOneKeyExpressionPerKeyColumn() {
+		this.db.execute("DROP TABLE IF EXISTS accounts CASCADE",
+				"CREATE TABLE accounts (tenant int, id bigint, full_name text, PRIMARY KEY (tenant, id))",
+				"INSERT INTO accounts SELECT t, g, 'First' || g || ' Last ' || t FROM generate_series(1, 3) t, "
+						+ "generate_series(1, 50) g");
+		DualWriteContexts.runner(this.db)
+			.withPropertyValues("app.pii-key=" + KEY)
+			.withUserConfiguration(Encryption.class)
+			.withBean(AccountWriter.class)
+			.run((context) -> {
+				Orchestrator zdm = context.getBean(Orchestrator.class);
+				zdm.start(Plan.builder(AccountWriter.MIGRATION)
+					.replaceColumns("accounts", List.of("full_name"),
+							List.of(new NewColumn(Identifier.of("first_name"), "text", false, null),
+									new NewColumn(Identifier.of("last_name"), "text", false, null)),
+							"splitName")
+					.build());
+				assertThat(zdm.advance(AccountWriter.MIGRATION).phase()).isEqualTo(Phase.EXPANDED);
+				AccountWriter writer = context.getBean(AccountWriter.class);
+				writer.rename(2, 5, "Ada Lovelace");
+				writer.renameAll(3, List.of(7L, 8L), "Grace Hopper");
+				assertThat(this.db.queryStrings("SELECT tenant || ':' || id || '=' || concat_ws('|', full_name, first_name, "
+						+ "last_name) FROM accounts WHERE first_name IS NOT NULL ORDER BY tenant, id"))
+					.containsExactly("2:5=Ada Lovelace|Ada|Lovelace", "3:7=Grace Hopper|Grace|Hopper",
+							"3:8=Grace Hopper|Grace|Hopper");
+				// One tenant for two ids gives no key per row: the write fails and rolls back.
+				assertThatThrownBy(() -> writer.renameAllWithAKeyOfOneTenant(1, List.of(1L, 2L), "Alan Turing"))
+					.hasMessageContaining("its key [#tenant, #ids] gave 1 value for \"#tenant\" but 2 for \"#ids\": each "
+							+ "expression of a composite key must give one value per written row");
+				assertThat(this.db.queryStrings("SELECT full_name FROM accounts WHERE tenant = 1 AND id IN (1, 2) ORDER BY id"))
+					.containsExactly("First1 Last 1", "First2 Last 1");
+			});
 	}
 
 	@Test

@@ -1,0 +1,37 @@
+package dev.zdm.core.backfill;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+import dev.zdm.core.transform.RowTransform;
+
+/**
+ * The application-side sync of one {@link TransformTarget.Pass} in one direction, with its statements built
+ * once: an application keeps one per migration operation and direction and calls it on every write.
+ * Thread-safe (it holds no state between calls).
+ */
+public final class RowSync {
+
+	private final TransformBatch batch;
+
+	RowSync(TransformTarget.Pass pass, boolean down) {
+		this.batch = new TransformBatch(pass, down);
+	}
+
+	/**
+	 * Keeps the rows of {@code keys} in step, in the caller's transaction: locks them ({@code FOR UPDATE}),
+	 * computes the new columns from the old ({@link RowTransform#up}) or, for a sync built with {@code down},
+	 * the old from the new ({@link RowTransform#down}), and writes back in one statement the rows whose values
+	 * differ. The same computation as the backfill's, so the two cannot disagree.
+	 * @param keys the rows' primary keys, each with one value per key column (in the key's order), in
+	 * PostgreSQL's text form, without duplicates
+	 * @return the number of rows written
+	 * @throws SQLException if a key has not one value per key column (SQLSTATE {@code 22023}), the transform
+	 * fails on a row ({@code 22000}, naming the row) or a statement does
+	 */
+	public int sync(Connection connection, List<String[]> keys) throws SQLException {
+		return this.batch.sync(connection, keys).updated();
+	}
+
+}
