@@ -202,6 +202,45 @@ class BackfillThrottleTests {
 		}
 	}
 
+	/** {@code count} sessions of the test database, each running a statement until ended or closed. */
+	private final class BusySessions implements AutoCloseable {
+
+		private static final String SLEEP = "SELECT pg_sleep(120)";
+
+		private final List<Connection> sessions = new ArrayList<>();
+
+		BusySessions(int count) throws SQLException {
+			for (int i = 0; i < count; i++) {
+				Connection connection = BackfillThrottleTests.this.db.dataSource().getConnection();
+				this.sessions.add(connection);
+				CompletableFuture.runAsync(() -> {
+					try (Statement statement = connection.createStatement()) {
+						statement.execute(SLEEP);
+					}
+					catch (Exception ex) {
+						// Cancelled by end().
+					}
+				}, THREADS);
+			}
+			await().atMost(WAIT).until(() -> BackfillThrottleTests.this.db.queryLong("SELECT count(*) FROM pg_stat_activity "
+					+ "WHERE state = 'active' AND query = ? AND datname = current_database()", SLEEP) >= count);
+		}
+
+		void end() {
+			BackfillThrottleTests.this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity "
+					+ "WHERE query = ? AND datname = current_database()", SLEEP);
+		}
+
+		@Override
+		public void close() throws SQLException {
+			end();
+			for (Connection connection : this.sessions) {
+				connection.close();
+			}
+		}
+
+	}
+
 	@Test
 	void theCheckBeforeContractHeedsTheSignalsToo() throws Exception {
 		int busy = 12;
@@ -210,35 +249,13 @@ class BackfillThrottleTests {
 		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.BACKFILLED);
 		assertThat(zdm.advance(id).phase()).isEqualTo(Phase.SWITCHED);
 		this.fired.clear();
-		List<Connection> sessions = new ArrayList<>();
-		try {
-			for (int i = 0; i < busy + 3; i++) {
-				Connection connection = this.db.dataSource().getConnection();
-				sessions.add(connection);
-				CompletableFuture.runAsync(() -> {
-					try (Statement statement = connection.createStatement()) {
-						statement.execute("SELECT pg_sleep(120)");
-					}
-					catch (Exception ex) {
-						// Cancelled below.
-					}
-				}, THREADS);
-			}
-			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-					+ "AND query = 'SELECT pg_sleep(120)' AND datname = current_database()") >= busy + 3);
+		try (BusySessions sessions = new BusySessions(busy + 3)) {
 			// The check that every row is in step, before contract, reads the table in batches: it hears the signal
 			// (and waits after each batch while it fires), and still completes.
 			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.COMPLETED);
 			assertThat(this.fired).anyMatch((t) -> t.signal().equals("active-sessions"));
 			assertThat(events(zdm, id, "throttle")).anyMatch((detail) -> detail.startsWith("active-sessions (SLOW)"));
 			assertThat(this.db.queryLong("SELECT count(*) FROM busy_contract WHERE price = id")).isEqualTo(ROWS);
-		}
-		finally {
-			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
-					+ "AND datname = current_database()");
-			for (Connection connection : sessions) {
-				connection.close();
-			}
 		}
 	}
 
@@ -247,23 +264,7 @@ class BackfillThrottleTests {
 		int busy = 12;
 		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy), Duration.ZERO);
 		String id = expanded(zdm, "busy_server");
-		List<Connection> sessions = new ArrayList<>();
-		List<CompletableFuture<Void>> sleeping = new ArrayList<>();
-		try {
-			for (int i = 0; i < busy + 3; i++) {
-				Connection connection = this.db.dataSource().getConnection();
-				sessions.add(connection);
-				sleeping.add(CompletableFuture.runAsync(() -> {
-					try (Statement statement = connection.createStatement()) {
-						statement.execute("SELECT pg_sleep(120)");
-					}
-					catch (Exception ex) {
-						// Cancelled below.
-					}
-				}, THREADS));
-			}
-			await().atMost(WAIT).until(() -> this.db.queryLong("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
-					+ "AND query = 'SELECT pg_sleep(120)' AND datname = current_database()") >= busy + 3);
+		try (BusySessions sessions = new BusySessions(busy + 3)) {
 			this.batches.clear();
 			this.timings.clear();
 			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
@@ -280,16 +281,8 @@ class BackfillThrottleTests {
 				assertThat(gap).as("time from batch %d to the next", i)
 					.isGreaterThanOrEqualTo(Math.max(10_000_000L, 8 * seen.get(i - 1)[0]));
 			}
-			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
-					+ "AND datname = current_database()");
+			sessions.end();
 			finishes(zdm, id, running, "active-sessions");
-		}
-		finally {
-			this.db.queryLong("SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' "
-					+ "AND datname = current_database()");
-			for (Connection connection : sessions) {
-				connection.close();
-			}
 		}
 	}
 
