@@ -219,7 +219,8 @@ public final class ColumnCopy {
 		QualifiedName qualified = table.qualifiedName();
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base),
 				new QualifiedName(context.functionSchema(), Identifier.of(base)), oldName, newName, upInTrigger,
-				downInTrigger, oldDefault);
+				downInTrigger, oldDefault, SyncTrigger.updateColumns(table.name(), names(table.columns()),
+						names(table.primaryKey()), identity ? List.of() : List.of(conversion.up(), conversion.down())));
 		String upOverTable = identity ? oldName.quoted() : "CAST((" + conversion.up() + ") AS " + newType + ")";
 		// As the trigger evaluates 'down': the new column under its final name shadows the row's columns.
 		String downOverTable = identity ? newName.quoted()
@@ -309,6 +310,10 @@ public final class ColumnCopy {
 				new DdlStep.InTransaction("rollback " + on, rollback),
 				new VersionView(qualified, Set.of(oldName.name()), Map.of(newName.name(), finalName.name())),
 				new Sync.Trigger(trigger, outOfStep));
+	}
+
+	private static List<String> names(List<ColumnInfo> columns) {
+		return columns.stream().map(ColumnInfo::name).toList();
 	}
 
 }

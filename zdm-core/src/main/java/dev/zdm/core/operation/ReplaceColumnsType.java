@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import dev.zdm.core.backfill.BackfillTarget;
 import dev.zdm.core.backfill.TransformTarget;
@@ -388,7 +389,10 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 					IntStream.range(0, old.size())
 						.mapToObj((i) -> SyncTrigger.overRow(operation.down().get(i), old.get(i).type()))
 						.toList(),
-					oldDefaults);
+					oldDefaults, SyncTrigger.updateColumns(table.name(),
+							table.columns().stream().map(ColumnInfo::name).toList(),
+							table.primaryKey().stream().map(ColumnInfo::name).toList(),
+							Stream.concat(operation.up().stream(), operation.down().stream()).toList()));
 			for (int i = 0; i < old.size(); i++) {
 				if (oldDefaults.get(i) != null) {
 					expand.add(alter + "ALTER COLUMN " + Identifier.quote(old.get(i).name()) + " DROP DEFAULT");

@@ -5,9 +5,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.zdm.core.sql.Identifier;
@@ -33,10 +35,13 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * (its {@code WHEN}): a change is seen anyway, so ordinary writes pay one trigger, not two.
  * <p>
  * Then the side written alone is propagated to the other; when both were written and only one changed,
- * the changed one is; otherwise (both changed, or neither was written: an update of other columns or of
- * the key) the authoritative side is propagated again: the old column until switch, the new one after.
- * Recomputing on every update also syncs a row the backfill has not reached yet whenever it is updated,
- * which is what keeps a row whose key moves behind the backfill's cursor from escaping it.
+ * the changed one is; otherwise (both changed, or neither was written: an update of the key) the
+ * authoritative side is propagated again: the old column until switch, the new one after. Recomputing on an
+ * update of the key syncs a row the backfill has not reached yet, which is what keeps a row whose key moves
+ * behind the backfill's cursor from escaping it. An update that assigns neither side nor the key does not
+ * fire the main trigger at all ({@code UPDATE OF} both sides and the key): it cannot change either side
+ * (the application's own triggers that would are refused when the plan is validated), and most writes of a
+ * wide table leave the migrated columns alone.
  * <p>
  * The expressions see the row through {@code (SELECT NEW.*)}, so columns added, renamed or dropped
  * elsewhere in the table while the triggers exist do not break them.
@@ -60,7 +65,7 @@ import dev.zdm.lint.sql.SqlTokenizer;
  */
 public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function,
 		List<Identifier> oldColumns, List<Identifier> newColumns, List<String> upExpressions,
-		List<String> downExpressions, List<String> oldDefaults) {
+		List<String> downExpressions, List<String> oldDefaults, List<Identifier> updateColumns) {
 
 	/**
 	 * Triggers that keep a group of old columns and a group of new columns in step ({@code replaceColumns}):
@@ -74,8 +79,12 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 	 * @param downExpressions per old column, SQL computing it inside the trigger
 	 * @param oldDefaults per old column, its default applied by the trigger on an insert that sets neither
 	 * side, or {@code null}
+	 * @param updateColumns besides both sides, the columns whose assignment by an update fires the main
+	 * trigger: the table's key and the columns {@code up} and {@code down} read ({@link #updateColumns}); empty
+	 * for a main trigger that fires on every update
 	 */
 	public SyncTrigger {
+		updateColumns = List.copyOf(updateColumns);
 		oldColumns = List.copyOf(oldColumns);
 		newColumns = List.copyOf(newColumns);
 		upExpressions = List.copyOf(upExpressions);
@@ -89,9 +98,10 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 
 	/** Triggers that keep one old column and one new column in step. */
 	public SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
-			Identifier newColumn, String upExpression, String downExpression, String oldDefault) {
+			Identifier newColumn, String upExpression, String downExpression, String oldDefault,
+			List<Identifier> updateColumns) {
 		this(table, triggerName, function, List.of(oldColumn), List.of(newColumn), List.of(upExpression),
-				List.of(downExpression), Collections.singletonList(oldDefault));
+				List.of(downExpression), Collections.singletonList(oldDefault), updateColumns);
 	}
 
 	/** The (first) old column. */
@@ -278,6 +288,62 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 	}
 
 	/**
+	 * {@code OF} the columns whose assignment fires the main trigger on update: both sides and
+	 * {@link #updateColumns()}; none when those are not known, so that every update fires it.
+	 */
+	private String updateOf() {
+		if (this.updateColumns.isEmpty()) {
+			return "";
+		}
+		List<Identifier> columns = new ArrayList<>();
+		for (List<Identifier> group : List.of(this.oldColumns, this.newColumns, this.updateColumns)) {
+			for (Identifier column : group) {
+				if (!columns.contains(column)) {
+					columns.add(column);
+				}
+			}
+		}
+		return " OF " + each(columns, "%s", ", ");
+	}
+
+	/**
+	 * The columns, besides both sides, whose update must fire the main trigger of a table: its key (an update
+	 * that moves a row's key, perhaps behind the backfill's cursor, re-syncs the row) and every column of the
+	 * table that the plan's {@code up} and {@code down} expressions name (a change of a column {@code up} reads
+	 * changes the new side). Empty, so that every update fires it, when an expression could read the row in
+	 * another way: it names the table itself or the trigger's row aliases.
+	 *
+	 * @param table the table's name
+	 * @param columns the table's columns
+	 * @param key the table's primary key
+	 * @param expressions the plan's {@code up} and {@code down} expressions, as written
+	 */
+	public static List<Identifier> updateColumns(String table, List<String> columns, List<String> key,
+			List<String> expressions) {
+		Set<String> named = new HashSet<>();
+		for (String expression : expressions) {
+			for (SqlTokenizer.Token token : SqlTokenizer.tokenize(expression)) {
+				if (token.kind() == SqlTokenizer.Kind.WORD || token.kind() == SqlTokenizer.Kind.QUOTED_IDENTIFIER) {
+					named.add(token.value());
+				}
+			}
+		}
+		if (named.contains(table) || named.contains("_zdm_row") || named.contains("_zdm_new")) {
+			return List.of();
+		}
+		List<Identifier> fired = new ArrayList<>();
+		for (String column : key) {
+			fired.add(Identifier.of(column));
+		}
+		for (String column : columns) {
+			if (named.contains(column) && !key.contains(column)) {
+				fired.add(Identifier.of(column));
+			}
+		}
+		return fired;
+	}
+
+	/**
 	 * The main trigger and the mark triggers ({@code CREATE OR REPLACE TRIGGER}, PostgreSQL 14+), each enabled
 	 * {@code ALWAYS}: in order, in the caller's transaction.
 	 */
@@ -285,8 +351,8 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		String bypass = notBypassed(this.triggerName);
 		String execute = " EXECUTE FUNCTION " + this.function.quoted();
 		List<String> statements = new ArrayList<>();
-		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE ON "
-				+ this.table.quoted() + " FOR EACH ROW WHEN (" + bypass + ")" + execute + "()");
+		statements.add("CREATE OR REPLACE TRIGGER " + this.triggerName.quoted() + " BEFORE INSERT OR UPDATE"
+				+ updateOf() + " ON " + this.table.quoted() + " FOR EACH ROW WHEN (" + bypass + ")" + execute + "()");
 		for (boolean newColumn : new boolean[] { true, false }) {
 			List<Identifier> columns = newColumn ? this.newColumns : this.oldColumns;
 			statements.add("CREATE OR REPLACE TRIGGER " + markName(this.triggerName, newColumn).quoted()

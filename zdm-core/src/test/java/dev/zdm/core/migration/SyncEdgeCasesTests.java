@@ -67,6 +67,32 @@ class SyncEdgeCasesTests {
 	}
 
 	@Test
+	void onlyUpdatesOfEitherSideTheKeyOrAColumnUpReadsFireTheSyncTrigger() {
+		this.db.execute("CREATE TABLE t (id int PRIMARY KEY, amount numeric(10,2) NOT NULL, scale int NOT NULL, note text)",
+				"INSERT INTO t SELECT g, g, 100, 'n' FROM generate_series(1, 10) g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder("minor").changeColumnType("t", "amount", "bigint", "round(amount * scale)::bigint",
+				"amount_minor / 100.0", "amount_minor").build());
+		zdm.advanceTo("minor", Phase.EXPANDED);
+		String added = this.db.queryStrings("SELECT attname::text FROM pg_attribute WHERE attrelid = 't'::regclass "
+				+ "AND attnum > 0 AND NOT attisdropped AND attname NOT IN ('id', 'amount', 'scale', 'note')").get(0);
+		// Not backfilled yet, so the new column is NULL until something computes it. An update of a column that
+		// neither side, the key nor 'up' names leaves zdm's trigger alone (UPDATE OF): it costs the write nothing.
+		this.db.execute("UPDATE t SET note = 'm' WHERE id = 1");
+		assertThat(this.db.queryLong("SELECT count(*) FROM t WHERE id = 1 AND \"" + added + "\" IS NULL")).isOne();
+		// An update of the key (the row may move behind the backfill's cursor), of a column 'up' reads, or of the
+		// old column fires it.
+		this.db.execute("UPDATE t SET id = 100 WHERE id = 2", "UPDATE t SET scale = 1000 WHERE id = 3",
+				"UPDATE t SET amount = amount WHERE id = 4");
+		assertThat(this.db.queryStrings("SELECT id || '=' || \"" + added + "\" FROM t WHERE id IN (100, 3, 4) ORDER BY id"))
+			.containsExactly("3=3000", "4=400", "100=200");
+		zdm.advanceTo("minor", Phase.COMPLETED);
+		// The backfill computed the rest: every row holds amount * scale in minor units.
+		assertThat(this.db.queryStrings("SELECT string_agg(id || '=' || amount_minor, ',' ORDER BY id) FROM t"))
+			.containsExactly("1=100,3=3000,4=400,5=500,6=600,7=700,8=800,9=900,10=1000,100=200");
+	}
+
+	@Test
 	void insertThatSetsNeitherSideAppliesUpToNull() {
 		this.db.execute("CREATE TABLE t (id int PRIMARY KEY, qty numeric)", "INSERT INTO t VALUES (1, NULL)");
 		Orchestrator zdm = zdm();
