@@ -709,8 +709,8 @@ public final class BackfillEngine {
 					batchSize = next;
 					long pause = this.settings.pause().toNanos();
 					if (throttle != null && throttle.response() == Throttle.Response.SLOW) {
-						// A duty cycle of at most a quarter: the application keeps three quarters of the time the
-						// backfill would otherwise take from it.
+						// A duty cycle of at most a ninth: the application keeps eight ninths of the time the backfill
+						// would otherwise take from it.
 						pause = Math.max(pause, Math.max(10_000_000L, SLOW_PAUSE_FACTOR * time.toNanos()));
 					}
 					pause = Math.max(pause, throttler.paceNanos(batch.scanned()));

@@ -38,10 +38,11 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * the changed one is; otherwise (both changed, or neither was written: an update of the key) the
  * authoritative side is propagated again: the old column until switch, the new one after. Recomputing on an
  * update of the key syncs a row the backfill has not reached yet, which is what keeps a row whose key moves
- * behind the backfill's cursor from escaping it. An update that assigns neither side nor the key does not
- * fire the main trigger at all ({@code UPDATE OF} both sides and the key): it cannot change either side
- * (the application's own triggers that would are refused when the plan is validated), and most writes of a
- * wide table leave the migrated columns alone.
+ * behind the backfill's cursor from escaping it; so does an update of a column {@code up} or {@code down}
+ * reads. An update that assigns none of those does not fire the main trigger at all ({@code UPDATE OF} both
+ * sides, the key and the columns the expressions name, {@link #updateColumns}): it cannot change either
+ * side (the application's own triggers that would are refused when the plan is validated), and most writes
+ * of a wide table leave the migrated columns alone.
  * <p>
  * The expressions see the row through {@code (SELECT NEW.*)}, so columns added, renamed or dropped
  * elsewhere in the table while the triggers exist do not break them.
