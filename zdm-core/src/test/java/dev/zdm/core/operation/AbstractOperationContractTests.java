@@ -445,7 +445,10 @@ public abstract class AbstractOperationContractTests {
 					+ "OR a.query ILIKE 'UPDATE \"public\".\"" + table + "\"%' OR a.query ILIKE 'WITH \\_zdm\\_%' "
 					// The count of violating rows before a validation (ViolatingRows, a DO block) scans the table too.
 					+ "OR a.query ILIKE 'DO %\\_zdm\\_n%' OR a.query ILIKE 'SELECT min(%')";
-			String sql = "SELECT (SELECT string_agg(left(a.query, 60), ' | ') FROM pg_stat_activity a WHERE " + scans + "), "
+			// An index build shows in pg_stat_progress_create_index for all its phases, whatever its session's state.
+			String sql = "SELECT coalesce((SELECT string_agg(left(a.query, 60), ' | ') FROM pg_stat_activity a WHERE " + scans
+					+ "), (SELECT 'index build: ' || p.phase FROM pg_stat_progress_create_index p WHERE p.relid = " + oid
+					+ " LIMIT 1)), "
 					+ "(SELECT count(*) FROM pg_locks l WHERE l.relation = " + oid + " AND l.mode = 'AccessExclusiveLock' "
 					+ "AND l.granted)";
 			try (Connection connection = this.db.dataSource().getConnection();
