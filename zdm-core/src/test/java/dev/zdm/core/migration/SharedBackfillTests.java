@@ -73,8 +73,10 @@ class SharedBackfillTests {
 			dataSource.setPassword(this.db.password());
 		}
 		dataSource.setApplicationName("zdm-engine-shared-" + name);
+		// A pause of 50 ms after each batch of 100 rows: an instance alone takes seconds for the table, so the other
+		// joins while it works, however slowly a busy test machine starts it.
 		BackfillSettings settings = BackfillSettings.defaults().withBatchSizes(100, 100, 100)
-			.withPause(Duration.ofMillis(5)).withRanges(16, 500).withLeaseDuration(lease)
+			.withPause(Duration.ofMillis(50)).withRanges(16, 500).withLeaseDuration(lease)
 			.withThrottle(ThrottleSettings.off());
 		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults().withInstanceId("shared-" + name)
 			.withBackfill(settings).withListener(counts));
