@@ -1,12 +1,14 @@
 package dev.zdm.benchmarks;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.backfill.Throttle;
 import dev.zdm.core.backfill.ThrottleSettings;
 import dev.zdm.core.migration.MigrationListener;
 import dev.zdm.core.migration.Orchestrator;
@@ -44,23 +46,23 @@ final class LoadBenchmark {
 	private record TraceListener(long origin) implements MigrationListener {
 
 		@Override
-		public void throttled(String migrationId, dev.zdm.core.backfill.Throttle throttle) {
+		public void throttled(String migrationId, Throttle throttle) {
 			System.out.printf("  %6d ms throttled %s%n", (System.nanoTime() - this.origin) / 1_000_000, throttle);
 		}
 
 		@Override
-		public void phaseChanged(String migrationId, dev.zdm.core.migration.Phase from, dev.zdm.core.migration.Phase to) {
+		public void phaseChanged(String migrationId, Phase from, Phase to) {
 			System.out.printf("  %6d ms %s -> %s%n", (System.nanoTime() - this.origin) / 1_000_000, from, to);
 		}
 
 		@Override
-		public void throttleCleared(String migrationId, dev.zdm.core.backfill.Throttle throttle) {
+		public void throttleCleared(String migrationId, Throttle throttle) {
 			System.out.printf("  %6d ms cleared %s%n", (System.nanoTime() - this.origin) / 1_000_000, throttle.signal());
 		}
 
 		@Override
 		public void batchCompleted(String migrationId, int operation, int rowsScanned, int rowsUpdated,
-				java.time.Duration time) {
+				Duration time) {
 			if (Boolean.getBoolean("zdm.bench.trace-batches")) {
 				System.out.printf("  %6d ms batch %d rows %d ms [%s]%n", (System.nanoTime() - this.origin) / 1_000_000,
 						rowsScanned, time.toMillis(), Thread.currentThread().getName());
