@@ -271,11 +271,13 @@ final class DualWriteBenchmark {
 						for (int i = 0; i < count; i++) {
 							long id = ThreadLocalRandom.current().nextLong(1, DualWriteBenchmark.this.rows + 1);
 							long start = System.nanoTime();
-							statement.setString(1, "Saved" + i + " Name " + id);
+							String fullName = "Saved" + i + " Name " + id;
+							statement.setString(1, fullName);
 							statement.setLong(2, id);
 							statement.executeUpdate();
 							if (sync != null) {
-								sync.sync(connection, ApplicationSync.Shape.OLD, List.of(id));
+								// What the proxy does for a single save: the row's key and the values written.
+								sync.sync(connection, ApplicationSync.Shape.OLD, id, Map.of("full_name", fullName));
 							}
 							connection.commit();
 							times.add(System.nanoTime() - start);

@@ -3,6 +3,7 @@ package dev.zdm.core.backfill;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 
 import dev.zdm.core.transform.RowTransform;
 
@@ -32,6 +33,23 @@ public final class RowSync {
 	 */
 	public int sync(Connection connection, List<String[]> keys) throws SQLException {
 		return this.batch.sync(connection, keys).updated();
+	}
+
+	/**
+	 * Keeps one row in step, as {@link #sync}, when the caller knows the values it has just written into the
+	 * columns the transform reads ({@code written}, by column name; it may hold other columns too): computes
+	 * from them and writes in one statement, which also returns what the row holds in those columns; only
+	 * when that is not what was computed from (equal Java values) does it compute again from the row and
+	 * write again, in the same transaction. The row ends as {@link #sync} would leave it, in one round trip
+	 * instead of two when the values are the driver's ({@code String}, {@code Integer}, {@code Long},
+	 * {@code Boolean}, {@code UUID}, {@code BigDecimal}, {@code Double}, {@code Float} or {@code null});
+	 * otherwise, or for a primary key of several columns, it is {@link #sync}.
+	 * @param key the row's primary key, one value per key column (in the key's order), in PostgreSQL's text form
+	 * @return the number of rows written
+	 * @throws SQLException as {@link #sync}
+	 */
+	public int sync(Connection connection, String[] key, Map<String, Object> written) throws SQLException {
+		return this.batch.syncWritten(connection, key, written).updated();
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.zdm.core.backfill;
 
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -11,6 +12,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -51,6 +54,12 @@ final class TransformBatch {
 
 	/** Writes the computed values of one row, if they differ (single-column keys only, else null). */
 	private final String writeKey;
+
+	/**
+	 * Writes the computed values of one row and returns the columns they were computed from as the row holds
+	 * them (single-column keys only, else null).
+	 */
+	private final String writeKeyReturning;
 
 	/** Writes the computed values of several rows, those that differ, from arrays. */
 	private final String writeBack;
@@ -99,6 +108,9 @@ final class TransformBatch {
 				.collect(Collectors.joining(" OR "));
 			this.writeKey = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS " + key.get(0).type()
 					+ ") AND (" + differs + ")";
+			this.writeKeyReturning = "UPDATE " + table() + " SET " + set + " WHERE " + k + " = CAST(? AS "
+					+ key.get(0).type() + ") RETURNING "
+					+ this.readColumns.stream().map(Identifier::quote).collect(Collectors.joining(", "));
 		}
 		else {
 			String typed = IntStream.range(0, key.size())
@@ -112,6 +124,7 @@ final class TransformBatch {
 					+ ") AS _zdm_u(" + names + ")) ORDER BY " + keys + " FOR UPDATE";
 			this.lockKey = null;
 			this.writeKey = null;
+			this.writeKeyReturning = null;
 		}
 		this.writeBack = "UPDATE " + table() + " AS _zdm_t SET " + IntStream.range(0, written().size())
 			.mapToObj((i) -> written().get(i).column().quoted() + " = " + value(i))
@@ -177,8 +190,11 @@ final class TransformBatch {
 		if (row == null) {
 			return new Result(0, 0, null);
 		}
-		List<Row> rows = List.of(row);
-		Map<String, Object> values = compute(rows).get(0);
+		return writeOne(connection, row, compute(List.of(row)).get(0));
+	}
+
+	/** Writes the computed {@code values} of {@code row}, if they differ from what it holds. */
+	private Result writeOne(Connection connection, Row row, Map<String, Object> values) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(this.writeKey)) {
 			int columns = written().size();
 			for (int i = 0; i < columns; i++) {
@@ -190,8 +206,86 @@ final class TransformBatch {
 			return new Result(1, statement.executeUpdate(), row.key());
 		}
 		catch (SQLException ex) {
-			throw uncastable(ex, rows);
+			throw uncastable(ex, List.of(row));
 		}
+	}
+
+	/**
+	 * The Java classes a value may have for {@link #syncWritten} to compute from it: those the driver reads
+	 * for PostgreSQL's common types, and whose {@code equals} compares what they hold.
+	 */
+	private static final Set<Class<?>> KNOWN_VALUES = Set.of(String.class, Integer.class, Long.class, Boolean.class,
+			UUID.class, BigDecimal.class, Double.class, Float.class);
+
+	/**
+	 * The sync of one row whose columns the caller has just written with {@code written} (its values by column
+	 * name, as the application gave them), in one statement instead of two: computes from those values,
+	 * writes, and has the same statement return the columns computed from as the row holds them. When they
+	 * are the values computed from (equal Java values), that is the result the sync computing from the locked
+	 * row would have had; when not (PostgreSQL stored another form, a trigger changed a value), it computes
+	 * again from what the row holds and writes again, in the same transaction, so the row ends as
+	 * {@link #sync} would leave it. Falls back to {@link #sync} when {@code written} lacks a column the
+	 * transform reads, holds a value of a class not in {@link #KNOWN_VALUES}, or the transform fails on it.
+	 * @param key the row's primary key, one value per key column, in PostgreSQL's text form
+	 */
+	Result syncWritten(Connection connection, String[] key, Map<String, Object> written) throws SQLException {
+		Map<String, Object> given = (this.writeKeyReturning != null && key.length == 1) ? known(written) : null;
+		if (given == null) {
+			return sync(connection, List.<String[]>of(key));
+		}
+		Row assumed = new Row(key, given);
+		Map<String, Object> values;
+		try {
+			values = compute(List.of(assumed)).get(0);
+		}
+		catch (SQLException ex) {
+			// Computed from what the row holds, it may succeed, or fail with the row's own values.
+			return syncOne(connection, key[0]);
+		}
+		Row stored = null;
+		try (PreparedStatement statement = connection.prepareStatement(this.writeKeyReturning)) {
+			int columns = written().size();
+			for (int i = 0; i < columns; i++) {
+				statement.setString(1 + i, text(values.get(written().get(i).column().name())));
+			}
+			statement.setString(1 + columns, key[0]);
+			try (ResultSet rs = statement.executeQuery()) {
+				if (rs.next()) {
+					Map<String, Object> held = new LinkedHashMap<>();
+					for (int i = 0; i < this.readColumns.size(); i++) {
+						held.put(this.readColumns.get(i), rs.getObject(i + 1));
+					}
+					stored = new Row(key, held);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw uncastable(ex, List.of(assumed));
+		}
+		if (stored == null) {
+			return new Result(0, 0, null);
+		}
+		if (stored.old().equals(given)) {
+			return new Result(1, 1, key);
+		}
+		return writeOne(connection, stored, compute(List.of(stored)).get(0));
+	}
+
+	/** The columns the transform reads, from {@code written}, or null when one is missing or of another class. */
+	private Map<String, Object> known(Map<String, Object> written) {
+		if (written == null) {
+			return null;
+		}
+		Map<String, Object> given = new LinkedHashMap<>();
+		for (String column : this.readColumns) {
+			Object value = written.get(column);
+			if ((value == null && !written.containsKey(column))
+					|| (value != null && !KNOWN_VALUES.contains(value.getClass()))) {
+				return null;
+			}
+			given.put(column, value);
+		}
+		return given;
 	}
 
 	/**

@@ -37,7 +37,8 @@ import dev.zdm.core.transform.RowTransform;
  * <p>
  * Per call, whatever the number of rows, one statement locks the rows ({@code SELECT ... FOR UPDATE} by key)
  * and one writes back those whose values differ; the computation is that of the backfill and its
- * verification, so they cannot disagree.
+ * verification, so they cannot disagree. A single-row write whose values the caller gives takes one
+ * statement ({@link #sync(Connection, Shape, Object, Map)}).
  */
 public final class ApplicationSync {
 
@@ -194,15 +195,51 @@ public final class ApplicationSync {
 		if (texts.isEmpty()) {
 			return 0;
 		}
+		return run(phase, written, texts.size(), (sync) -> sync.sync(connection, texts));
+	}
+
+	/**
+	 * Keeps the row of {@code key} in step, as {@link #sync(Connection, Shape, Collection)}, when the caller
+	 * also knows the values it has just written ({@code values}, by column name, as the application gave them:
+	 * an entity's properties by column). Where they hold every column a transform reads, the sync computes
+	 * from them and writes in one statement, which returns what the row holds so that zdm computes again from
+	 * the row when the two differ: one round trip instead of two for the most common write, with the same
+	 * result ({@link RowSync#sync(Connection, String[], Map)}).
+	 * @param key the row's primary key (as for {@link #sync(Connection, Shape, Collection)}); {@code null} is
+	 * ignored
+	 * @return the number of rows written by the sync
+	 * @throws ApplicationSyncException if the sync fails; the caller must roll its transaction back
+	 */
+	public int sync(Connection connection, Shape written, Object key, Map<String, Object> values) {
+		Phase phase = phase();
+		if (!active(phase, written)) {
+			return 0;
+		}
+		String[] text = parts(key);
+		if (text == null) {
+			return 0;
+		}
+		return run(phase, written, 1, (sync) -> sync.sync(connection, text, values));
+	}
+
+	/** One write's sync by one operation's {@link RowSync}. */
+	@FunctionalInterface
+	private interface Step {
+
+		int run(RowSync sync) throws SQLException;
+
+	}
+
+	private int run(Phase phase, Shape written, int keys, Step step) {
 		int rows = 0;
 		for (Operation operation : operations()) {
 			TransformTarget.Pass pass = operation.pass();
 			try {
 				this.syncs.incrementAndGet();
 				long started = System.nanoTime();
-				int count = operation.sync(written).sync(connection, texts);
+				int count = step.run(operation.sync(written));
 				rows += count;
-				this.listener.applicationSync(this.migrationId, operation.index(), texts.size(), count,
+				this.listener.applicationSync(this.migrationId, operation.index(), keys, count,
 						Duration.ofNanos(System.nanoTime() - started));
 			}
 			catch (SQLException ex) {

@@ -271,6 +271,106 @@ class ApplicationSyncTests {
 		}
 	}
 
+	@Test
+	void aSingleRowWriteGivenItsValuesIsOneStatementComputedFromThemWhenTheRowHoldsThem() throws SQLException {
+		RowTransform picky = new RowTransform() {
+
+			@Override
+			public Map<String, Object> up(Map<String, Object> old) {
+				if ("boom".equals(old.get("full_name"))) {
+					throw new IllegalArgumentException("cannot split 'boom'");
+				}
+				return ReplaceColumnsTests.SPLIT_NAME.up(old);
+			}
+
+			@Override
+			public Map<String, Object> down(Map<String, Object> current) {
+				return ReplaceColumnsTests.SPLIT_NAME.down(current);
+			}
+
+		};
+		Orchestrator zdm = zdm(picky);
+		String id = "sync-values";
+		zdm.start(split(id));
+		zdm.advance(id);
+		ApplicationSync sync = zdm.applicationSync(id);
+		// The values written are what the row holds: one statement writes and confirms.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'Ada Lovelace' WHERE id = 1", 1L,
+				Map.of("full_name", "Ada Lovelace", "born", 1815))).containsExactly(1, 1);
+		assertThat(row(1)).isEqualTo("Ada Lovelace|Ada|Lovelace");
+		// Values that are not what the row holds (PostgreSQL stored another form, a trigger changed it): the
+		// statement returns what the row holds, and the sync computes again from it, in the same transaction.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'Grace Hopper' WHERE id = 2", 2L,
+				Map.of("full_name", "Someone Else"))).containsExactly(1, 2);
+		assertThat(row(2)).isEqualTo("Grace Hopper|Grace|Hopper");
+		// A transform that fails on the values given, but not on what the row holds: the write succeeds.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'Alan Turing' WHERE id = 3", 3L,
+				Map.of("full_name", "boom"))).containsExactly(1, 2);
+		assertThat(row(3)).isEqualTo("Alan Turing|Alan|Turing");
+		// Values that lack a column the transform reads, or of a class the driver does not read: the locking read.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'Edsger Dijkstra' WHERE id = 4", 4L,
+				Map.of("born", 1930))).containsExactly(1, 2);
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'Barbara Liskov' WHERE id = 5", 5L,
+				Map.of("full_name", new StringBuilder("Barbara Liskov")))).containsExactly(1, 2);
+		assertThat(row(4)).isEqualTo("Edsger Dijkstra|Edsger|Dijkstra");
+		assertThat(row(5)).isEqualTo("Barbara Liskov|Barbara|Liskov");
+		// A null written is a value like another.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = NULL WHERE id = 6", 6L,
+				java.util.Collections.singletonMap("full_name", null))).containsExactly(1, 1);
+		assertThat(row(6)).isEqualTo("|");
+		// A key of no row: nothing written.
+		assertThat(writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'No One' WHERE id = 7", 999_999L,
+				Map.of("full_name", "No One"))).containsExactly(0, 1);
+		// The transform fails on what the row holds: the write fails, naming the row, and is not committed.
+		assertThatThrownBy(() -> writeGiven(sync, Shape.OLD, "UPDATE people SET full_name = 'boom' WHERE id = 8", 8L,
+				Map.of("full_name", "boom")))
+			.isInstanceOf(ApplicationSyncException.class)
+			.hasMessageContaining("transform 'splitName' failed on the row of public.people with key (id=8)")
+			.hasMessageContaining("The write was not committed");
+		assertThat(row(8)).isEqualTo("First8 Last 8||");
+		// After switch, the new shape's values give the old column ('down').
+		assertThat(zdm.advanceTo(id, Phase.SWITCHED).phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(writeGiven(sync, Shape.NEW, "UPDATE people SET first_name = 'Niklaus', last_name = 'Wirth' "
+				+ "WHERE id = 9", 9L, Map.of("first_name", "Niklaus", "last_name", "Wirth"))).containsExactly(1, 1);
+		assertThat(row(9)).isEqualTo("Niklaus Wirth|Niklaus|Wirth");
+	}
+
+	/**
+	 * Writes with {@code sql} and syncs the row of {@code key} given {@code values}, in one transaction.
+	 * @return the rows the sync wrote, and the statements it prepared
+	 */
+	private List<Integer> writeGiven(ApplicationSync sync, Shape shape, String sql, Object key,
+			Map<String, Object> values) throws SQLException {
+		try (Connection connection = this.db.dataSource().getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				try (PreparedStatement statement = connection.prepareStatement(sql)) {
+					statement.executeUpdate();
+				}
+				AtomicLong statements = new AtomicLong();
+				Connection counted = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+						getClass().getClassLoader(), new Class<?>[] { Connection.class }, (proxy, method, arguments) -> {
+							if (method.getName().equals("prepareStatement")) {
+								statements.incrementAndGet();
+							}
+							try {
+								return method.invoke(connection, arguments);
+							}
+							catch (java.lang.reflect.InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+				int synced = sync.sync(counted, shape, key, values);
+				connection.commit();
+				return List.of(synced, (int) statements.get());
+			}
+			catch (SQLException | RuntimeException ex) {
+				connection.rollback();
+				throw ex;
+			}
+		}
+	}
+
 	private int write(ApplicationSync sync, Shape shape, String sql, Object... keys) throws SQLException {
 		try (Connection connection = this.db.dataSource().getConnection()) {
 			connection.setAutoCommit(false);
@@ -350,7 +450,13 @@ class ApplicationSyncTests {
 						statement.setLong(2, person);
 						statement.executeUpdate();
 					}
-					this.sync.sync(connection, Shape.OLD, List.of(person));
+					if (writer % 2 == 0) {
+						this.sync.sync(connection, Shape.OLD, List.of(person));
+					}
+					else {
+						// Half the writers give what they wrote: one statement, computed from their values.
+						this.sync.sync(connection, Shape.OLD, person, Map.of("full_name", fullName));
+					}
 					connection.commit();
 					this.latest.put(person, fullName);
 					this.writes.incrementAndGet();

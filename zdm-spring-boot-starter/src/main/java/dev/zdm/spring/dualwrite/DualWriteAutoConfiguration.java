@@ -43,7 +43,7 @@ public final class DualWriteAutoConfiguration {
 		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 		static DualWriteRepositories zdmDualWriteRepositories(ListableBeanFactory beanFactory,
 				DualWriteMigrations zdmDualWriteMigrations) {
-			return new DualWriteRepositories(DualWriteSync.from(beanFactory), zdmDualWriteMigrations);
+			return new DualWriteRepositories(DualWriteSync.from(beanFactory), zdmDualWriteMigrations, beanFactory);
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.aop.framework.ProxyFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.data.repository.core.EntityInformation;
 import org.springframework.data.repository.core.RepositoryInformation;
@@ -16,6 +17,7 @@ import org.springframework.data.repository.core.support.RepositoryFactoryBeanSup
 import org.springframework.data.repository.core.support.RepositoryFactoryCustomizer;
 import org.springframework.data.repository.core.support.RepositoryFactorySupport;
 import org.springframework.data.repository.core.support.RepositoryProxyPostProcessor;
+import org.springframework.util.ClassUtils;
 
 /**
  * {@link DualWrite} on Spring Data repositories (JDBC, JPA, any store): a {@link RepositoryFactoryCustomizer}
@@ -25,13 +27,19 @@ import org.springframework.data.repository.core.support.RepositoryProxyPostProce
  */
 final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactoryCustomizer {
 
+	private static final boolean JDBC_PRESENT = ClassUtils.isPresent(
+			"org.springframework.data.jdbc.repository.support.JdbcRepositoryFactory", DualWriteRepositories.class.getClassLoader());
+
 	private final DualWriteSync sync;
 
 	private final DualWriteMigrations migrations;
 
-	DualWriteRepositories(DualWriteSync sync, DualWriteMigrations migrations) {
+	private final ListableBeanFactory beanFactory;
+
+	DualWriteRepositories(DualWriteSync sync, DualWriteMigrations migrations, ListableBeanFactory beanFactory) {
 		this.sync = sync;
 		this.migrations = migrations;
+		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -56,6 +64,8 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 		@SuppressWarnings("unchecked")
 		EntityInformation<Object, ?> entity = (EntityInformation<Object, ?>) factory.getEntityInformation(information);
 		Binding.Keys savedIds = (method, arguments, result) -> ids(entity, result);
+		// Spring Data JDBC's entities give the values a save wrote: the sync of one row is then one statement.
+		Binding.Values savedValues = JDBC_PRESENT ? JdbcEntityColumns.of(factory, this.beanFactory) : null;
 		Map<Method, Binding> bindings = new LinkedHashMap<>();
 		List<String> refused = new ArrayList<>();
 		for (Method method : repository.getMethods()) {
@@ -83,7 +93,7 @@ final class DualWriteRepositories implements BeanPostProcessor, RepositoryFactor
 				}
 			}
 			else if (method.getName().startsWith("save")) {
-				bindings.put(method, new Binding(annotation.migration(), annotation.writes(), savedIds));
+				bindings.put(method, new Binding(annotation.migration(), annotation.writes(), savedIds, savedValues));
 			}
 			// delete* removes both shapes of its rows; the other base methods read.
 		}

@@ -2,6 +2,7 @@ package dev.zdm.spring.dualwrite;
 
 import java.sql.Connection;
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -117,7 +118,15 @@ final class DualWriteSync {
 						+ "written rows on the write's connection. Use a transaction manager over that DataSource "
 						+ "(JdbcTransactionManager, or JpaTransactionManager with its DataSource).");
 			}
-			sync.sync(connection, binding.shape(), keys);
+			Map<String, Object> values = (keys.size() == 1 && binding.values() != null) ? binding.values().of(result)
+					: null;
+			if (values != null) {
+				// The saved entity's values: the sync computes from them in one statement.
+				sync.sync(connection, binding.shape(), keys.iterator().next(), values);
+			}
+			else {
+				sync.sync(connection, binding.shape(), keys);
+			}
 		}
 		finally {
 			DataSourceUtils.releaseConnection(connection, dataSource);

@@ -1,5 +1,7 @@
 package dev.zdm.spring.dualwrite;
 
+import java.util.function.Supplier;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -16,6 +18,11 @@ final class DualWriteContexts {
 	}
 
 	static ApplicationContextRunner runner(TestDatabase db, String... autoConfigurations) {
+		return runner(db, () -> pool(db), autoConfigurations);
+	}
+
+	static ApplicationContextRunner runner(TestDatabase db, Supplier<DataSource> dataSource,
+			String... autoConfigurations) {
 		ApplicationContextRunner runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ZdmAutoConfiguration.class, DualWriteAutoConfiguration.class))
 			.withConfiguration(AutoConfigurations.of(
@@ -23,7 +30,7 @@ final class DualWriteContexts {
 							"org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
 							"org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
 							"org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration")))
-			.withBean(DataSource.class, () -> pool(db))
+			.withBean(DataSource.class, dataSource)
 			.withBean("splitName", SplitName.class)
 			.withPropertyValues("zdm.locations=classpath:plans/none", "zdm.backfill.batch-size=100",
 					"zdm.backfill.min-batch-size=50", "zdm.backfill.max-batch-size=200");
