@@ -92,10 +92,14 @@ public final class BackfillBenchmark {
 					}
 				}
 				else if ("zero-downtime".equals(scenario)) {
-					// Unpooled: the new code's sessions are new, as after a deploy, and hold no statement the old code
-					// prepared (a pooled session would fail them with "cached plan must not change result type").
-					new ZeroDowntimeBenchmark(dataSource(url, database), ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows))
-						.run();
+					// The load unpooled: the new code's sessions are new, as after a deploy, and hold no statement the old
+					// code prepared (a pooled session would fail them with "cached plan must not change result type").
+					// zdm on a pool, as the starter on the application's.
+					try (HikariDataSource pool = pooled(url, database)) {
+						new ZeroDowntimeBenchmark(dataSource(url, database), pool,
+								ZeroDowntimeBenchmark.Settings.fromSystemProperties(rows))
+							.run();
+					}
 				}
 				else if ("dual-write".equals(scenario)) {
 					new DualWriteBenchmark(dataSource(url, database), Integer.getInteger("zdm.bench.rows", 100_000))

@@ -247,12 +247,17 @@ final class Load {
 
 		/** Successful transactions in each whole second from {@code from}, up to {@code to}. */
 		long[] perSecond(long from, long to) {
-			int seconds = (int) Math.max(1, (to - from) / SECOND);
-			long[] counts = new long[seconds];
+			return perInterval(from, to, SECOND);
+		}
+
+		/** The successful transactions in each whole {@code interval} (ns) between {@code from} and {@code to}. */
+		long[] perInterval(long from, long to, long interval) {
+			int intervals = (int) Math.max(1, (to - from) / interval);
+			long[] counts = new long[intervals];
 			for (int i = 0; i < this.ends.length; i++) {
 				long end = this.ends[i];
-				if (end >= from && end < from + seconds * SECOND && this.latencies[i] >= 0) {
-					counts[(int) ((end - from) / SECOND)]++;
+				if (end >= from && end < from + intervals * interval && this.latencies[i] >= 0) {
+					counts[(int) ((end - from) / interval)]++;
 				}
 			}
 			return counts;

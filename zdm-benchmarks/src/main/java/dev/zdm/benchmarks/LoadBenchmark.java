@@ -43,7 +43,7 @@ final class LoadBenchmark {
 	private static final boolean TRACE = Boolean.getBoolean("zdm.bench.trace");
 
 	/** Prints throttle events and batch sizes, in ms from the start of the mode's migration. */
-	private record TraceListener(long origin) implements MigrationListener {
+	record TraceListener(long origin) implements MigrationListener {
 
 		@Override
 		public void throttled(String migrationId, Throttle throttle) {

@@ -168,6 +168,30 @@ class SyncCorrectnessTests {
 		assertThat(otherUsersChanged(1, 3)).isZero();
 	}
 
+	@Test
+	void aWriteOfTheOldSideThatAssignsTheNewUnchangedLeavesNoMarkForTheNextStatement() throws SQLException {
+		renameUsersEmail("mark-cleared", Phase.BACKFILLED);
+		String trigger = this.db.queryStrings("SELECT tgname FROM pg_trigger WHERE tgrelid = 'users'::regclass AND "
+				+ "tgname LIKE 'zdm\\_%' ORDER BY tgname DESC LIMIT 1").get(0);
+		try (Connection connection = this.db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			// The new side's mark trigger records that it was assigned; the old side changed, so the new side is
+			// computed, and the main trigger clears the mark all the same.
+			statement.execute("UPDATE users SET email = 'fast-5', email_address = email_address WHERE id = 5");
+			try (var rs = statement.executeQuery("SELECT coalesce(current_setting('zdm.n_" + trigger + "', true), '')")) {
+				rs.next();
+				assertThat(rs.getString(1)).isEmpty();
+			}
+			// A later statement of the transaction that assigns the new side unchanged, and nothing else, on the
+			// same row: it is not taken for the first statement's assignment.
+			statement.execute("UPDATE users SET email_address = email_address WHERE id = 5");
+			connection.commit();
+		}
+		assertThat(this.db.queryStrings("SELECT email || '|' || email_address FROM users WHERE id = 5"))
+			.containsExactly("fast-5|fast-5");
+		assertThat(otherUsersChanged(5)).isZero();
+	}
+
 	// Rows whose key moves during the backfill
 
 	@RepeatedTest(3)
