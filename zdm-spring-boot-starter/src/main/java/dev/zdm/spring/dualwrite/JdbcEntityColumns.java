@@ -41,19 +41,17 @@ final class JdbcEntityColumns implements Binding.Values {
 
 	/**
 	 * The entity's simple properties by column name (nested entities, embedded values and collections are left
-	 * out: a transform reading their columns goes the way of a locked read), or {@code null} when the entity is
-	 * not one the mapping context knows.
+	 * out: a transform reading their columns goes the way of a locked read), or {@code null} when it is not an
+	 * entity the mapping context has mapped (nothing is added to the context).
 	 */
 	@Override
 	public Map<String, Object> of(Object entity) {
 		RelationalMappingContext context = this.context.get();
-		if (entity == null || context == null) {
+		if (entity == null || context == null || !context.hasPersistentEntityFor(entity.getClass())) {
+			// Not an entity the repositories already mapped (a collection a saveAll returned): none is created.
 			return null;
 		}
-		RelationalPersistentEntity<?> persistent = context.getPersistentEntity(entity.getClass());
-		if (persistent == null) {
-			return null;
-		}
+		RelationalPersistentEntity<?> persistent = context.getRequiredPersistentEntity(entity.getClass());
 		PersistentPropertyAccessor<?> accessor = persistent.getPropertyAccessor(entity);
 		Map<String, Object> values = new HashMap<>();
 		for (RelationalPersistentProperty property : persistent) {

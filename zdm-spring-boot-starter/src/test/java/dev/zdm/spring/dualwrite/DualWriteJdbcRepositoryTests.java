@@ -194,6 +194,14 @@ class DualWriteJdbcRepositoryTests {
 					// The row holds another value than the entity: the sync computes again from the row, and writes again.
 					assertThat(counter.statements.get()).isEqualTo(3);
 					assertThat(row(6)).isEqualTo("Alan Turing|Alan|Turing");
+
+					// saveAll of one entity returns a list, not an entity: the locking read, nothing mapped for the list.
+					counter.statements.set(0);
+					people.saveAll(List.of(new Person(7L, "Edsger Dijkstra")));
+					assertThat(row(7)).isEqualTo("Edsger Dijkstra|Edsger|Dijkstra");
+					assertThat(counter.statements.get()).isGreaterThanOrEqualTo(3);
+					assertThat(context.getBean(org.springframework.data.relational.core.mapping.RelationalMappingContext.class)
+						.hasPersistentEntityFor(java.util.ArrayList.class)).isFalse();
 				});
 		}
 		finally {
