@@ -125,7 +125,7 @@ final class ZeroDowntimeBenchmark {
 	 * @param warmupSeconds how long the load runs on a fresh table before a migration starts
 	 * @param deploySeconds how long a deploy takes
 	 * @param out where the chart is written, or {@code null} for none
-	 * @param warmZdm whether zdm's code runs once, on a small table of its own, before anything is measured
+	 * @param warmZdm whether zdm's code runs (three times, on a small table of its own) before anything is measured
 	 */
 	record Settings(int rows, int clients, int baselineSeconds, int warmupSeconds, int deploySeconds, Path out,
 			boolean warmZdm) {
