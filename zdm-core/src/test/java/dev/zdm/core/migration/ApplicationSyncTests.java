@@ -41,6 +41,24 @@ class ApplicationSyncTests {
 
 	private static final int WRITERS = 8;
 
+	/** The split of names, except that it fails on the name 'boom'. */
+	private static final RowTransform PICKY = new RowTransform() {
+
+		@Override
+		public Map<String, Object> up(Map<String, Object> old) {
+			if ("boom".equals(old.get("full_name"))) {
+				throw new IllegalArgumentException("cannot split 'boom'");
+			}
+			return ReplaceColumnsTests.SPLIT_NAME.up(old);
+		}
+
+		@Override
+		public Map<String, Object> down(Map<String, Object> current) {
+			return ReplaceColumnsTests.SPLIT_NAME.down(current);
+		}
+
+	};
+
 	private final TestDatabase db;
 
 	ApplicationSyncTests(TestDatabase db) {
@@ -150,18 +168,7 @@ class ApplicationSyncTests {
 
 	@Test
 	void aTransformThatFailsFailsTheWriteNamingTheMigration() throws SQLException {
-		RowTransform picky = new RowTransform() {
-
-			@Override
-			public Map<String, Object> up(Map<String, Object> old) {
-				if ("boom".equals(old.get("full_name"))) {
-					throw new IllegalArgumentException("cannot split 'boom'");
-				}
-				return ReplaceColumnsTests.SPLIT_NAME.up(old);
-			}
-
-		};
-		Orchestrator zdm = zdm(picky);
+		Orchestrator zdm = zdm(PICKY);
 		String id = "sync-fails";
 		zdm.start(split(id));
 		zdm.advance(id);
@@ -273,23 +280,7 @@ class ApplicationSyncTests {
 
 	@Test
 	void aSingleRowWriteGivenItsValuesIsOneStatementComputedFromThemWhenTheRowHoldsThem() throws SQLException {
-		RowTransform picky = new RowTransform() {
-
-			@Override
-			public Map<String, Object> up(Map<String, Object> old) {
-				if ("boom".equals(old.get("full_name"))) {
-					throw new IllegalArgumentException("cannot split 'boom'");
-				}
-				return ReplaceColumnsTests.SPLIT_NAME.up(old);
-			}
-
-			@Override
-			public Map<String, Object> down(Map<String, Object> current) {
-				return ReplaceColumnsTests.SPLIT_NAME.down(current);
-			}
-
-		};
-		Orchestrator zdm = zdm(picky);
+		Orchestrator zdm = zdm(PICKY);
 		String id = "sync-values";
 		zdm.start(split(id));
 		zdm.advance(id);
