@@ -332,44 +332,43 @@ class ApplicationSyncTests {
 	 */
 	private List<Integer> writeGiven(ApplicationSync sync, Shape shape, String sql, Object key,
 			Map<String, Object> values) throws SQLException {
-		try (Connection connection = this.db.dataSource().getConnection()) {
-			connection.setAutoCommit(false);
-			try {
-				try (PreparedStatement statement = connection.prepareStatement(sql)) {
-					statement.executeUpdate();
-				}
-				AtomicLong statements = new AtomicLong();
-				Connection counted = (Connection) java.lang.reflect.Proxy.newProxyInstance(
-						getClass().getClassLoader(), new Class<?>[] { Connection.class }, (proxy, method, arguments) -> {
-							if (method.getName().equals("prepareStatement")) {
-								statements.incrementAndGet();
-							}
-							try {
-								return method.invoke(connection, arguments);
-							}
-							catch (java.lang.reflect.InvocationTargetException ex) {
-								throw ex.getCause();
-							}
-						});
-				int synced = sync.sync(counted, shape, key, values);
-				connection.commit();
-				return List.of(synced, (int) statements.get());
-			}
-			catch (SQLException | RuntimeException ex) {
-				connection.rollback();
-				throw ex;
-			}
-		}
+		AtomicLong statements = new AtomicLong();
+		int synced = write(sql, (connection) -> sync.sync((Connection) java.lang.reflect.Proxy.newProxyInstance(
+				getClass().getClassLoader(), new Class<?>[] { Connection.class }, (proxy, method, arguments) -> {
+					if (method.getName().equals("prepareStatement")) {
+						statements.incrementAndGet();
+					}
+					try {
+						return method.invoke(connection, arguments);
+					}
+					catch (java.lang.reflect.InvocationTargetException ex) {
+						throw ex.getCause();
+					}
+				}), shape, key, values));
+		return List.of(synced, (int) statements.get());
 	}
 
 	private int write(ApplicationSync sync, Shape shape, String sql, Object... keys) throws SQLException {
+		return write(sql, (connection) -> sync.sync(connection, shape, List.of(keys)));
+	}
+
+	/** The sync of a write, on the write's connection. */
+	@FunctionalInterface
+	private interface SyncCall {
+
+		int sync(Connection connection) throws SQLException;
+
+	}
+
+	/** Writes with {@code sql} and runs {@code sync} in the same transaction: both commit, or neither. */
+	private int write(String sql, SyncCall sync) throws SQLException {
 		try (Connection connection = this.db.dataSource().getConnection()) {
 			connection.setAutoCommit(false);
 			try {
 				try (PreparedStatement statement = connection.prepareStatement(sql)) {
 					statement.executeUpdate();
 				}
-				int synced = sync.sync(connection, shape, List.of(keys));
+				int synced = sync.sync(connection);
 				connection.commit();
 				return synced;
 			}
