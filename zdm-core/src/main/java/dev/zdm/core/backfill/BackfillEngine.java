@@ -127,10 +127,31 @@ public final class BackfillEngine {
 
 	/**
 	 * Splits the table's key space into ranges for operation {@code operation}, in the caller's transaction,
-	 * unless that was already done.
+	 * unless that was already done. The last range is open at its end.
 	 */
 	public void plan(Connection connection, String migrationId, int operation, BackfillTarget target)
 			throws SQLException {
+		plan(connection, migrationId, operation, target, false);
+	}
+
+	/**
+	 * Splits the table's key space into ranges for operation {@code operation}, in the caller's transaction,
+	 * unless that was already done.
+	 * <p>
+	 * The last range ends at the table's greatest key when the rows written after planning need no backfill:
+	 * every column of the target is kept by a sync trigger, which computes it on each insert and on each update
+	 * of the key (the triggers exist since expand, and no write that began before them can commit after them);
+	 * or {@code applicationSynced}, a pass whose writers compute its columns themselves and whose verification
+	 * compares every row of the table. Otherwise the last range is open at its end, and the backfill also
+	 * visits the rows inserted while it runs. A bounded backfill ends even while the application inserts as
+	 * fast as the table takes rows; an open one, slowed by a throttle, may not. {@link #reset} opens the last
+	 * range again, for a rerun after a verification found a row the bounded ranges did not cover.
+	 *
+	 * @param applicationSynced whether the application keeps the rows written meanwhile in step (a Java
+	 * transform's pass)
+	 */
+	public void plan(Connection connection, String migrationId, int operation, BackfillTarget target,
+			boolean applicationSynced) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement(
 				"SELECT 1 FROM " + ranges() + " WHERE migration_id = ? AND operation_index = ? LIMIT 1")) {
 			statement.setString(1, migrationId);
@@ -143,9 +164,12 @@ public final class BackfillEngine {
 		}
 		List<String[]> bounds = bounds(connection, target);
 		String stamp = syncStamp(connection, target);
+		boolean bounded = stamp != null || applicationSynced;
+		String[] greatest = bounded ? greatestKey(connection, target) : null;
+		bounds.set(bounds.size() - 1, greatest);
 		try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + ranges()
-				+ " (migration_id, operation_index, range_id, lower_key, upper_key, cursor_key, sync_stamp) "
-				+ "VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+				+ " (migration_id, operation_index, range_id, lower_key, upper_key, cursor_key, sync_stamp, done) "
+				+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
 			for (int i = 0; i < bounds.size(); i++) {
 				String[] lower = (i == 0) ? null : bounds.get(i - 1);
 				String[] upper = bounds.get(i);
@@ -156,6 +180,8 @@ public final class BackfillEngine {
 				insert.setArray(5, array(connection, upper));
 				insert.setArray(6, array(connection, lower));
 				insert.setString(7, stamp);
+				// A bounded backfill of an empty table has no row to visit.
+				insert.setBoolean(8, bounded && greatest == null);
 				insert.addBatch();
 			}
 			insert.executeBatch();
@@ -173,6 +199,22 @@ public final class BackfillEngine {
 		}
 		return new CatalogReader(connection).triggerStamp(target.table(),
 				triggers.stream().map(Identifier::name).toList());
+	}
+
+	/** The table's greatest key, or {@code null} when it has no row. */
+	private static String[] greatestKey(Connection connection, BackfillTarget target) throws SQLException {
+		List<ColumnInfo> key = target.key();
+		String asText = key.stream().map((column) -> quoted(column) + "::text").collect(Collectors.joining(", "));
+		String descending = key.stream().map((column) -> quoted(column) + " DESC").collect(Collectors.joining(", "));
+		seeEveryRow(connection);
+		try (PreparedStatement statement = connection.prepareStatement("SELECT ARRAY[" + asText + "] FROM "
+				+ target.table().quoted() + " ORDER BY " + descending + " LIMIT 1");
+				ResultSet rs = statement.executeQuery()) {
+			return rs.next() ? strings(rs.getArray(1)) : null;
+		}
+		catch (SQLException ex) {
+			throw isRowSecurityError(ex) ? new SQLException(rowSecurityStop(target), ex.getSQLState(), ex) : ex;
+		}
 	}
 
 	/** Inclusive upper bounds of the ranges; the last is {@code null} (unbounded). */
@@ -1413,11 +1455,16 @@ public final class BackfillEngine {
 				+ "where it stopped), or roll the migration back.";
 	}
 
-	/** Marks every range of a migration to be done again, in the caller's transaction. */
+	/**
+	 * Marks every range of a migration to be done again, in the caller's transaction. The last range of each
+	 * operation is opened at its end: the rerun also visits the rows inserted since the ranges were planned.
+	 */
 	public void reset(Connection connection, String migrationId) throws SQLException {
 		try (PreparedStatement statement = connection.prepareStatement("UPDATE " + ranges()
-				+ " SET cursor_key = lower_key, rows_done = 0, done = false, lease_owner = NULL, lease_until = NULL,"
-				+ " mismatches = 0, null_violations = 0 WHERE migration_id = ?")) {
+				+ " AS _zdm_r SET cursor_key = lower_key, rows_done = 0, done = false, lease_owner = NULL, lease_until = NULL,"
+				+ " mismatches = 0, null_violations = 0, upper_key = CASE WHEN range_id = (SELECT max(_zdm_l.range_id) FROM "
+				+ ranges() + " AS _zdm_l WHERE _zdm_l.migration_id = _zdm_r.migration_id AND _zdm_l.operation_index = "
+				+ "_zdm_r.operation_index) THEN NULL ELSE upper_key END WHERE migration_id = ?")) {
 			statement.setString(1, migrationId);
 			statement.executeUpdate();
 		}

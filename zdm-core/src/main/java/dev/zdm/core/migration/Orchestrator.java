@@ -783,7 +783,8 @@ public final class Orchestrator {
 			this.ddl.inTransaction("plan backfill of " + id, (connection) -> {
 				this.state.fence(connection, lock, plan.checksum(), "plan its backfill", phase);
 				for (Map.Entry<Integer, BackfillTarget> entry : targets.entrySet()) {
-					this.backfill.plan(connection, id, entry.getKey(), entry.getValue());
+					this.backfill.plan(connection, id, entry.getKey(), entry.getValue(),
+							transformPasses.containsKey(entry.getKey()));
 				}
 				this.state.transition(connection, id, phase, Phase.BACKFILLING, "advance", this.settings.instanceId());
 			});
