@@ -20,6 +20,7 @@ import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.IndexDefinition;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.sync.RowExpression;
 import dev.zdm.core.sync.SyncTrigger;
 import dev.zdm.core.sync.SyncTrigger.Authority;
 
@@ -213,10 +214,17 @@ public final class ColumnCopy {
 		boolean identity = conversion == null;
 		String newType = identity ? old.type() : conversion.type();
 		String newDefault = identity ? oldDefault : conversion.defaultExpression();
-		String upInTrigger = identity ? "NEW." + oldName.quoted() : SyncTrigger.overRow(conversion.up(), newType);
-		String downInTrigger = identity ? "NEW." + newName.quoted()
-				: SyncTrigger.overNewRow(conversion.down(), old.type(), newName, finalName);
 		QualifiedName qualified = table.qualifiedName();
+		// The row's columns when the triggers run: the table's and the new column expand adds.
+		List<String> columns = new ArrayList<>(names(table.columns()));
+		if (!columns.contains(newName.name())) {
+			columns.add(newName.name());
+		}
+		RowExpression upInTrigger = identity ? RowExpression.of("NEW." + oldName.quoted())
+				: RowExpression.overRow(conversion.up(), newType, qualified, table.name(), columns);
+		RowExpression downInTrigger = identity ? RowExpression.of("NEW." + newName.quoted())
+				: RowExpression.overNewRow(conversion.down(), old.type(), newName, finalName, qualified, table.name(),
+						columns);
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base),
 				new QualifiedName(context.functionSchema(), Identifier.of(base)), oldName, newName, upInTrigger,
 				downInTrigger, oldDefault, SyncTrigger.updateColumns(table.name(), names(table.columns()),

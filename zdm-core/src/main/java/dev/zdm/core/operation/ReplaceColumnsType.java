@@ -26,6 +26,7 @@ import dev.zdm.core.plan.ReplaceColumns;
 import dev.zdm.core.plan.ReplaceColumns.NewColumn;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.QualifiedName;
+import dev.zdm.core.sync.RowExpression;
 import dev.zdm.core.sync.SyncTrigger;
 import dev.zdm.core.sync.SyncTrigger.Authority;
 
@@ -382,12 +383,18 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 			sync = new Sync.Application(requirement(operation));
 		}
 		else {
+			// The row's columns when the triggers run: the table's and the new ones expand adds.
+			List<String> columnNames = Stream.concat(table.columns().stream().map(ColumnInfo::name),
+					toNames.stream().map(Identifier::name)).distinct().toList();
 			trigger = new SyncTrigger(qualified, Identifier.of(base),
 					new QualifiedName(context.functionSchema(), Identifier.of(base)), operation.from(), toNames,
-					IntStream.range(0, to.size()).mapToObj((i) -> SyncTrigger.overRow(operation.up().get(i), to.get(i).type()))
+					IntStream.range(0, to.size())
+						.mapToObj((i) -> RowExpression.overRow(operation.up().get(i), to.get(i).type(), qualified,
+								table.name(), columnNames))
 						.toList(),
 					IntStream.range(0, old.size())
-						.mapToObj((i) -> SyncTrigger.overRow(operation.down().get(i), old.get(i).type()))
+						.mapToObj((i) -> RowExpression.overRow(operation.down().get(i), old.get(i).type(), qualified,
+								table.name(), columnNames))
 						.toList(),
 					oldDefaults, SyncTrigger.updateColumns(table.name(),
 							table.columns().stream().map(ColumnInfo::name).toList(),

@@ -44,8 +44,9 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * side (the application's own triggers that would are refused when the plan is validated), and most writes
  * of a wide table leave the migrated columns alone.
  * <p>
- * The expressions see the row through {@code (SELECT NEW.*)}, so columns added, renamed or dropped
- * elsewhere in the table while the triggers exist do not break them.
+ * The expressions read the row's columns they name through variables assigned from {@code NEW}
+ * ({@link RowExpression}), so columns added, renamed or dropped elsewhere in the table while the triggers
+ * exist do not break them.
  * <p>
  * The triggers do not fire for zdm's own backfill, whose transactions set the trigger's
  * {@link #bypassSetting} to {@code on}: the backfill writes the new column from the old in the same statement, so the
@@ -58,15 +59,15 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * @param function the trigger function (of all three triggers), schema-qualified
  * @param oldColumn the old column
  * @param newColumn the new column
- * @param upExpression SQL computing the new value inside the trigger (see {@link #overRow})
- * @param downExpression SQL computing the old value inside the trigger (see {@link #overNewRow})
+ * @param upExpression SQL computing the new value inside the trigger ({@link RowExpression})
+ * @param downExpression SQL computing the old value inside the trigger
  * @param oldDefault the old column's default, applied by the trigger when an insert sets neither side, or
  * {@code null}. While the migration runs, neither column has a default of its own: a default would make
  * a side that the writer left out look written, and the trigger could not tell which side to keep.
  */
 public record SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function,
-		List<Identifier> oldColumns, List<Identifier> newColumns, List<String> upExpressions,
-		List<String> downExpressions, List<String> oldDefaults, List<Identifier> updateColumns) {
+		List<Identifier> oldColumns, List<Identifier> newColumns, List<RowExpression> upExpressions,
+		List<RowExpression> downExpressions, List<String> oldDefaults, List<Identifier> updateColumns) {
 
 	/**
 	 * Triggers that keep a group of old columns and a group of new columns in step ({@code replaceColumns}):
@@ -99,7 +100,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 
 	/** Triggers that keep one old column and one new column in step. */
 	public SyncTrigger(QualifiedName table, Identifier triggerName, QualifiedName function, Identifier oldColumn,
-			Identifier newColumn, String upExpression, String downExpression, String oldDefault,
+			Identifier newColumn, RowExpression upExpression, RowExpression downExpression, String oldDefault,
 			List<Identifier> updateColumns) {
 		this(table, triggerName, function, List.of(oldColumn), List.of(newColumn), List.of(upExpression),
 				List.of(downExpression), Collections.singletonList(oldDefault), updateColumns);
@@ -154,20 +155,6 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		return "current_setting('" + bypassSetting(trigger) + "', true) IS DISTINCT FROM 'on'";
 	}
 
-	/** {@code expression} evaluated over the row being written, cast to {@code type}. */
-	public static String overRow(String expression, String type) {
-		return "(SELECT CAST((" + expression + ") AS " + type + ") FROM (SELECT NEW.*) AS _zdm_row)";
-	}
-
-	/**
-	 * {@code expression} evaluated over the row being written, with the new column {@code newColumn} shown
-	 * under the name {@code as}: the inner scope shadows a column of the row with the same name.
-	 */
-	public static String overNewRow(String expression, String type, Identifier newColumn, Identifier as) {
-		return "(SELECT (SELECT CAST((" + expression + ") AS " + type + ") FROM (SELECT NEW." + newColumn.quoted()
-				+ " AS " + as.quoted() + ") AS _zdm_new) FROM (SELECT NEW.*) AS _zdm_row)";
-	}
-
 	/**
 	 * The name of the trigger that marks writes of the new column ({@code new}) or of the old one. It sorts
 	 * before the main trigger's name {@code zdm_<id>_<n>}: the same prefix, then {@code 0} where the main
@@ -205,7 +192,10 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		String winner = (authority == Authority.OLD) ? toNew : toOld;
 		String newMark = markSetting(true);
 		String oldMark = markSetting(false);
-		String body = "DECLARE\n"
+		// Names in 'up' and 'down' that are both a column of a sub-select's table and a variable of the trigger's
+		// (RowExpression) mean the column, as they would over the table.
+		String body = "#variable_conflict use_column\n"
+				+ "DECLARE\n"
 				+ "  _zdm_n_changed boolean; _zdm_o_changed boolean; _zdm_n boolean; _zdm_o boolean;\n"
 				+ "BEGIN\n"
 				// A mark trigger: record that the statement assigned this side of this row.
@@ -267,17 +257,17 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				" AND ") + " THEN\n");
 		for (int i = 0; i < this.newColumns.size(); i++) {
 			String column = this.newColumns.get(i).quoted();
-			fill.append("    IF NEW." + column + " IS NOT DISTINCT FROM OLD." + column + " THEN NEW." + column + " := "
-					+ this.upExpressions.get(i) + "; END IF;\n");
+			fill.append("    IF NEW." + column + " IS NOT DISTINCT FROM OLD." + column + " THEN "
+					+ this.upExpressions.get(i).assign(this.newColumns.get(i)) + " END IF;\n");
 		}
 		return fill.append("  END IF;\n").toString();
 	}
 
-	/** {@code NEW.c1 := e1; NEW.c2 := e2;} */
-	private static String assignments(List<Identifier> columns, List<String> expressions) {
+	/** {@code NEW.c1 := e1; NEW.c2 := e2;}, each in a block of the variables it reads. */
+	private static String assignments(List<Identifier> columns, List<RowExpression> expressions) {
 		List<String> assignments = new ArrayList<>();
 		for (int i = 0; i < columns.size(); i++) {
-			assignments.add("NEW." + columns.get(i).quoted() + " := " + expressions.get(i) + ";");
+			assignments.add(expressions.get(i).assign(columns.get(i)));
 		}
 		return String.join(" ", assignments);
 	}

@@ -39,6 +39,7 @@ class SyncEdgeCasesTests {
 	@BeforeEach
 	void clean() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS t CASCADE", "DROP TABLE IF EXISTS pwned",
+				"DROP TABLE IF EXISTS codes",
 				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
 						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$");
 	}
@@ -64,6 +65,47 @@ class SyncEdgeCasesTests {
 		assertThat(this.db.queryStrings("SELECT amount::text FROM t WHERE id = 2")).containsExactly("20.00");
 		zdm.advanceTo("cents", Phase.COMPLETED);
 		assertThat(this.db.queryLong("SELECT amount_minor FROM t WHERE id = 1")).isEqualTo(1000);
+	}
+
+	@Test
+	void aNameBothTheRowsAndASubSelectsTableHasMeansTheSubSelectsColumnInTheTriggerAsInTheBackfill() {
+		// 'label' is a column of t and of codes: inside the sub-select it is codes.label, over the table and in the
+		// trigger alike; 'code' is t's only.
+		this.db.execute("CREATE TABLE codes (key text PRIMARY KEY, label text NOT NULL)",
+				"INSERT INTO codes VALUES ('a', 'Alpha'), ('b', 'Beta'), ('c', 'Gamma')",
+				"CREATE TABLE t (id int PRIMARY KEY, code text, label text)",
+				"INSERT INTO t SELECT g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, 'row label' FROM generate_series(1, 100) g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder("labels").changeColumnType("t", "code", "text",
+				"(SELECT upper(label) FROM codes WHERE key = code)",
+				"(SELECT key FROM codes WHERE upper(label) = code_label)", "code_label").build());
+		zdm.advanceTo("labels", Phase.BACKFILLED);
+		this.db.execute("INSERT INTO t (id, code, label) VALUES (101, 'c', 'row label')",
+				"UPDATE t SET code = 'a' WHERE id = 1");
+		assertThat(this.db.queryStrings("SELECT code_label FROM t WHERE id IN (1, 2, 3, 101) ORDER BY id"))
+			.containsExactly("ALPHA", "ALPHA", "BETA", "GAMMA");
+		zdm.advanceTo("labels", Phase.SWITCHED);
+		this.db.execute("UPDATE t SET code_label = 'BETA' WHERE id = 2");
+		assertThat(this.db.queryStrings("SELECT code FROM t WHERE id = 2")).containsExactly("b");
+		assertThat(zdm.advanceTo("labels", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+	}
+
+	@Test
+	void columnsNamedLikeTheTriggersOwnVariablesAreTheRowsColumns() {
+		// 'found' and 'new' are also PL/pgSQL's names inside the trigger: the expressions still read the row's columns.
+		this.db.execute("CREATE TABLE t (id int PRIMARY KEY, found int, new int)",
+				"INSERT INTO t SELECT g, g, 1 FROM generate_series(1, 100) g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder("found").changeColumnType("t", "found", "bigint", "(found * 10 + new)::bigint",
+				"((found_x - 1) / 10)::int", "found_x").build());
+		zdm.advanceTo("found", Phase.BACKFILLED);
+		this.db.execute("UPDATE t SET found = 7 WHERE id = 1", "INSERT INTO t (id, found, new) VALUES (101, 3, 1)");
+		assertThat(this.db.queryStrings("SELECT found_x::text FROM t WHERE id IN (1, 2, 101) ORDER BY id"))
+			.containsExactly("71", "21", "31");
+		zdm.advanceTo("found", Phase.SWITCHED);
+		this.db.execute("UPDATE t SET found_x = 51 WHERE id = 2");
+		assertThat(this.db.queryStrings("SELECT found::text FROM t WHERE id = 2")).containsExactly("5");
+		assertThat(zdm.advanceTo("found", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 	}
 
 	@Test
