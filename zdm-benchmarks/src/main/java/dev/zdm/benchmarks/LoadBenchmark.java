@@ -142,6 +142,8 @@ final class LoadBenchmark {
 				long[] seconds = transactions.perSecond(from, to);
 				System.out.printf("%s: backfill from %d ms; transactions per second (baseline %.0f): %s%n", mode,
 						(from - origin) / 1_000_000, baseline, java.util.Arrays.toString(seconds));
+				System.out.println("  first 3 s by 100 ms: "
+						+ java.util.Arrays.toString(transactions.perInterval(from, Math.min(to, from + 3_000_000_000L), 100_000_000L)));
 			}
 			double[] latencies = transactions.latencies(from, to);
 			zdm.rollback(id);
