@@ -118,8 +118,8 @@ final class ScenarioRun implements AutoCloseable {
 		}
 		this.plan = new PlanLoader().load(resource(planResource), planResource);
 		// The active-sessions signal off: the run's writers insert as fast as they can, so they are always 4 sessions
-		// at work, and a backfill slowed to a ninth of its pace would chase their inserts in its open-ended last
-		// range without catching up (docs/backfill.md). These runs check what every row holds, not politeness.
+		// at work, and a backfill slowed to a seventeenth of its pace would take long; a pass whose last range stays
+		// open would chase their inserts (docs/backfill.md). These runs check what every row holds, not politeness.
 		this.orchestrator = new Orchestrator(this.db.dataSource(), ZdmSettings.defaults()
 			.withBackfill(BackfillSettings.defaults().withThrottle(ThrottleSettings.defaults().withMaxActiveSessions(0))),
 				transforms);

@@ -52,7 +52,7 @@ public final class BackfillEngine {
 	private static final long KEYS_PER_RANGE = 100_000;
 
 	/** Under a signal that slows the backfill, the pause after a batch is this many times the batch's time. */
-	private static final long SLOW_PAUSE_FACTOR = 8;
+	private static final long SLOW_PAUSE_FACTOR = 16;
 
 	private static final int VERIFY_BATCH = 10_000;
 
@@ -751,8 +751,8 @@ public final class BackfillEngine {
 					batchSize = next;
 					long pause = this.settings.pause().toNanos();
 					if (throttle != null && throttle.response() == Throttle.Response.SLOW) {
-						// A duty cycle of at most a ninth: the application keeps eight ninths of the time the backfill
-						// would otherwise take from it.
+						// A duty cycle of at most a seventeenth: the application keeps sixteen seventeenths of the time the
+						// backfill would otherwise take from it (eight ninths before: see docs/benchmarks.md).
 						pause = Math.max(pause, Math.max(10_000_000L, SLOW_PAUSE_FACTOR * time.toNanos()));
 					}
 					pause = Math.max(pause, throttler.paceNanos(batch.scanned()));

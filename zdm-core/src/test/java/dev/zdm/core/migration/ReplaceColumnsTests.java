@@ -92,7 +92,7 @@ class ReplaceColumnsTests {
 
 	private Orchestrator zdm(TransformRegistry transforms) {
 		// Small batches: many batches, each racing the writers. The writers' own sessions hold the active-sessions
-		// signal on, and the backfill slowed to a ninth ends all the same: its last range ends at the key planning
+		// signal on, and the backfill slowed to a seventeenth ends all the same: its last range ends at the key planning
 		// saw, and the writers' inserts after it are theirs to keep in step.
 		Orchestrator zdm = new Orchestrator(this.db.dataSource(),
 				ZdmSettings.defaults().withBackfill(BackfillSettings.defaults().withBatchSizes(100, 50, 200)), transforms);

@@ -384,7 +384,7 @@ public abstract class AbstractOperationContractTests {
 		setUp(table, LOCK_ROWS);
 		this.db.execute("ALTER TABLE " + table + " ADD COLUMN note text", "ANALYZE " + table);
 		PGSimpleDataSource zdmSource = dataSource("zdm-contract-lock");
-		// The active-sessions signal off: the 4 sessions below would slow the backfill to a ninth of its pace. At
+		// The active-sessions signal off: the 4 sessions below would slow the backfill to a seventeenth of its pace. At
 		// full pace (larger batches, more row locks at once) the bound is harder to keep, and the run is shorter.
 		Orchestrator zdm = new Orchestrator(zdmSource, ZdmSettings.defaults()
 			.withDdl(DdlSettings.defaults().withLockTimeout(LOCK_TIMEOUT).withMaxAttempts(100)
