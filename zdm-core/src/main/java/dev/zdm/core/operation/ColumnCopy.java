@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -215,16 +216,14 @@ public final class ColumnCopy {
 		String newType = identity ? old.type() : conversion.type();
 		String newDefault = identity ? oldDefault : conversion.defaultExpression();
 		QualifiedName qualified = table.qualifiedName();
-		// The row's columns when the triggers run: the table's and the new column expand adds.
-		List<String> columns = new ArrayList<>(names(table.columns()));
-		if (!columns.contains(newName.name())) {
-			columns.add(newName.name());
-		}
+		// The row's columns when the triggers run, with their types: the table's and the new column expand adds.
+		Map<String, String> columns = new LinkedHashMap<>();
+		table.columns().forEach((column) -> columns.put(column.name(), column.type()));
+		columns.putIfAbsent(newName.name(), newType);
 		RowExpression upInTrigger = identity ? RowExpression.of("NEW." + oldName.quoted())
-				: RowExpression.overRow(conversion.up(), newType, qualified, table.name(), columns);
+				: RowExpression.overRow(conversion.up(), newType, table.name(), columns);
 		RowExpression downInTrigger = identity ? RowExpression.of("NEW." + newName.quoted())
-				: RowExpression.overNewRow(conversion.down(), old.type(), newName, finalName, qualified, table.name(),
-						columns);
+				: RowExpression.overNewRow(conversion.down(), old.type(), newName, finalName, table.name(), columns);
 		SyncTrigger trigger = new SyncTrigger(qualified, Identifier.of(base),
 				new QualifiedName(context.functionSchema(), Identifier.of(base)), oldName, newName, upInTrigger,
 				downInTrigger, oldDefault, SyncTrigger.updateColumns(table.name(), names(table.columns()),

@@ -6,6 +6,7 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -383,18 +384,19 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 			sync = new Sync.Application(requirement(operation));
 		}
 		else {
-			// The row's columns when the triggers run: the table's and the new ones expand adds.
-			List<String> columnNames = Stream.concat(table.columns().stream().map(ColumnInfo::name),
-					toNames.stream().map(Identifier::name)).distinct().toList();
+			// The row's columns when the triggers run, with their types: the table's and the new ones expand adds.
+			Map<String, String> columnTypes = new LinkedHashMap<>();
+			table.columns().forEach((column) -> columnTypes.put(column.name(), column.type()));
+			to.forEach((column) -> columnTypes.putIfAbsent(column.name().name(), column.type()));
 			trigger = new SyncTrigger(qualified, Identifier.of(base),
 					new QualifiedName(context.functionSchema(), Identifier.of(base)), operation.from(), toNames,
 					IntStream.range(0, to.size())
-						.mapToObj((i) -> RowExpression.overRow(operation.up().get(i), to.get(i).type(), qualified,
-								table.name(), columnNames))
+						.mapToObj((i) -> RowExpression.overRow(operation.up().get(i), to.get(i).type(), table.name(),
+								columnTypes))
 						.toList(),
 					IntStream.range(0, old.size())
-						.mapToObj((i) -> RowExpression.overRow(operation.down().get(i), old.get(i).type(), qualified,
-								table.name(), columnNames))
+						.mapToObj((i) -> RowExpression.overRow(operation.down().get(i), old.get(i).type(), table.name(),
+								columnTypes))
 						.toList(),
 					oldDefaults, SyncTrigger.updateColumns(table.name(),
 							table.columns().stream().map(ColumnInfo::name).toList(),

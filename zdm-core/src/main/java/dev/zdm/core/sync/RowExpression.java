@@ -1,7 +1,6 @@
 package dev.zdm.core.sync;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +8,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.zdm.core.sql.Identifier;
-import dev.zdm.core.sql.QualifiedName;
 import dev.zdm.lint.sql.SqlTokenizer;
 
 /**
@@ -17,7 +15,9 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * <p>
  * A plan's {@code up} and {@code down} name the row's columns bare, as over the table. Inside the trigger
  * those names are PL/pgSQL variables of an inner block, one per column the expression names, each declared
- * with its column's type and assigned from {@code NEW} just before the expression runs. PL/pgSQL resolves a
+ * with its column's type (as the catalog formats it, the form the trigger's casts use too: no name of the
+ * table, so a renamed table keeps its trigger working) and assigned from {@code NEW} just before the
+ * expression runs. PL/pgSQL resolves a
  * variable exactly where SQL would resolve a column reference (a name used as a function or a type is not
  * one), and {@code #variable_conflict use_column} in the function keeps a sub-select's own columns first,
  * as they would be over the table. An expression with no sub-select is then evaluated by PL/pgSQL as a
@@ -29,11 +29,10 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * {@code (SELECT NEW.*) AS _zdm_row}, through the executor.
  *
  * @param expression the SQL, over the variables when there are some, else over {@code NEW}
- * @param table the table, whose columns type the variables
- * @param variables each variable (a name the expression uses) with the column of {@code NEW} it is assigned
- * from, in order; empty for an expression evaluated as it is
+ * @param variables each variable (a name the expression uses), in order; empty for an expression evaluated
+ * as it is
  */
-public record RowExpression(String expression, QualifiedName table, Map<Identifier, Identifier> variables) {
+public record RowExpression(String expression, Map<Identifier, Variable> variables) {
 
 	private static final Set<String> TRIGGER_SCOPE = Set.of("new", "old", "found", "_zdm_row", "_zdm_new");
 
@@ -42,18 +41,27 @@ public record RowExpression(String expression, QualifiedName table, Map<Identifi
 		variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
 	}
 
+	/**
+	 * A variable of the block around an expression.
+	 *
+	 * @param column the column of {@code NEW} it is assigned from
+	 * @param type its type, SQL
+	 */
+	public record Variable(Identifier column, String type) {
+	}
+
 	/** PL/pgSQL evaluated as it is, such as {@code NEW."email"}. */
 	public static RowExpression of(String plpgsql) {
-		return new RowExpression(plpgsql, null, Map.of());
+		return new RowExpression(plpgsql, Map.of());
 	}
 
 	/**
-	 * {@code expression}, written over the table {@code table} named {@code tableName} with columns
-	 * {@code columns}, evaluated over the row being written and cast to {@code type}.
+	 * {@code expression}, written over the table named {@code tableName} whose columns (as the row has them when
+	 * the trigger runs) have the types {@code columns} (name to type, SQL), evaluated over the row being written
+	 * and cast to {@code type}.
 	 */
-	public static RowExpression overRow(String expression, String type, QualifiedName table, String tableName,
-			List<String> columns) {
-		return over(expression, type, table, tableName, columns, null, null);
+	public static RowExpression overRow(String expression, String type, String tableName, Map<String, String> columns) {
+		return over(expression, type, tableName, columns, null, null);
 	}
 
 	/**
@@ -62,14 +70,14 @@ public record RowExpression(String expression, QualifiedName table, Map<Identifi
 	 * name).
 	 */
 	public static RowExpression overNewRow(String expression, String type, Identifier newColumn, Identifier as,
-			QualifiedName table, String tableName, List<String> columns) {
-		return over(expression, type, table, tableName, columns, newColumn, as);
+			String tableName, Map<String, String> columns) {
+		return over(expression, type, tableName, columns, newColumn, as);
 	}
 
-	private static RowExpression over(String expression, String type, QualifiedName table, String tableName,
-			List<String> columns, Identifier newColumn, Identifier as) {
+	private static RowExpression over(String expression, String type, String tableName, Map<String, String> columns,
+			Identifier newColumn, Identifier as) {
 		String cast = "CAST((" + expression + ") AS " + type + ")";
-		Map<Identifier, Identifier> variables = new LinkedHashMap<>();
+		Map<Identifier, Variable> variables = new LinkedHashMap<>();
 		// A Unicode-escaped identifier (U&"...") is compared by its escapes, not its name: evaluated as before.
 		boolean plain = !expression.toLowerCase(Locale.ROOT).contains("u&");
 		for (SqlTokenizer.Token token : SqlTokenizer.tokenize(expression)) {
@@ -87,14 +95,14 @@ public record RowExpression(String expression, QualifiedName table, Map<Identifi
 				break;
 			}
 			if (as != null && name.equals(as.name())) {
-				variables.putIfAbsent(as, newColumn);
+				variables.putIfAbsent(as, new Variable(newColumn, columns.get(newColumn.name())));
 			}
-			else if (columns.contains(name)) {
-				variables.putIfAbsent(Identifier.of(name), Identifier.of(name));
+			else if (columns.containsKey(name)) {
+				variables.putIfAbsent(Identifier.of(name), new Variable(Identifier.of(name), columns.get(name)));
 			}
 		}
-		if (plain) {
-			return new RowExpression(cast, table, variables);
+		if (plain && variables.values().stream().allMatch((variable) -> variable.type() != null)) {
+			return new RowExpression(cast, variables);
 		}
 		String row = (as == null) ? "(SELECT " + cast + " FROM (SELECT NEW.*) AS _zdm_row)"
 				: "(SELECT (SELECT " + cast + " FROM (SELECT NEW." + newColumn.quoted() + " AS " + as.quoted()
@@ -110,8 +118,8 @@ public record RowExpression(String expression, QualifiedName table, Map<Identifi
 		}
 		String declarations = this.variables.entrySet()
 			.stream()
-			.map((variable) -> variable.getKey().quoted() + " " + this.table.quoted() + "." + variable.getValue().quoted()
-					+ "%TYPE := NEW." + variable.getValue().quoted() + ";")
+			.map((variable) -> variable.getKey().quoted() + " " + variable.getValue().type() + " := NEW."
+					+ variable.getValue().column().quoted() + ";")
 			.collect(Collectors.joining(" "));
 		return "DECLARE " + declarations + " BEGIN " + assignment + " END;";
 	}

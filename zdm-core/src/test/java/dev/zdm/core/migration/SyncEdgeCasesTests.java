@@ -39,7 +39,7 @@ class SyncEdgeCasesTests {
 	@BeforeEach
 	void clean() {
 		this.db.execute("DROP SCHEMA IF EXISTS zdm CASCADE", "DROP TABLE IF EXISTS t CASCADE", "DROP TABLE IF EXISTS pwned",
-				"DROP TABLE IF EXISTS codes",
+				"DROP TABLE IF EXISTS codes", "DROP SCHEMA IF EXISTS app CASCADE",
 				"DO $$ DECLARE s text; BEGIN FOR s IN SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zdm\\_%' LOOP "
 						+ "EXECUTE 'DROP SCHEMA ' || quote_ident(s) || ' CASCADE'; END LOOP; END $$");
 	}
@@ -88,6 +88,24 @@ class SyncEdgeCasesTests {
 		this.db.execute("UPDATE t SET code_label = 'BETA' WHERE id = 2");
 		assertThat(this.db.queryStrings("SELECT code FROM t WHERE id = 2")).containsExactly("b");
 		assertThat(zdm.advanceTo("labels", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+	}
+
+	@Test
+	void upReadingAColumnOfATypeOutsideTheSearchPathWorksInTheTrigger() {
+		this.db.execute("CREATE SCHEMA app", "CREATE TYPE app.mood AS ENUM ('calm', 'happy')",
+				"CREATE TABLE t (id int PRIMARY KEY, score int NOT NULL, mood app.mood NOT NULL)",
+				"INSERT INTO t SELECT g, g, CASE WHEN g % 2 = 0 THEN 'happy' ELSE 'calm' END::app.mood "
+						+ "FROM generate_series(1, 100) g");
+		Orchestrator zdm = zdm();
+		zdm.start(Plan.builder("scores").changeColumnType("t", "score", "bigint",
+				"(CASE WHEN mood = 'happy' THEN score * 2 ELSE score END)::bigint",
+				"(CASE WHEN mood = 'happy' THEN score_x / 2 ELSE score_x END)::int", "score_x").build());
+		zdm.advanceTo("scores", Phase.BACKFILLED);
+		this.db.execute("UPDATE t SET score = 50 WHERE id = 2", "UPDATE t SET mood = 'calm' WHERE id = 4",
+				"INSERT INTO t (id, score, mood) VALUES (101, 7, 'happy')");
+		assertThat(this.db.queryStrings("SELECT score_x::text FROM t WHERE id IN (1, 2, 4, 101) ORDER BY id"))
+			.containsExactly("1", "100", "4", "14");
+		assertThat(zdm.advanceTo("scores", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 	}
 
 	@Test
