@@ -71,6 +71,13 @@ final class LoadBenchmark {
 
 	}
 
+	/**
+	 * {@code -Dzdm.bench.control-seconds=N}: after each mode's baseline, the same load for {@code N} more seconds
+	 * with no migration, its median and worst second printed against the baseline: how low a second of this load
+	 * falls on its own, over a window as long as a backfill's.
+	 */
+	private static final int CONTROL_SECONDS = Integer.getInteger("zdm.bench.control-seconds", 0);
+
 	LoadBenchmark(DataSource dataSource, int rows) {
 		this.dataSource = dataSource;
 		this.rows = rows;
@@ -113,6 +120,9 @@ final class LoadBenchmark {
 			long baselineFrom = System.nanoTime();
 			Thread.sleep(this.baselineSeconds * 1000L);
 			long baselineTo = System.nanoTime();
+			long controlFrom = System.nanoTime();
+			Thread.sleep(CONTROL_SECONDS * 1000L);
+			long controlTo = System.nanoTime();
 			long origin = System.nanoTime();
 			MigrationListener listener = TRACE ? new TraceListener(origin) : MigrationListener.NONE;
 			Orchestrator zdm = new Orchestrator(this.dataSource,
@@ -138,6 +148,12 @@ final class LoadBenchmark {
 			double baseline = transactions.medianSecond(baselineFrom, baselineTo);
 			double expanded = transactions.medianSecond(expandedFrom, expandedTo);
 			double worst = transactions.worstSecond(from, to);
+			if (CONTROL_SECONDS > 0) {
+				System.out.printf("%s: control, %d s of the load with no migration after its baseline: median second "
+						+ "%.2fx, worst second %.2fx of the baseline%n", mode, CONTROL_SECONDS,
+						transactions.medianSecond(controlFrom, controlTo) / baseline,
+						transactions.worstSecond(controlFrom, controlTo) / baseline);
+			}
 			if (TRACE) {
 				long[] seconds = transactions.perSecond(from, to);
 				System.out.printf("%s: backfill from %d ms; transactions per second (baseline %.0f): %s%n", mode,
