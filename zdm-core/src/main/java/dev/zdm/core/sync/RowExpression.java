@@ -1,5 +1,6 @@
 package dev.zdm.core.sync;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,18 +16,17 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * <p>
  * A plan's {@code up} and {@code down} name the row's columns bare, as over the table. Inside the trigger
  * those names are PL/pgSQL variables of an inner block, one per column the expression names, each declared
- * with its column's type (as the catalog formats it, the form the trigger's casts use too: no name of the
- * table, so a renamed table keeps its trigger working) and assigned from {@code NEW} just before the
- * expression runs. PL/pgSQL resolves a
- * variable exactly where SQL would resolve a column reference (a name used as a function or a type is not
- * one), and {@code #variable_conflict use_column} in the function keeps a sub-select's own columns first,
- * as they would be over the table. An expression with no sub-select is then evaluated by PL/pgSQL as a
- * simple expression, without the executor: the form that costs a write least.
+ * with its column's type (as the catalog formats it, the form the trigger's casts use too; the table is not
+ * named, so a renamed table keeps its trigger working) and assigned from {@code NEW} just before the
+ * expression runs. PL/pgSQL resolves a variable exactly where SQL would resolve a column reference (a name
+ * used as a function or a type is not one), and {@code #variable_conflict use_column} in the function keeps
+ * a sub-select's own columns first, as they would be over the table. An expression with no sub-select is
+ * then evaluated by PL/pgSQL as a simple expression, without the executor: the form that costs a write least.
  * <p>
  * An expression that could read the row another way (it names the table, or {@code _zdm_row} /
- * {@code _zdm_new}), or that names something the trigger's own scope holds ({@code new}, {@code old},
- * {@code found}, {@code tg_*}, {@code _zdm_*}) or a Unicode-escaped identifier, is evaluated as before this was so: over
- * {@code (SELECT NEW.*) AS _zdm_row}, through the executor.
+ * {@code _zdm_new}), that names something the trigger's own scope holds ({@code new}, {@code old},
+ * {@code found}, {@code tg_*}, {@code _zdm_*}), or that holds a Unicode-escaped identifier is evaluated over
+ * {@code (SELECT NEW.*) AS _zdm_row}, through the executor, as every expression was before.
  *
  * @param expression the SQL, over the variables when there are some, else over {@code NEW}
  * @param variables each variable (a name the expression uses), in order; empty for an expression evaluated
@@ -38,7 +38,7 @@ public record RowExpression(String expression, Map<Identifier, Variable> variabl
 
 	public RowExpression {
 		Objects.requireNonNull(expression, "expression");
-		variables = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+		variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
 	}
 
 	/**
