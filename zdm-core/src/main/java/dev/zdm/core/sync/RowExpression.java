@@ -2,6 +2,7 @@ package dev.zdm.core.sync;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -34,7 +35,8 @@ import dev.zdm.lint.sql.SqlTokenizer;
  */
 public record RowExpression(String expression, Map<Identifier, Variable> variables) {
 
-	private static final Set<String> TRIGGER_SCOPE = Set.of("new", "old", "found", "_zdm_row", "_zdm_new");
+	/** Names of the trigger's own scope that an expression may not use as the row's columns. */
+	private static final Set<String> TRIGGER_SCOPE = Set.of("new", "old", "found");
 
 	public RowExpression {
 		Objects.requireNonNull(expression, "expression");
@@ -74,26 +76,38 @@ public record RowExpression(String expression, Map<Identifier, Variable> variabl
 		return over(expression, type, tableName, columns, newColumn, as);
 	}
 
+	/**
+	 * The names an expression uses (words, lower-cased, and quoted identifiers, as written), in order: the
+	 * columns it may read among them. Found with zdm's SQL tokenizer, so that strings and comments do not count.
+	 */
+	static Set<String> names(String expression) {
+		Set<String> names = new LinkedHashSet<>();
+		for (SqlTokenizer.Token token : SqlTokenizer.tokenize(expression)) {
+			if (token.kind() == SqlTokenizer.Kind.WORD || token.kind() == SqlTokenizer.Kind.QUOTED_IDENTIFIER) {
+				names.add(token.value());
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Whether names an expression uses ({@link #names}) may read the row as a whole rather than column by
+	 * column: they name the table {@code table} itself or the trigger's row aliases.
+	 */
+	static boolean namesTheRow(Set<String> names, String table) {
+		return names.contains(table) || names.contains("_zdm_row") || names.contains("_zdm_new");
+	}
+
 	private static RowExpression over(String expression, String type, String tableName, Map<String, String> columns,
 			Identifier newColumn, Identifier as) {
 		String cast = "CAST((" + expression + ") AS " + type + ")";
-		Map<Identifier, Variable> variables = new LinkedHashMap<>();
+		Set<String> names = names(expression);
 		// A Unicode-escaped identifier (U&"...") is compared by its escapes, not its name: evaluated as before.
-		boolean plain = !expression.toLowerCase(Locale.ROOT).contains("u&");
-		for (SqlTokenizer.Token token : SqlTokenizer.tokenize(expression)) {
-			if (!plain) {
-				break;
-			}
-			if (token.kind() != SqlTokenizer.Kind.WORD && token.kind() != SqlTokenizer.Kind.QUOTED_IDENTIFIER) {
-				continue;
-			}
-			String name = token.value();
-			String lower = name.toLowerCase(Locale.ROOT);
-			if (name.equals(tableName) || TRIGGER_SCOPE.contains(lower) || lower.startsWith("tg_")
-					|| lower.startsWith("_zdm_")) {
-				plain = false;
-				break;
-			}
+		boolean plain = !expression.toLowerCase(Locale.ROOT).contains("u&") && !namesTheRow(names, tableName)
+				&& names.stream().map((name) -> name.toLowerCase(Locale.ROOT)).noneMatch((name) ->
+						TRIGGER_SCOPE.contains(name) || name.startsWith("tg_") || name.startsWith("_zdm_"));
+		Map<Identifier, Variable> variables = new LinkedHashMap<>();
+		for (String name : names) {
 			if (as != null && name.equals(as.name())) {
 				variables.putIfAbsent(as, new Variable(newColumn, columns.get(newColumn.name())));
 			}

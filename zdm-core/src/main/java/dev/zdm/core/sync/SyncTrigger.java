@@ -341,13 +341,9 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 			List<String> expressions) {
 		Set<String> named = new HashSet<>();
 		for (String expression : expressions) {
-			for (SqlTokenizer.Token token : SqlTokenizer.tokenize(expression)) {
-				if (token.kind() == SqlTokenizer.Kind.WORD || token.kind() == SqlTokenizer.Kind.QUOTED_IDENTIFIER) {
-					named.add(token.value());
-				}
-			}
+			named.addAll(RowExpression.names(expression));
 		}
-		if (named.contains(table) || named.contains("_zdm_row") || named.contains("_zdm_new")) {
+		if (RowExpression.namesTheRow(named, table)) {
 			return List.of();
 		}
 		List<Identifier> fired = new ArrayList<>();

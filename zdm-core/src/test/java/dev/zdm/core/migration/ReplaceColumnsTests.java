@@ -230,6 +230,14 @@ class ReplaceColumnsTests {
 		assertThat(zdm.advanceTo(id, Phase.BACKFILLED).phase()).isEqualTo(Phase.BACKFILLED);
 		assertThat(this.db.queryLong("SELECT count(*) FROM zdm.zdm_backfill_range WHERE migration_id = ? "
 				+ "AND operation_index = 1", id)).isGreaterThan(1);
+		// A Java transform's writers keep later rows in step: each pass's last range ends at the greatest key
+		// planning saw (BoundedLastRangeTests for trigger-kept passes).
+		String greatestName = this.db
+			.queryStrings("SELECT ARRAY[tenant, id::text]::text FROM names ORDER BY tenant DESC, id DESC LIMIT 1")
+			.get(0);
+		assertThat(this.db.queryStrings("SELECT DISTINCT ON (operation_index) coalesce(upper_key::text, 'open') FROM "
+				+ "zdm.zdm_backfill_range WHERE migration_id = ? ORDER BY operation_index, range_id DESC", id))
+			.containsExactly("{300000}", greatestName);
 		assertThat(zdm.status(id).backfill().rowsDone()).isEqualTo(4000);
 		assertThat(zdm.advanceTo(id, Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
 		assertThat(this.db.queryLong("SELECT count(*) FROM people WHERE first_name || ' ' || last_name "

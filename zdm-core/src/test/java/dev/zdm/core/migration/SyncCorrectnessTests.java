@@ -192,6 +192,30 @@ class SyncCorrectnessTests {
 		assertThat(otherUsersChanged(5)).isZero();
 	}
 
+	@Test
+	void aWriteOfTheNewSideThatAssignsTheOldUnchangedLeavesNoMarkForTheNextStatement() throws SQLException {
+		renameUsersEmail("mark-cleared-new", Phase.SWITCHED);
+		String trigger = this.db.queryStrings("SELECT tgname FROM pg_trigger WHERE tgrelid = 'users'::regclass AND "
+				+ "tgname LIKE 'zdm\\_%' ORDER BY tgname DESC LIMIT 1").get(0);
+		try (Connection connection = this.db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			// The old side's mark trigger records that it was assigned; the new side changed, so the old side is
+			// computed from it, and the main trigger clears the old side's mark.
+			statement.execute("UPDATE users SET email_address = 'fast-6', email = email WHERE id = 6");
+			try (var rs = statement.executeQuery("SELECT coalesce(current_setting('zdm.o_" + trigger + "', true), '')")) {
+				rs.next();
+				assertThat(rs.getString(1)).isEmpty();
+			}
+			// A later statement that assigns the old side unchanged, and nothing else, on the same row: after switch
+			// the new side is authoritative and stays.
+			statement.execute("UPDATE users SET email = email WHERE id = 6");
+			connection.commit();
+		}
+		assertThat(this.db.queryStrings("SELECT email || '|' || email_address FROM users WHERE id = 6"))
+			.containsExactly("fast-6|fast-6");
+		assertThat(otherUsersChanged(6)).isZero();
+	}
+
 	// Rows whose key moves during the backfill
 
 	@RepeatedTest(3)
