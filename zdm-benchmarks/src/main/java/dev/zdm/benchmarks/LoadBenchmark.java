@@ -78,6 +78,9 @@ final class LoadBenchmark {
 	 */
 	private static final int CONTROL_SECONDS = Integer.getInteger("zdm.bench.control-seconds", 0);
 
+	/** {@code -Dzdm.bench.warmup-seconds=N}: how long the load runs on its fresh table before its baseline (2). */
+	private static final int WARMUP_SECONDS = Integer.getInteger("zdm.bench.warmup-seconds", 2);
+
 	LoadBenchmark(DataSource dataSource, int rows) {
 		this.dataSource = dataSource;
 		this.rows = rows;
@@ -91,12 +94,19 @@ final class LoadBenchmark {
 	}
 
 	void run() throws Exception {
-		System.out.printf("PostgreSQL %s, %,d rows, %d load clients, baseline %d s per mode%n%n",
-				queryString("SELECT current_setting('server_version')"), this.rows, this.clients, this.baselineSeconds);
+		System.out.printf("PostgreSQL %s, autovacuum %s, %,d rows, %d load clients, baseline %d s per mode%n%n",
+				queryString("SELECT current_setting('server_version')"), queryString("SELECT current_setting('autovacuum')"),
+				this.rows, this.clients, this.baselineSeconds);
 		List<Result> results = new ArrayList<>();
 		results.add(measure("unthrottled (signals off, parallelism 2)",
 				BackfillSettings.defaults().withThrottle(ThrottleSettings.off())));
-		results.add(measure("default settings", BackfillSettings.defaults()));
+		BackfillSettings defaults = BackfillSettings.defaults();
+		if (System.getProperty("zdm.bench.max-vacuum-wait") != null) {
+			// A trial: the vacuum signal's wait (seconds; 0 turns it off).
+			defaults = defaults.withThrottle(defaults.throttle()
+				.withMaxVacuumWait(Duration.ofSeconds(Long.getLong("zdm.bench.max-vacuum-wait"))));
+		}
+		results.add(measure("default settings", defaults));
 		System.out.println("| mode | load baseline (tx/s) | median second, trigger only (x baseline) "
 				+ "| worst second (x baseline) | p99 latency | max latency | errors | backfill time | backfill rows/s |");
 		System.out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
@@ -116,7 +126,7 @@ final class LoadBenchmark {
 				(connection, writeId, readId) -> Load.updateThenRead(connection, update, select, writeId, readId));
 		load.start();
 		try {
-			Thread.sleep(2000);
+			Thread.sleep(WARMUP_SECONDS * 1000L);
 			long baselineFrom = System.nanoTime();
 			Thread.sleep(this.baselineSeconds * 1000L);
 			long baselineTo = System.nanoTime();
@@ -150,10 +160,12 @@ final class LoadBenchmark {
 			double worst = transactions.worstSecond(from, to);
 			if (CONTROL_SECONDS > 0) {
 				System.out.printf("%s: control, %d s of the load with no migration after its baseline: median second "
-						+ "%.2fx, worst second %.2fx of the baseline%n", mode, CONTROL_SECONDS,
+						+ "%.2fx, worst second %.2fx of the baseline; %s%n", mode, CONTROL_SECONDS,
 						transactions.medianSecond(controlFrom, controlTo) / baseline,
-						transactions.worstSecond(controlFrom, controlTo) / baseline);
+						transactions.worstSecond(controlFrom, controlTo) / baseline,
+						lowSeconds(transactions.perSecond(controlFrom, controlTo), baseline));
 			}
+			System.out.printf("%s: backfill, %s%n", mode, lowSeconds(transactions.perSecond(from, to), baseline));
 			if (TRACE) {
 				long[] seconds = transactions.perSecond(from, to);
 				System.out.printf("%s: backfill from %d ms; transactions per second (baseline %.0f): %s%n", mode,
@@ -170,6 +182,19 @@ final class LoadBenchmark {
 			load.stop();
 			execute("DROP TABLE IF EXISTS " + table);
 		}
+	}
+
+	/**
+	 * How the seconds of a window spread below the baseline: the second at the 1st and 5th percentile, and how many
+	 * seconds fell below 0.7x. A worst second is one sample; these say whether it stood alone.
+	 */
+	static String lowSeconds(long[] seconds, double baseline) {
+		long[] sorted = seconds.clone();
+		java.util.Arrays.sort(sorted);
+		long below = java.util.Arrays.stream(sorted).filter((count) -> count < 0.7 * baseline).count();
+		return String.format(java.util.Locale.ROOT, "%d seconds: 1st percentile %.2fx, 5th %.2fx, %d below 0.7x",
+				sorted.length, sorted[(int) (sorted.length * 0.01)] / baseline, sorted[(int) (sorted.length * 0.05)] / baseline,
+				below);
 	}
 
 	private String freshTable() throws SQLException {

@@ -17,51 +17,60 @@ import java.util.Objects;
  * backfill stops
  * @param maxTransactionAge age of the oldest transaction holding back the xmin horizon in this database at
  * which the backfill stops: until it ends, every row the backfill rewrites only adds a dead version
+ * @param maxVacuumWait how long at most the backfill stops for one vacuum (autovacuum or {@code VACUUM}) working on
+ * a table being backfilled; after that it goes on beside the vacuum
  * @param signals further signals, supplied by the application
  */
 public record ThrottleSettings(Duration checkInterval, int maxLockWaiters, int maxActiveSessions,
-		Duration maxReplicationLag, long maxSlotLagBytes, Duration maxTransactionAge, List<ThrottleSignal> signals) {
+		Duration maxReplicationLag, long maxSlotLagBytes, Duration maxTransactionAge, Duration maxVacuumWait,
+		List<ThrottleSignal> signals) {
 
 	public static ThrottleSettings defaults() {
 		return new ThrottleSettings(Duration.ofMillis(500), 1, 4, Duration.ofSeconds(10), 1024L * 1024 * 1024,
-				Duration.ofMinutes(5), List.of());
+				Duration.ofMinutes(5), Duration.ofMinutes(10), List.of());
 	}
 
 	/** No signal but the backfill's own batch latency (and the hard limits of {@link BackfillSettings}). */
 	public static ThrottleSettings off() {
-		return new ThrottleSettings(Duration.ofMillis(500), 0, 0, Duration.ZERO, 0, Duration.ZERO, List.of());
+		return new ThrottleSettings(Duration.ofMillis(500), 0, 0, Duration.ZERO, 0, Duration.ZERO, Duration.ZERO, List.of());
 	}
 
 	public ThrottleSettings {
 		Objects.requireNonNull(checkInterval, "checkInterval");
 		Objects.requireNonNull(maxReplicationLag, "maxReplicationLag");
 		Objects.requireNonNull(maxTransactionAge, "maxTransactionAge");
+		Objects.requireNonNull(maxVacuumWait, "maxVacuumWait");
 		signals = List.copyOf(signals);
 	}
 
 	public ThrottleSettings withCheckInterval(Duration checkInterval) {
 		return new ThrottleSettings(checkInterval, this.maxLockWaiters, this.maxActiveSessions, this.maxReplicationLag,
-				this.maxSlotLagBytes, this.maxTransactionAge, this.signals);
+				this.maxSlotLagBytes, this.maxTransactionAge, this.maxVacuumWait, this.signals);
 	}
 
 	public ThrottleSettings withMaxLockWaiters(int maxLockWaiters) {
 		return new ThrottleSettings(this.checkInterval, maxLockWaiters, this.maxActiveSessions, this.maxReplicationLag,
-				this.maxSlotLagBytes, this.maxTransactionAge, this.signals);
+				this.maxSlotLagBytes, this.maxTransactionAge, this.maxVacuumWait, this.signals);
 	}
 
 	public ThrottleSettings withMaxActiveSessions(int maxActiveSessions) {
 		return new ThrottleSettings(this.checkInterval, this.maxLockWaiters, maxActiveSessions, this.maxReplicationLag,
-				this.maxSlotLagBytes, this.maxTransactionAge, this.signals);
+				this.maxSlotLagBytes, this.maxTransactionAge, this.maxVacuumWait, this.signals);
 	}
 
 	public ThrottleSettings withMaxReplicationLag(Duration maxReplicationLag, long maxSlotLagBytes) {
 		return new ThrottleSettings(this.checkInterval, this.maxLockWaiters, this.maxActiveSessions, maxReplicationLag,
-				maxSlotLagBytes, this.maxTransactionAge, this.signals);
+				maxSlotLagBytes, this.maxTransactionAge, this.maxVacuumWait, this.signals);
 	}
 
 	public ThrottleSettings withMaxTransactionAge(Duration maxTransactionAge) {
 		return new ThrottleSettings(this.checkInterval, this.maxLockWaiters, this.maxActiveSessions,
-				this.maxReplicationLag, this.maxSlotLagBytes, maxTransactionAge, this.signals);
+				this.maxReplicationLag, this.maxSlotLagBytes, maxTransactionAge, this.maxVacuumWait, this.signals);
+	}
+
+	public ThrottleSettings withMaxVacuumWait(Duration maxVacuumWait) {
+		return new ThrottleSettings(this.checkInterval, this.maxLockWaiters, this.maxActiveSessions,
+				this.maxReplicationLag, this.maxSlotLagBytes, this.maxTransactionAge, maxVacuumWait, this.signals);
 	}
 
 	/** These settings with one more signal of the application's. */
@@ -69,7 +78,7 @@ public record ThrottleSettings(Duration checkInterval, int maxLockWaiters, int m
 		List<ThrottleSignal> more = new ArrayList<>(this.signals);
 		more.add(signal);
 		return new ThrottleSettings(this.checkInterval, this.maxLockWaiters, this.maxActiveSessions,
-				this.maxReplicationLag, this.maxSlotLagBytes, this.maxTransactionAge, more);
+				this.maxReplicationLag, this.maxSlotLagBytes, this.maxTransactionAge, this.maxVacuumWait, more);
 	}
 
 	/** The signals these settings turn on, zdm's first, then the application's. */
@@ -87,6 +96,9 @@ public record ThrottleSettings(Duration checkInterval, int maxLockWaiters, int m
 		}
 		if (!this.maxTransactionAge.isZero()) {
 			built.add(new LongTransactionSignal(this.maxTransactionAge));
+		}
+		if (!this.maxVacuumWait.isZero()) {
+			built.add(new VacuumSignal(this.maxVacuumWait));
 		}
 		built.addAll(this.signals);
 		return built;

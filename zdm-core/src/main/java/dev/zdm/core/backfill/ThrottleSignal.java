@@ -12,7 +12,7 @@ import dev.zdm.core.sql.QualifiedName;
 /**
  * Something that tells a running backfill to slow down: when {@link #check} returns a {@link Throttle}, the
  * backfill responds to it until a later check returns empty. zdm ships signals for its own batch latency,
- * lock waiters, active sessions, replication lag and long transactions ({@link ThrottleSettings}); a host
+ * lock waiters, active sessions, replication lag, long transactions and vacuums ({@link ThrottleSettings}); a host
  * application adds its own (its request latency, a maintenance window) through
  * {@link ThrottleSettings#withSignal}.
  * <p>

@@ -241,6 +241,97 @@ class BackfillThrottleTests {
 
 	}
 
+	/**
+	 * A {@code VACUUM (FREEZE)} of {@code table} held in progress: a cursor keeps the table's first page pinned, and
+	 * the vacuum, which must freeze that page's rows, waits for the pin to go.
+	 */
+	private final class HeldVacuum implements AutoCloseable {
+
+		private final Connection pin;
+
+		private final Connection vacuum;
+
+		private final CompletableFuture<Void> done;
+
+		HeldVacuum(String table) throws Exception {
+			this.pin = BackfillThrottleTests.this.db.dataSource().getConnection();
+			this.vacuum = BackfillThrottleTests.this.db.dataSource().getConnection();
+			this.pin.setAutoCommit(false);
+			try (Statement statement = this.pin.createStatement()) {
+				statement.execute("DECLARE held CURSOR FOR SELECT * FROM " + table);
+				statement.executeQuery("FETCH 1 FROM held").close();
+			}
+			int pid = (int) backendPid(this.vacuum);
+			this.done = CompletableFuture.runAsync(() -> {
+				try (Statement statement = this.vacuum.createStatement()) {
+					statement.execute("VACUUM (FREEZE) " + table);
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, THREADS);
+			try {
+				await().atMost(WAIT).until(() -> running(table) && BackfillThrottleTests.this.db.queryLong(
+						"SELECT count(*) FROM pg_stat_activity WHERE pid = ? AND wait_event = 'BufferPin'", pid) == 1);
+			}
+			catch (RuntimeException ex) {
+				close();
+				throw ex;
+			}
+		}
+
+		boolean running(String table) {
+			return BackfillThrottleTests.this.db.queryLong("SELECT count(*) FROM pg_stat_progress_vacuum "
+					+ "WHERE relid = to_regclass(?)", table) == 1;
+		}
+
+		/** Lets the vacuum finish. */
+		void release() throws Exception {
+			this.pin.commit();
+			this.done.get(60, TimeUnit.SECONDS);
+		}
+
+		@Override
+		public void close() throws Exception {
+			this.pin.rollback();
+			this.done.get(60, TimeUnit.SECONDS);
+			this.pin.close();
+			this.vacuum.close();
+		}
+
+	}
+
+	@Test
+	void aVacuumOfTheTableStopsTheBackfillUntilItEnds() throws Exception {
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxVacuumWait(Duration.ofMinutes(5)));
+		String id = expanded(zdm, "vacuumed");
+		try (HeldVacuum vacuum = new HeldVacuum("vacuumed")) {
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("vacuum");
+			assertThat(throttle.response()).isEqualTo(Throttle.Response.STOP);
+			assertThat(throttle.reason()).startsWith("a VACUUM of vacuumed (pid ").contains("at most 300 s");
+			assertStoppedWithReason(zdm, id, "vacuum", "the backfill waits for it");
+			vacuum.release();
+			finishes(zdm, id, running, "vacuum");
+		}
+	}
+
+	@Test
+	void aVacuumThatOutlastsTheWaitNoLongerStopsTheBackfill() throws Exception {
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxVacuumWait(Duration.ofSeconds(3)));
+		String id = expanded(zdm, "long_vacuumed");
+		try (HeldVacuum vacuum = new HeldVacuum("long_vacuumed")) {
+			CompletableFuture<MigrationStatus> running = CompletableFuture.supplyAsync(() -> zdm.advance(id), THREADS);
+			Throttle throttle = awaitFired("vacuum");
+			assertThat(throttle.response()).isEqualTo(Throttle.Response.STOP);
+			assertThat(throttle.reason()).contains("at most 3 s");
+			// Once it has waited that long for the vacuum, the backfill goes on beside it: it finishes while the
+			// vacuum still waits for its pin.
+			finishes(zdm, id, running, "vacuum");
+			assertThat(vacuum.running("long_vacuumed")).isTrue();
+		}
+	}
+
 	@Test
 	void theCheckBeforeContractHeedsTheSignalsToo() throws Exception {
 		int busy = 12;

@@ -68,7 +68,7 @@ public final class ZdmAutoConfiguration {
 		MigrationListener listener = CompositeMigrationListener.of(listeners.orderedStream().toList());
 		ThrottleSettings signals = new ThrottleSettings(throttle.getCheckInterval(), throttle.getMaxLockWaiters(),
 				throttle.getMaxActiveSessions(), throttle.getMaxReplicationLag(), throttle.getMaxSlotLag().toBytes(),
-				throttle.getMaxTransactionAge(), List.of());
+				throttle.getMaxTransactionAge(), throttle.getMaxVacuumWait(), List.of());
 		ZdmSettings settings = new ZdmSettings(Identifier.of(properties.getSchema()),
 				new DdlSettings(properties.getLockTimeout(), properties.getStatementTimeout(), properties.getMaxAttempts(),
 						DdlSettings.defaults().initialBackoff(), DdlSettings.defaults().maxBackoff()),
@@ -170,7 +170,7 @@ public final class ZdmAutoConfiguration {
 			"zdm.backfill.max-rows-per-second", "zdm.backfill.final-scan", "zdm.backfill.throttle.check-interval",
 			"zdm.backfill.throttle.max-lock-waiters", "zdm.backfill.throttle.max-active-sessions",
 			"zdm.backfill.throttle.max-replication-lag", "zdm.backfill.throttle.max-slot-lag",
-			"zdm.backfill.throttle.max-transaction-age", "zdm.instance.timeout");
+			"zdm.backfill.throttle.max-transaction-age", "zdm.backfill.throttle.max-vacuum-wait", "zdm.instance.timeout");
 
 	@Bean
 	static BeanPostProcessor zdmSchemaVersionDataSourcePostProcessor(Environment environment) {

@@ -593,6 +593,12 @@ public class ZdmProperties {
 		private Duration maxTransactionAge = Duration.ofMinutes(5);
 
 		/**
+		 * How long at most the backfill stops for one vacuum (autovacuum or VACUUM) working on a table being
+		 * backfilled; after that it goes on beside the vacuum. 0 turns the signal off.
+		 */
+		private Duration maxVacuumWait = Duration.ofMinutes(10);
+
+		/**
 		 * Mean latency of the application's own HTTP requests ({@code http.server.requests}, actuator requests
 		 * excluded) over {@code request-latency-window} at which the backfill slows; 0 turns the signal off. Needs
 		 * Micrometer and a MeterRegistry.
@@ -648,6 +654,14 @@ public class ZdmProperties {
 
 		public void setMaxTransactionAge(Duration maxTransactionAge) {
 			this.maxTransactionAge = maxTransactionAge;
+		}
+
+		public Duration getMaxVacuumWait() {
+			return this.maxVacuumWait;
+		}
+
+		public void setMaxVacuumWait(Duration maxVacuumWait) {
+			this.maxVacuumWait = maxVacuumWait;
 		}
 
 		public Duration getMaxRequestLatency() {

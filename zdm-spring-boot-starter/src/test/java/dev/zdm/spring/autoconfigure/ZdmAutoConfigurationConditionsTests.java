@@ -182,7 +182,8 @@ class ZdmAutoConfigurationConditionsTests {
 					"zdm.backfill.max-rows-per-second=900", "zdm.backfill.final-scan=true",
 					"zdm.backfill.throttle.check-interval=250ms", "zdm.backfill.throttle.max-lock-waiters=7",
 					"zdm.backfill.throttle.max-active-sessions=9", "zdm.backfill.throttle.max-replication-lag=3s",
-					"zdm.backfill.throttle.max-slot-lag=10MB", "zdm.backfill.throttle.max-transaction-age=2m")
+					"zdm.backfill.throttle.max-slot-lag=10MB", "zdm.backfill.throttle.max-transaction-age=2m",
+					"zdm.backfill.throttle.max-vacuum-wait=90s")
 			.withBean("pauseCustomizer", ZdmCustomizer.class,
 					() -> (settings) -> settings.withBackfill(settings.backfill().withPause(Duration.ofMillis(30))))
 			.run((context) -> {
@@ -203,6 +204,7 @@ class ZdmAutoConfigurationConditionsTests {
 				assertThat(settings.backfill().throttle().maxReplicationLag()).isEqualTo(Duration.ofSeconds(3));
 				assertThat(settings.backfill().throttle().maxSlotLagBytes()).isEqualTo(DataSize.ofMegabytes(10).toBytes());
 				assertThat(settings.backfill().throttle().maxTransactionAge()).isEqualTo(Duration.ofMinutes(2));
+				assertThat(settings.backfill().throttle().maxVacuumWait()).isEqualTo(Duration.ofSeconds(90));
 				// The orchestrator runs on the customized settings: its state is in the schema of the property.
 				assertThat(context.getBean(Orchestrator.class).settings()).isSameAs(settings);
 				assertThat(this.db.queryLong("SELECT count(*) FROM zdm_custom.zdm_migration")).isOne();
