@@ -11,8 +11,8 @@ import java.util.Optional;
  * A vacuum (autovacuum or {@code VACUUM}) is working on a table being backfilled: the backfill stops until it
  * ends, for at most {@code maxWait} per vacuum. A backfill leaves a dead version of every row it rewrites, so it
  * is what sends autovacuum to its table; while the vacuum reads the table and its indexes, batches would add to the
- * dead versions it has yet to reach and take the I/O and WAL bandwidth it and the application share (the seconds
- * of a load in which a vacuum and a backfill ran together were its worst: docs/benchmarks.md). GitLab's batched
+ * dead versions it has yet to reach and take the I/O and WAL bandwidth it and the application share (in one
+ * measured load the seconds in which a vacuum and a backfill ran together were its worst: docs/benchmarks.md). GitLab's batched
  * background migrations hold a migration on the same condition. After {@code maxWait} the signal lets the backfill go
  * on beside that vacuum: a vacuum of a large table runs for long, and the backfill must finish.
  * <p>
