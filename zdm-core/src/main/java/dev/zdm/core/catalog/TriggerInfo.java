@@ -1,6 +1,8 @@
 package dev.zdm.core.catalog;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A trigger on a table (not one PostgreSQL made for a constraint), with its function.
@@ -18,6 +20,15 @@ import java.util.List;
  */
 public record TriggerInfo(String name, String functionSchema, String function, String language, String body,
 		List<String> arguments, char enabled, boolean onUpdate, List<String> updateColumns) {
+
+	/** Per trigger, by name, the arguments given to its function. */
+	public static Map<String, List<String>> argumentsByName(List<TriggerInfo> triggers) {
+		Map<String, List<String>> arguments = new HashMap<>();
+		for (TriggerInfo trigger : triggers) {
+			arguments.put(trigger.name(), trigger.arguments());
+		}
+		return arguments;
+	}
 
 	/**
 	 * Whether the trigger fires in a session whose {@code session_replication_role} is {@code replica}

@@ -17,6 +17,7 @@ import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.catalog.IndexInfo;
 import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.catalog.TriggerInfo;
 import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.sql.Identifier;
 import dev.zdm.core.sql.IndexDefinition;
@@ -245,7 +246,7 @@ public final class ColumnCopy {
 		if (oldDefault != null) {
 			expand.add(alter + "ALTER COLUMN " + oldName.quoted() + " DROP DEFAULT");
 		}
-		expand.add(trigger.createFunction(Authority.OLD));
+		expand.addAll(trigger.createFunctions(Authority.OLD));
 		expand.addAll(trigger.createTriggers());
 
 		BackfillTarget target = new BackfillTarget(qualified, table.primaryKey(), newName, upOverTable,
@@ -274,7 +275,7 @@ public final class ColumnCopy {
 		}
 
 		List<String> switchOver = new ArrayList<>();
-		switchOver.add(trigger.createFunction(Authority.NEW));
+		switchOver.addAll(trigger.switchOver(TriggerInfo.argumentsByName(context.catalog().triggers(table))));
 		if (old.notNull()) {
 			switchOver.addAll(notNull.add());
 		}
@@ -292,10 +293,10 @@ public final class ColumnCopy {
 		}
 		// The old indexes went with the old column: their copies take their names.
 		contract.addAll(indexRenames);
-		contract.add(trigger.dropFunction());
+		contract.addAll(trigger.dropFunctions());
 
 		List<String> rollback = new ArrayList<>(trigger.dropTriggers());
-		rollback.add(trigger.dropFunction());
+		rollback.addAll(trigger.dropFunctions());
 		rollback.add(notNull.drop());
 		rollback.addAll(indexDrops);
 		rollback.add(alter + "DROP COLUMN IF EXISTS " + newName.quoted());

@@ -21,6 +21,7 @@ import dev.zdm.core.backfill.TransformTarget;
 import dev.zdm.core.catalog.ColumnDependent;
 import dev.zdm.core.catalog.ColumnInfo;
 import dev.zdm.core.catalog.TableInfo;
+import dev.zdm.core.catalog.TriggerInfo;
 import dev.zdm.core.ddl.DdlStep;
 import dev.zdm.core.plan.OperationArguments;
 import dev.zdm.core.plan.ReplaceColumns;
@@ -407,7 +408,7 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 					expand.add(alter + "ALTER COLUMN " + Identifier.quote(old.get(i).name()) + " DROP DEFAULT");
 				}
 			}
-			expand.add(trigger.createFunction(Authority.OLD));
+			expand.addAll(trigger.createFunctions(Authority.OLD));
 			expand.addAll(trigger.createTriggers());
 			List<String> ups = IntStream.range(0, to.size())
 				.mapToObj((i) -> "CAST((" + operation.up().get(i) + ") AS " + to.get(i).type() + ")")
@@ -425,10 +426,10 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 			backfill = Optional.of(new Backfill.SqlAssignment(new BackfillTarget(qualified, table.primaryKey(), assignments,
 					newDiffers, List.of(trigger.triggerName()), nullViolation)));
 			sync = new Sync.Trigger(trigger, "(" + newDiffers + ") AND (" + oldDiffers + ")");
-			switchOver.add(trigger.createFunction(Authority.NEW));
+			switchOver.addAll(trigger.switchOver(TriggerInfo.argumentsByName(context.catalog().triggers(table))));
 			contract.addAll(trigger.dropTriggers());
 			rollback.addAll(trigger.dropTriggers());
-			rollback.add(trigger.dropFunction());
+			rollback.addAll(trigger.dropFunctions());
 		}
 		for (NotNullCheck check : notNull) {
 			switchOver.addAll(check.add());
@@ -445,7 +446,7 @@ public final class ReplaceColumnsType implements OperationType<ReplaceColumns> {
 			rollback.add(alter + "DROP COLUMN IF EXISTS " + column.name().quoted());
 		}
 		if (trigger != null) {
-			contract.add(trigger.dropFunction());
+			contract.addAll(trigger.dropFunctions());
 			for (int i = 0; i < old.size(); i++) {
 				if (oldDefaults.get(i) != null) {
 					rollback.add(alter + "ALTER COLUMN " + Identifier.quote(old.get(i).name()) + " SET DEFAULT "

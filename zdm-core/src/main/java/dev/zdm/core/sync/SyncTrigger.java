@@ -32,7 +32,10 @@ import dev.zdm.lint.sql.SqlTokenizer;
  * in name order for one row before the next row, so the main trigger of a row reads the marks of that row;
  * a mark is kept in a transaction-local setting with the old row's {@code ctid}, which identifies the row
  * within its statement, and the main trigger clears it. A mark only fires when the value did not change
- * (its {@code WHEN}): a change is seen anyway, so ordinary writes pay one trigger, not two.
+ * (its {@code WHEN}): a change is seen anyway, so ordinary writes pay one trigger, not two. The mark triggers
+ * have a function of their own ({@link #markFunction}), so that the main function's way through an update
+ * tests nothing about which trigger called it: PL/pgSQL prepares each expression it evaluates again in every
+ * transaction, and on a load of one-row transactions each expression is a measurable part of the write.
  * <p>
  * Then the side written alone is propagated to the other; when both were written and only one changed,
  * the changed one is; otherwise (both changed, or neither was written: an update of the key) the
@@ -56,7 +59,8 @@ import dev.zdm.lint.sql.SqlTokenizer;
  *
  * @param table the table
  * @param triggerName the main trigger's name; the mark triggers' names derive from it
- * @param function the trigger function (of all three triggers), schema-qualified
+ * @param function the main trigger's function, schema-qualified; the mark triggers' function derives from it
+ * ({@link #markFunction})
  * @param oldColumn the old column
  * @param newColumn the new column
  * @param upExpression SQL computing the new value inside the trigger ({@link RowExpression})
@@ -176,8 +180,29 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 		return "zdm." + (newColumn ? "n_" : "o_") + this.triggerName.name();
 	}
 
-	/** {@code CREATE OR REPLACE FUNCTION}: the function with {@code authority} deciding conflicts. */
-	public String createFunction(Authority authority) {
+	/**
+	 * The mark triggers' function: {@code <function>_mark}, in the main function's schema. It records the row's
+	 * {@code ctid} in the setting its trigger names as argument.
+	 */
+	public QualifiedName markFunction() {
+		return new QualifiedName(this.function.schema(), Identifier.of(this.function.name().name() + "_mark"));
+	}
+
+	/**
+	 * {@code CREATE OR REPLACE FUNCTION} of the mark triggers' function and of the main function, with
+	 * {@code authority} deciding conflicts.
+	 */
+	public List<String> createFunctions(Authority authority) {
+		String mark = "BEGIN\n"
+				+ "  PERFORM set_config(TG_ARGV[0], OLD.ctid::text, true);\n"
+				+ "  RETURN NEW;\n"
+				+ "END\n";
+		return List.of("CREATE OR REPLACE FUNCTION " + markFunction().quoted() + "() RETURNS trigger LANGUAGE plpgsql AS $zdm_mark$\n"
+				+ mark + "$zdm_mark$", createFunction(authority));
+	}
+
+	/** {@code CREATE OR REPLACE FUNCTION}: the main function with {@code authority} deciding conflicts. */
+	private String createFunction(Authority authority) {
 		String toNew = assignments(this.newColumns, this.upExpressions);
 		String toOld = assignments(this.oldColumns, this.downExpressions);
 		String newNull = each(this.newColumns, "NEW.%s IS NULL", " AND ");
@@ -198,12 +223,6 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 				+ "DECLARE\n"
 				+ "  _zdm_n_changed boolean; _zdm_o_changed boolean; _zdm_n boolean; _zdm_o boolean;\n"
 				+ "BEGIN\n"
-				// A mark trigger: record that the statement assigned this side of this row.
-				+ "  IF TG_NARGS > 0 THEN\n"
-				+ "    PERFORM set_config(CASE TG_ARGV[0] WHEN 'new' THEN '" + newMark + "' ELSE '" + oldMark
-				+ "' END, OLD.ctid::text, true);\n"
-				+ "    RETURN NEW;\n"
-				+ "  END IF;\n"
 				+ "  IF TG_OP = 'INSERT' THEN\n"
 				+ "    IF " + newNull + " THEN\n"
 				+ defaults
@@ -373,7 +392,7 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 			statements.add("CREATE OR REPLACE TRIGGER " + markName(this.triggerName, newColumn).quoted()
 					+ " BEFORE UPDATE OF " + each(columns, "%s", ", ") + " ON " + this.table.quoted() + " FOR EACH ROW WHEN ("
 					+ each(columns, "NEW.%1$s IS NOT DISTINCT FROM OLD.%1$s", " AND ") + " AND " + bypass + ")"
-					+ execute + "('" + (newColumn ? "new" : "old") + "')");
+					+ " EXECUTE FUNCTION " + markFunction().quoted() + "('" + markSetting(newColumn) + "')");
 		}
 		for (Identifier name : triggerNames()) {
 			statements.add("ALTER TABLE " + this.table.quoted() + " ENABLE ALWAYS TRIGGER " + name.quoted());
@@ -388,8 +407,31 @@ public record SyncTrigger(QualifiedName table, Identifier triggerName, Qualified
 			.toList();
 	}
 
-	public String dropFunction() {
-		return "DROP FUNCTION IF EXISTS " + this.function.quoted() + "()";
+	/** Drops the main function and the mark triggers' function, if they exist (after the triggers). */
+	public List<String> dropFunctions() {
+		return List.of("DROP FUNCTION IF EXISTS " + this.function.quoted() + "()",
+				"DROP FUNCTION IF EXISTS " + markFunction().quoted() + "()");
+	}
+
+	/**
+	 * The switch: the functions with the new side deciding conflicts ({@link #createFunctions}) and, where the
+	 * mark triggers call the main function (as zdm versions before the mark function made them, with the
+	 * argument {@code new} or {@code old}), the triggers made again on the mark function, in the same
+	 * transaction: the main function no longer records marks.
+	 *
+	 * @param arguments per trigger of the table, by name, its arguments as the catalog has them
+	 */
+	public List<String> switchOver(Map<String, List<String>> arguments) {
+		List<String> statements = new ArrayList<>(createFunctions(Authority.NEW));
+		boolean marksCallTheMainFunction = false;
+		for (boolean newColumn : new boolean[] { true, false }) {
+			List<String> given = arguments.get(markName(this.triggerName, newColumn).name());
+			marksCallTheMainFunction |= given != null && given.equals(List.of(newColumn ? "new" : "old"));
+		}
+		if (marksCallTheMainFunction) {
+			statements.addAll(createTriggers());
+		}
+		return statements;
 	}
 
 	/**

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.zdm.core.backfill.BackfillSettings;
 import dev.zdm.core.operation.VersionSchema;
 import dev.zdm.core.plan.Plan;
+import dev.zdm.core.sql.Identifier;
+import dev.zdm.core.sync.SyncTrigger;
 import dev.zdm.testing.PostgresExtension;
 import dev.zdm.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -214,6 +218,79 @@ class SyncCorrectnessTests {
 		assertThat(this.db.queryStrings("SELECT email || '|' || email_address FROM users WHERE id = 6"))
 			.containsExactly("fast-6|fast-6");
 		assertThat(otherUsersChanged(6)).isZero();
+	}
+
+	@Test
+	void marksOnTheMainFunctionAsEarlierVersionsMadeThemAreMovedToTheMarkFunctionAtSwitch() throws SQLException {
+		Orchestrator zdm = renameUsersEmail("marks-upgrade", Phase.BACKFILLED);
+		String trigger = mainTrigger();
+		// Put the triggers in the layout of versions before the mark function: the mark triggers call the main
+		// function with 'new' or 'old', and the main function records the mark itself.
+		String function = this.db.queryStrings("SELECT t.tgfoid::regprocedure::text FROM pg_trigger t WHERE t.tgrelid = "
+				+ "'users'::regclass AND t.tgname = ?", trigger).get(0);
+		String source = this.db.queryStrings("SELECT prosrc FROM pg_proc WHERE oid = ?::regprocedure", function).get(0);
+		String recordsMarks = "BEGIN\n  IF TG_NARGS > 0 THEN\n    PERFORM set_config(CASE TG_ARGV[0] WHEN 'new' THEN 'zdm.n_"
+				+ trigger + "' ELSE 'zdm.o_" + trigger + "' END, OLD.ctid::text, true);\n    RETURN NEW;\n  END IF;\n";
+		assertThat(source).contains("\nBEGIN\n").doesNotContain("TG_NARGS");
+		String bypass = SyncTrigger.notBypassed(Identifier.of(trigger));
+		this.db.execute("CREATE OR REPLACE FUNCTION " + function + " RETURNS trigger LANGUAGE plpgsql AS $old$"
+				+ source.replaceFirst("\nBEGIN\n", java.util.regex.Matcher.quoteReplacement("\n" + recordsMarks)) + "$old$");
+		for (boolean newSide : new boolean[] { true, false }) {
+			String column = newSide ? "email_address" : "email";
+			String mark = SyncTrigger.markName(Identifier.of(trigger), newSide).quoted();
+			this.db.execute("CREATE OR REPLACE TRIGGER " + mark + " BEFORE UPDATE OF " + column + " ON users FOR EACH ROW "
+					+ "WHEN (NEW." + column + " IS NOT DISTINCT FROM OLD." + column + " AND " + bypass + ") EXECUTE FUNCTION "
+					+ function.replace("()", "") + "('" + (newSide ? "new" : "old") + "')",
+					"ALTER TABLE users ENABLE ALWAYS TRIGGER " + mark);
+		}
+		this.db.execute("DROP FUNCTION " + function.replace("()", "_mark()"));
+		assertThat(markFunctions()).containsOnly(function);
+
+		assertThat(zdm.advance("marks-upgrade").phase()).isEqualTo(Phase.SWITCHED);
+		assertThat(markFunctions()).containsOnly(function.replace("()", "_mark()"));
+		assertThat(this.db.queryStrings("SELECT tgenabled::text FROM pg_trigger WHERE tgrelid = 'users'::regclass "
+				+ "AND tgname LIKE 'zdm\\_%'")).containsExactly("A", "A", "A");
+		// A row out of step (written with the triggers bypassed), then old code assigns the old column unchanged: a
+		// write of the old side alone, which the new side takes. Without the mark, the new side, authoritative after
+		// switch, would overwrite what old code wrote.
+		try (Connection connection = this.db.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+			connection.setAutoCommit(false);
+			statement.execute("SET LOCAL " + SyncTrigger.bypassSetting(Identifier.of(trigger)) + " = on");
+			statement.execute("UPDATE users SET email_address = 'stale-7' WHERE id = 7");
+			connection.commit();
+		}
+		this.db.execute("UPDATE users SET email = email WHERE id = 7");
+		assertThat(this.db.queryStrings("SELECT email || '|' || email_address FROM users WHERE id = 7"))
+			.containsExactly("u7|u7");
+		assertThat(zdm.advanceTo("marks-upgrade", Phase.COMPLETED).phase()).isEqualTo(Phase.COMPLETED);
+		assertThat(this.db.queryStrings("SELECT count(*)::text FROM pg_proc WHERE proname LIKE 'zdm\\_marks\\_upgrade%'"))
+			.containsExactly("0");
+		assertThat(otherUsersChanged()).isZero();
+	}
+
+	@Test
+	void theSwitchOfAMigrationExpandedWithTheMarkFunctionLeavesTheTriggersAlone() {
+		Orchestrator zdm = renameUsersEmail("marks-current", Phase.BACKFILLED);
+		String triggers = "SELECT string_agg(tgname || ':' || xmin::text || ':' || tgfoid::regproc::text, ',' ORDER BY tgname) "
+				+ "FROM pg_trigger WHERE tgrelid = 'users'::regclass AND tgname LIKE 'zdm\\_%'";
+		List<String> before = this.db.queryStrings(triggers);
+		assertThat(markFunctions()).hasSize(1).allMatch((function) -> function.endsWith("_mark()"));
+
+		assertThat(zdm.advance("marks-current").phase()).isEqualTo(Phase.SWITCHED);
+		// No trigger made again: the switch takes no lock on the table for them.
+		assertThat(this.db.queryStrings(triggers)).isEqualTo(before);
+	}
+
+	/** The main sync trigger of {@code users}. */
+	private String mainTrigger() {
+		return this.db.queryStrings("SELECT tgname FROM pg_trigger WHERE tgrelid = 'users'::regclass AND "
+				+ "tgname LIKE 'zdm\\_%' ORDER BY tgname DESC LIMIT 1").get(0);
+	}
+
+	/** The functions the mark triggers of {@code users} call. */
+	private Set<String> markFunctions() {
+		return new HashSet<>(this.db.queryStrings("SELECT tgfoid::regprocedure::text FROM pg_trigger WHERE "
+				+ "tgrelid = 'users'::regclass AND tgname ~ '^zdm_.*_0[0-9]+_(new|old)$'"));
 	}
 
 	// Rows whose key moves during the backfill

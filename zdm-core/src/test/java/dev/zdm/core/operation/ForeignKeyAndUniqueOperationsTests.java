@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.zdm.core.backfill.BackfillSettings;
+import dev.zdm.core.backfill.ThrottleSettings;
 import dev.zdm.core.migration.MigrationException;
 import dev.zdm.core.migration.Orchestrator;
 import dev.zdm.core.migration.Phase;
@@ -274,7 +275,10 @@ class ForeignKeyAndUniqueOperationsTests {
 		for (long id = 40; id <= rows; id += 40) {
 			orphans.add(id);
 		}
-		Orchestrator zdm = orchestrator(BackfillSettings.defaults().withBatchSizes(20, 10, 40).withPause(Duration.ofMillis(5)));
+		// The active-sessions signal off: the 4 sessions below would slow each of the 200 small batches of a pass to a
+		// seventeenth of its pace (the signal has its own tests); what this test checks is what the writes leave.
+		Orchestrator zdm = orchestrator(BackfillSettings.defaults().withBatchSizes(20, 10, 40).withPause(Duration.ofMillis(5))
+			.withThrottle(ThrottleSettings.defaults().withMaxActiveSessions(0)));
 		Plan plan = new PlanLoader().load("id: orders-fk-" + policy + "\noperations:\n  - addForeignKey: {table: orders, "
 				+ "columns: [customer_id], references: {table: customers, columns: [id]}, orphans: " + policy + "}\n", "p.yaml");
 		zdm.start(plan);
@@ -543,7 +547,10 @@ class ForeignKeyAndUniqueOperationsTests {
 		// Each value k0..k399 is held by 10 rows; ids above 4000 hold unique values.
 		this.db.execute("TRUNCATE orders", "INSERT INTO orders (id, customer_id, note, qty) SELECT g, 1, 'k' || (g % 400), "
 				+ "g FROM generate_series(1, " + rows + ") g");
-		Orchestrator zdm = orchestrator(BackfillSettings.defaults().withBatchSizes(20, 10, 40).withPause(Duration.ofMillis(5)));
+		// The active-sessions signal off: the 4 sessions below would slow each of the 200 small batches of a pass to a
+		// seventeenth of its pace (the signal has its own tests); what this test checks is what the writes leave.
+		Orchestrator zdm = orchestrator(BackfillSettings.defaults().withBatchSizes(20, 10, 40).withPause(Duration.ofMillis(5))
+			.withThrottle(ThrottleSettings.defaults().withMaxActiveSessions(0)));
 		Plan plan = Plan.builder("orders-note-newest").addUniqueConstraint("orders", List.of("note"), "keep-newest-by", "qty")
 			.build();
 		zdm.start(plan);
