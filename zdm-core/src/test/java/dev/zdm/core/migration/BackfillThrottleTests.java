@@ -334,6 +334,21 @@ class BackfillThrottleTests {
 	}
 
 	@Test
+	void aVacuumOfAnotherTableDoesNotStopTheBackfill() throws Exception {
+		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxVacuumWait(Duration.ofMinutes(5)));
+		String id = expanded(zdm, "vacuumed_elsewhere");
+		this.db.execute("CREATE TABLE elsewhere AS SELECT g AS id FROM generate_series(1, 1000) g");
+		try (HeldVacuum vacuum = new HeldVacuum("elsewhere")) {
+			this.fired.clear();
+			// The signals are checked before the first batch: the vacuum is seen, and is not of this table.
+			assertThat(zdm.advance(id).phase()).isEqualTo(Phase.BACKFILLED);
+			assertThat(vacuum.running("elsewhere")).isTrue();
+			assertThat(this.fired).noneMatch((t) -> t.signal().equals("vacuum"));
+			assertThat(events(zdm, id, "throttle")).noneMatch((detail) -> detail.startsWith("vacuum"));
+		}
+	}
+
+	@Test
 	void theCheckBeforeContractHeedsTheSignalsToo() throws Exception {
 		int busy = 12;
 		Orchestrator zdm = orchestrator(ThrottleSettings.off().withMaxActiveSessions(busy), Duration.ZERO);
