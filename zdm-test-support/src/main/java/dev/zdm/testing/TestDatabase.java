@@ -43,6 +43,8 @@ public final class TestDatabase implements AutoCloseable {
 		String name = "zdm_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 		try (Connection connection = server.adminConnection(); Statement statement = connection.createStatement()) {
 			statement.execute("CREATE DATABASE " + name);
+			// No test depends on the server surviving a crash: commits need not wait for the WAL to reach the disk.
+			statement.execute("ALTER DATABASE " + name + " SET synchronous_commit = off");
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Could not create test database " + name, ex);

@@ -439,7 +439,9 @@ class BackfillThrottleTests {
 		this.db.execute("CREATE FUNCTION sleepy_cents(p numeric) RETURNS bigint IMMUTABLE LANGUAGE plpgsql AS $$ BEGIN "
 				+ "PERFORM pg_sleep(0.001); RETURN round(p * 100); END $$",
 				"CREATE TABLE latency (id bigint PRIMARY KEY, price numeric(10,2))",
-				"INSERT INTO latency SELECT g, g / 100.0 FROM generate_series(1, 3000) g");
+				// Enough rows for the batches to shrink below 100 after the first 400; every later batch is over its
+				// target too, and pauses sixteen times its time.
+				"INSERT INTO latency SELECT g, g / 100.0 FROM generate_series(1, 1000) g");
 		Orchestrator zdm = new Orchestrator(dataSource, ZdmSettings.defaults().withListener(this.listener)
 			.withBackfill(BackfillSettings.defaults().withBatchSizes(400, 10, 400).withParallelism(1)
 				.withTargetBatchTime(Duration.ofMillis(20))
